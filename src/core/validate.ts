@@ -1,0 +1,135 @@
+// Validating one payload: parse, detect (or take the forced vendor/event), check the schema,
+// and locate every issue in the source text. Pure: text in, structured result out.
+import { detect } from './detect.js';
+import { fromZodIssue, type Issue } from './issues.js';
+import { scanJson, type Position } from './json-scan.js';
+import { formatPath, isObject, describeType, type PathSegment } from './values.js';
+import type { BodyPart, EventDefinition, VendorDefinition } from '../vendors/types.js';
+
+export interface ValidateOptions {
+  /** Only consider this vendor (detection still picks the event unless `event` is set). */
+  vendor?: VendorDefinition;
+  /** Force the event (requires `vendor`). */
+  event?: EventDefinition;
+  /** Force which side of the exchange the body is (only meaningful for events with a reply). */
+  part?: BodyPart;
+  /** Warnings count as errors. */
+  strict?: boolean;
+}
+
+export interface PayloadResult {
+  vendor?: string;
+  event?: string;
+  part?: BodyPart;
+  valid: boolean;
+  issues: Issue[];
+  /** The parsed body, when it parsed (callers such as `send` reuse it). */
+  body?: unknown;
+}
+
+const BOM = 0xfeff;
+
+/** Validate a JSON text. `text` may start with a BOM; line/column in issues refer to `text`. */
+export function validateText(text: string, options: ValidateOptions = {}): PayloadResult {
+  const start = text.charCodeAt(0) === BOM ? 1 : 0;
+  if (text.trim().length === 0 || (start === 1 && text.slice(1).trim().length === 0)) {
+    return finish({ issues: [{ code: 'empty', severity: 'error', message: 'empty input: no JSON value', line: 1, column: 1 }] }, options);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(start ? text.slice(start) : text);
+  } catch (err) {
+    const scan = scanJson(text);
+    const at = scan.error?.position;
+    const message = scan.error?.message ?? (err as Error).message;
+    return finish({ issues: [{ code: 'invalid-json', severity: 'error', message: `invalid JSON: ${message}`, line: at?.line, column: at?.column }] }, options);
+  }
+  return validateValue(body, options, text);
+}
+
+/**
+ * Validate an already-parsed value. With `text`, issues get line/column and duplicate keys are
+ * reported; without it (e.g. a body embedded in a log record) only JSON paths are given.
+ */
+export function validateValue(body: unknown, options: ValidateOptions = {}, text?: string): PayloadResult {
+  const issues: Issue[] = [];
+  if (!isObject(body)) {
+    issues.push({ code: 'not-an-object', severity: 'error', message: `expected a JSON object at the top level, received ${describeType(body)}`, path: '$', locationPath: [] });
+    return finish({ issues, body }, options, text);
+  }
+
+  let vendor = options.vendor;
+  let event = options.event;
+  let part: BodyPart = options.part ?? 'request';
+  if (!event) {
+    const found = detect(body, undefined, vendor);
+    if (found.ok) {
+      vendor = found.vendor;
+      event = found.event;
+      part = options.part ?? found.part;
+    } else if (found.why === 'ambiguous') {
+      const names = found.candidates.map((c) => `${c.vendor.id} ${c.event.name}`).join(', ');
+      issues.push({ code: 'ambiguous', severity: 'error', message: `matches more than one event (${names}); pass --vendor and --event`, path: '$', locationPath: [] });
+      return finish({ issues, body }, options, text);
+    } else {
+      issues.push({ code: 'undetected', severity: 'error', message: undetectedMessage(found.nearMisses, vendor), path: '$', locationPath: [] });
+      return finish({ vendor: vendor?.id, issues, body }, options, text);
+    }
+  }
+
+  const schema = part === 'reply' ? event.reply?.schema : event.schema;
+  if (!schema) {
+    issues.push({ code: 'invalid', severity: 'error', message: `${vendor?.id ?? ''} ${event.name} has no reply schema`, path: '$', locationPath: [] });
+  } else {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) for (const zi of parsed.error.issues) issues.push(...fromZodIssue(zi, body));
+  }
+  return finish({ vendor: vendor?.id, event: event.name, part, issues, body }, options, text);
+}
+
+function undetectedMessage(nearMisses: { vendor: string; resemblance: number; reason: string }[], forced?: VendorDefinition): string {
+  if (forced) return `not recognised as any ${forced.id} event: ${nearMisses[0]?.reason ?? 'no match'}`;
+  const close = nearMisses.filter((n) => n.resemblance > 0);
+  if (close.length === 0) {
+    return `not recognised as any vendor's event: ${nearMisses.map((n) => `${n.vendor}: ${n.reason}`).join('; ')}`;
+  }
+  return `not recognised as any vendor's event; closest: ${close.map((n) => `${n.vendor} (${n.reason})`).join('; ')}`;
+}
+
+/** Apply --strict, locate issues in the source text, add duplicate keys, set `valid`. */
+function finish(
+  partial: Omit<PayloadResult, 'valid'>,
+  options: ValidateOptions,
+  text?: string,
+): PayloadResult {
+  const issues = partial.issues;
+  if (text !== undefined && issues.every((i) => i.code !== 'invalid-json' && i.code !== 'empty')) locate(text, issues);
+  if (options.strict) for (const issue of issues) issue.severity = 'error';
+  for (const issue of issues) delete issue.locationPath;
+  return { ...partial, valid: issues.every((i) => i.severity !== 'error'), issues };
+}
+
+/** One scan of the text gives positions for every issue's path, and the duplicate keys. */
+function locate(text: string, issues: Issue[]): void {
+  const wanted = issues.flatMap((i) => (i.locationPath ? [i.locationPath] : []));
+  const scan = scanJson(text, { paths: wanted });
+  for (const issue of issues) {
+    if (!issue.locationPath) continue;
+    const at: Position | undefined = scan.positions.get(formatPath(issue.locationPath));
+    if (at) {
+      issue.line = at.line;
+      issue.column = at.column;
+    }
+  }
+  for (const dup of scan.duplicates) {
+    const path: PathSegment[] = [...dup.path, dup.key];
+    issues.push({
+      code: 'duplicate-key',
+      severity: 'warning',
+      message: `duplicate key ${JSON.stringify(dup.key)} (first at ${dup.first.line}:${dup.first.column}); parsers keep the last one, and re-serialising changes the signed bytes`,
+      path: formatPath(path),
+      line: dup.second.line,
+      column: dup.second.column,
+    });
+  }
+}

@@ -1,0 +1,24 @@
+// The vendor registry: the one list every command reads. Adding a vendor means adding a module
+// and its fixtures, and one line here.
+import { bluejay } from './bluejay.js';
+import { relyable } from './relyable.js';
+import { smallest } from './smallest.js';
+import { synthflow } from './synthflow.js';
+import type { EventDefinition, VendorDefinition } from './types.js';
+
+export const vendors: readonly VendorDefinition[] = [relyable, bluejay, smallest, synthflow];
+
+/** Read for every vendor after its own variables (`VendorDefinition.secretEnv`). */
+export const GENERIC_SECRET_ENV = 'HOOKSCOPE_SECRET';
+
+/** Find a vendor by id or alias (case-insensitive). */
+export function findVendor(idOrAlias: string): VendorDefinition | undefined {
+  const key = idOrAlias.toLowerCase();
+  return vendors.find((v) => v.id === key || v.aliases.includes(key));
+}
+
+export function findEvent(vendor: VendorDefinition, name: string): EventDefinition | undefined {
+  return vendor.events.find((e) => e.name === name);
+}
+
+export type { EventDefinition, VendorDefinition } from './types.js';
