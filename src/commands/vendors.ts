@@ -1,0 +1,95 @@
+// `hookscope vendors [id]`: what the catalog knows, with the provenance of every fact, so an
+// assumption is never mistaken for a vendor's word.
+import type { ChalkInstance } from 'chalk';
+import { resolveVendor } from '../core/resolve.js';
+import { makeChalk } from '../ui/terminal.js';
+import { GENERIC_SECRET_ENV, vendors } from '../vendors/index.js';
+import type { Fact, VendorDefinition } from '../vendors/types.js';
+
+export interface VendorsOptions {
+  id?: string;
+  json?: boolean;
+  color?: boolean;
+}
+
+export function vendorsCommand(options: VendorsOptions): string {
+  const chalk = makeChalk(options.color ?? false);
+  if (!options.id) return options.json ? `${JSON.stringify(vendors.map(summary))}\n` : listVendors(chalk);
+  const vendor = resolveVendor(options.id);
+  return options.json ? `${JSON.stringify(detail(vendor))}\n` : showVendor(vendor, chalk);
+}
+
+function summary(v: VendorDefinition) {
+  return { id: v.id, aliases: v.aliases, title: v.title, events: v.events.map((e) => ({ name: e.name, description: e.description, legacy: e.legacy ?? null, reply: Boolean(e.reply) })) };
+}
+
+function detail(v: VendorDefinition) {
+  const fact = <T>(f: Fact<T>) => ({ value: f.value, provenance: f.provenance, note: f.note, override: f.override ?? null });
+  const s = v.signing;
+  const d = v.delivery;
+  return {
+    ...summary(v),
+    docsUrl: v.docsUrl,
+    secretEnv: [...v.secretEnv, GENERIC_SECRET_ENV],
+    signing: s
+      ? { header: fact(s.header), alsoAccepted: s.alsoAccepted ?? [], algorithm: fact(s.algorithm), encoding: fact(s.encoding), signedBytes: fact(s.signedBytes), caveat: s.caveat ?? null }
+      : { none: v.signingNote ?? 'no signing scheme documented' },
+    delivery: { retryDelaysMs: fact(d.retryDelaysMs), success: fact(d.success), timeoutMs: fact(d.timeoutMs), dedupeKey: fact(d.dedupeKey) },
+    notes: v.notes ?? [],
+  };
+}
+
+function listVendors(chalk: ChalkInstance): string {
+  const out: string[] = [];
+  for (const v of vendors) {
+    const alias = v.aliases.length ? chalk.dim(` (alias: ${v.aliases.join(', ')})`) : '';
+    const signing = v.signing ? `${v.signing.algorithm.value} ${v.signing.encoding.value} in ${v.signing.header.value}` : 'unsigned (no documented scheme)';
+    out.push(`${chalk.bold(v.id)}${alias}  ${v.title} — ${signing}`);
+    const width = Math.max(...v.events.map((e) => e.name.length));
+    for (const e of v.events) {
+      const tags = [e.legacy ? 'legacy' : '', e.reply ? 'request/response' : ''].filter(Boolean);
+      out.push(`  ${e.name.padEnd(width)}  ${e.description}${tags.length ? chalk.dim(` [${tags.join(', ')}]`) : ''}`);
+    }
+    out.push('');
+  }
+  out.push(chalk.dim("Run 'hookscope vendors <id>' for signing and delivery rules."));
+  return `${out.join('\n')}\n`;
+}
+
+const ms = (n: number) => (n === 0 ? '0' : n % 3_600_000 === 0 ? `${n / 3_600_000} h` : n % 60_000 === 0 ? `${n / 60_000} min` : n % 1000 === 0 ? `${n / 1000} s` : `${n} ms`);
+
+function showVendor(v: VendorDefinition, chalk: ChalkInstance): string {
+  const tag = (p: Fact<unknown>['provenance']) => (p === 'documented' ? chalk.green('documented') : p === 'seen' ? chalk.cyan('seen (not documented)') : chalk.yellow('ASSUMPTION'));
+  const row = (name: string, value: string, f: Fact<unknown>) => {
+    const lines = [`  ${name.padEnd(13)} ${value}`, `  ${''.padEnd(13)} ${tag(f.provenance)}: ${f.note}`];
+    if (f.override && f.provenance !== 'documented') lines.push(`  ${''.padEnd(13)} ${chalk.dim(`override with ${f.override}`)}`);
+    return lines.join('\n');
+  };
+  const out = [`${chalk.bold(v.title)} (${v.id}${v.aliases.length ? `, alias ${v.aliases.join(', ')}` : ''})`, `  docs: ${v.docsUrl}`, `  secret from: --secret, $${[...v.secretEnv, GENERIC_SECRET_ENV].join(', $')}`, ''];
+  out.push(chalk.bold('Signing'));
+  const s = v.signing;
+  if (s) {
+    out.push(row('header', [s.header.value, ...(s.alsoAccepted ?? [])].join(chalk.dim(' | ')), s.header));
+    out.push(row('algorithm', s.algorithm.value, s.algorithm));
+    out.push(row('encoding', s.encoding.value, s.encoding));
+    out.push(row('signed bytes', s.signedBytes.value, s.signedBytes));
+    if (s.caveat) out.push(`  ${chalk.yellow('caveat')}        ${s.caveat}`);
+  } else {
+    out.push(`  none: ${v.signingNote ?? 'no signing scheme documented'}`);
+  }
+  const d = v.delivery;
+  out.push('', chalk.bold('Delivery'));
+  const delays = d.retryDelaysMs.value;
+  out.push(row('attempts', `${delays.length} (${delays.length === 1 ? 'no retries' : `delays ${delays.map(ms).join(', ')}`})`, d.retryDelaysMs));
+  out.push(row('success', d.success.value, d.success));
+  out.push(row('timeout', ms(d.timeoutMs.value), d.timeoutMs));
+  out.push(row('dedupe key', d.dedupeKey.value, d.dedupeKey));
+  out.push('', chalk.bold('Events'));
+  for (const e of v.events) {
+    out.push(`  ${e.name}${e.legacy ? chalk.dim(' (legacy)') : ''}: ${e.description}`);
+    if (e.legacy) out.push(`    ${chalk.dim(e.legacy)}`);
+    if (e.reply) out.push(`    reply: ${e.reply.description}; ${e.reply.emptyMeans}`);
+  }
+  if (v.notes?.length) out.push('', chalk.bold('Notes'), ...v.notes.map((n) => `  - ${n}`));
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,58 @@
+// Running a parsed command: load its module, call it with typed options, write what it
+// returns (data to stdout, chatter to stderr) and hand back the exit code.
+import { ExitCode, type ExitCodeValue } from './errors.js';
+
+export type ValidateFormat = 'pretty' | 'json' | 'junit' | 'github';
+
+export type Invocation =
+  | {
+      command: 'validate';
+      options: { paths: string[]; vendor?: string; event?: string; reply?: boolean; strict?: boolean; format?: ValidateFormat; quiet?: boolean };
+    }
+  | { command: 'vendors'; options: { id?: string; json?: boolean } }
+  | { command: 'schema'; options: { vendor: string; event: string; reply?: boolean; strict?: boolean } }
+  | { command: 'completion'; options: { shell: 'bash' | 'zsh' | 'fish' } };
+
+export interface RunContext {
+  /** false when --no-color was given; undefined = decide from the terminal and NO_COLOR. */
+  color?: boolean;
+  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr?: NodeJS.WritableStream & { isTTY?: boolean };
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function run(call: Invocation, ctx: RunContext = {}): Promise<ExitCodeValue> {
+  const stdout = ctx.stdout ?? process.stdout;
+  const stderr = ctx.stderr ?? process.stderr;
+  const env = ctx.env ?? process.env;
+  const { isColorEnabled } = await import('./ui/terminal.js');
+  const color = ctx.color ?? isColorEnabled(stdout, env);
+
+  switch (call.command) {
+    case 'validate': {
+      const { validate } = await import('./commands/validate.js');
+      const { renderValidate } = await import('./reporters/index.js');
+      const { format: asked, quiet, ...options } = call.options;
+      const report = await validate(options);
+      const format = asked ?? (env.GITHUB_ACTIONS === 'true' ? 'github' : 'pretty');
+      stdout.write(renderValidate(report, format, { color, quiet }));
+      for (const s of report.skipped) stderr.write(`hookscope: skipped ${s.source}: ${s.message}\n`);
+      return report.exitCode;
+    }
+    case 'vendors': {
+      const { vendorsCommand } = await import('./commands/vendors.js');
+      stdout.write(vendorsCommand({ ...call.options, color }));
+      return ExitCode.ok;
+    }
+    case 'schema': {
+      const { schemaCommand } = await import('./commands/schema.js');
+      stdout.write(schemaCommand(call.options));
+      return ExitCode.ok;
+    }
+    case 'completion': {
+      const { completionCommand } = await import('./commands/completion.js');
+      stdout.write(completionCommand(call.options.shell));
+      return ExitCode.ok;
+    }
+  }
+}
