@@ -1,0 +1,166 @@
+// The catalog as a whole: every fixture of every vendor validates and is detected as exactly
+// its own event; broken payloads get the right verdict and point at the right place.
+import { describe, expect, it } from 'vitest';
+import { detect } from '../../src/core/detect.js';
+import { validateText } from '../../src/core/validate.js';
+import { parsePath, type PathSegment } from '../../src/core/values.js';
+import { findEvent, findVendor, vendors } from '../../src/vendors/index.js';
+import { allFixtures, clone } from '../helpers/fixtures.js';
+
+const fixtures = allFixtures();
+
+describe('catalog shape', () => {
+  it.each(vendors.flatMap((v) => v.events.map((e) => [v.id, e.name, e] as const)))('%s %s has a description and a fixture', (_v, _e, event) => {
+    expect(event.description.length).toBeGreaterThan(10);
+    expect(event.fixtures.length).toBeGreaterThan(0);
+  });
+
+  it('covers the events the issue names', () => {
+    const names = Object.fromEntries(vendors.map((v) => [v.id, v.events.map((e) => e.name).sort()]));
+    expect(names).toEqual({
+      relyable: ['agent.score_dropped', 'test_case.critical_failure', 'test_run.completed', 'test_run.failed'],
+      bluejay: ['observability_call_evaluated', 'outbound_simulation_started', 'simulation_ended', 'simulation_result_evaluated'],
+      smallest: ['analytics-completed', 'analytics.completed', 'call.end', 'call.start', 'post-conversation', 'pre-conversation'],
+      synthflow: ['call_inbound', 'post_call'],
+    });
+    expect(findVendor('atoms')?.id).toBe('smallest');
+    expect(findVendor('ATOMS')?.id).toBe('smallest');
+    expect(vendors.find((v) => v.id === 'smallest')!.events.filter((e) => e.legacy).map((e) => e.name).sort()).toEqual(['analytics.completed', 'call.end', 'call.start']);
+  });
+
+  it('states the provenance of every delivery rule and signing fact', () => {
+    for (const v of vendors) {
+      for (const fact of [v.delivery.retryDelaysMs, v.delivery.success, v.delivery.timeoutMs, v.delivery.dedupeKey]) {
+        expect(['documented', 'seen', 'assumed']).toContain(fact.provenance);
+        expect(fact.note.length).toBeGreaterThan(10);
+      }
+      if (v.signing) for (const fact of [v.signing.header, v.signing.encoding, v.signing.signedBytes]) expect(fact.note.length).toBeGreaterThan(10);
+      else expect(v.signingNote).toMatch(/undocumented|not documented/);
+    }
+  });
+});
+
+describe('every fixture', () => {
+  it.each(fixtures.map((f) => [`${f.vendor}/${f.file.split('/').pop()}`, f] as const))('%s validates cleanly and is detected unambiguously', (_name, f) => {
+    const outcome = detect(f.body);
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect([outcome.vendor.id, outcome.event.name, outcome.part]).toEqual([f.vendor, f.event, f.part]);
+    const result = validateText(f.text);
+    expect(result.issues).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect([result.vendor, result.event, result.part]).toEqual([f.vendor, f.event, f.part]);
+  });
+
+  it('is claimed by its own vendor only', () => {
+    for (const f of fixtures) {
+      const claimants = vendors.filter((v) => v.detect(f.body).match).map((v) => v.id);
+      expect(claimants, f.file).toEqual([f.vendor]);
+    }
+  });
+});
+
+/** The character at line:col (1-based) of a text. */
+function at(text: string, line: number | undefined, col: number | undefined): string {
+  expect(line, 'issue has a line').toBeTypeOf('number');
+  expect(col, 'issue has a column').toBeTypeOf('number');
+  return text.split('\n')[line! - 1]!.slice(col! - 1);
+}
+
+function setAt(body: unknown, path: PathSegment[], value: unknown): void {
+  const parent = path.slice(0, -1).reduce<any>((o, k) => o[k], body);
+  const key = path[path.length - 1]!;
+  if (value === undefined) delete parent[key];
+  else parent[key] = value;
+}
+
+interface Broken {
+  vendor: string;
+  event: string;
+  missing: string;
+  wrongType: [string, unknown];
+  badEnum?: [string, unknown];
+  /** Forced vendor/event: for mutations that remove what detection relies on. */
+  force?: boolean;
+}
+
+const broken: Broken[] = [
+  { vendor: 'relyable', event: 'test_run.completed', missing: 'data.agent_id', wrongType: ['data.score', '73.5'], badEnum: ['event', 'test_run.complete'], force: true },
+  { vendor: 'relyable', event: 'agent.score_dropped', missing: 'data.threshold', wrongType: ['data.drop_percentage', null] },
+  { vendor: 'bluejay', event: 'observability_call_evaluated', missing: 'recording_url', wrongType: ['agent_id', 42], badEnum: ['status', 'DONE'] },
+  { vendor: 'bluejay', event: 'simulation_result_evaluated', missing: 'simulation_id', wrongType: ['digital_human_id', 1.5], badEnum: ['status', 'FINISHED'] },
+  { vendor: 'smallest', event: 'post-conversation', missing: 'metadata.callId', wrongType: ['metadata.callData.callDuration', '92.4'], badEnum: ['metadata.conversationType', 'webCall'] },
+  { vendor: 'smallest', event: 'call.end', missing: 'agent_id', wrongType: ['duration_seconds', '300'] },
+  { vendor: 'synthflow', event: 'post_call', missing: 'lead', wrongType: ['call.duration', '32'] },
+  { vendor: 'synthflow', event: 'call_inbound', missing: 'call_inbound.model_id', wrongType: ['call_inbound.to_number', 4915112345678] },
+];
+
+describe.each(broken)('broken $vendor $event', (b) => {
+  const f = fixtures.find((x) => x.vendor === b.vendor && x.event === b.event && x.part === 'request')!;
+  const vendor = findVendor(b.vendor)!;
+  const options = b.force ? { vendor, event: findEvent(vendor, b.event)! } : {};
+  const check = (mutate: (body: unknown) => void) => {
+    const body = clone(f.body);
+    mutate(body);
+    const text = JSON.stringify(body, null, 2);
+    return { text, result: validateText(text, options) };
+  };
+
+  it('missing required field: error located at the parent object', () => {
+    const path = parsePath(b.missing);
+    const { text, result } = check((body) => setAt(body, path, undefined));
+    expect(result.valid).toBe(false);
+    expect([result.vendor, result.event]).toEqual([b.vendor, b.event]);
+    const issue = result.issues.find((i) => i.code === 'missing-field');
+    expect(issue?.path).toBe(`$.${b.missing}`);
+    expect(at(text, issue?.line, issue?.column)[0]).toBe('{');
+    // The parent object's opening brace is the one that holds the remaining siblings.
+    expect(issue?.line).toBe(path.length === 1 ? 1 : text.split('\n').findIndex((l) => l.includes(`"${String(path[path.length - 2])}": {`)) + 1);
+  });
+
+  it('wrong type: error located at the value, with expected and received', () => {
+    const [p, value] = b.wrongType;
+    const { text, result } = check((body) => setAt(body, parsePath(p), value));
+    expect(result.valid).toBe(false);
+    const issue = result.issues.find((i) => i.path === `$.${p}`);
+    expect(issue?.code).toBe('wrong-type');
+    expect(issue?.severity).toBe('error');
+    expect(at(text, issue?.line, issue?.column).startsWith(JSON.stringify(value))).toBe(true);
+    expect(issue?.message).toMatch(/^expected \w+, received \w+/);
+  });
+
+  it.runIf(b.badEnum)('bad enum value: error at the value listing what is allowed', () => {
+    const [p, value] = b.badEnum!;
+    const { text, result } = check((body) => setAt(body, parsePath(p), value));
+    expect(result.valid).toBe(false);
+    const issue = result.issues.find((i) => i.path === `$.${p}`);
+    expect(issue?.code).toBe('bad-enum');
+    expect(issue?.message).toContain(JSON.stringify(value));
+    expect(at(text, issue?.line, issue?.column).startsWith(JSON.stringify(value))).toBe(true);
+  });
+
+  it('extra field: a drift warning at the value; an error only with strict', () => {
+    const { text, result } = check((body) => ((body as Record<string, unknown>).zz_extra_field = 'zz-marker'));
+    expect(result.valid).toBe(true);
+    expect(result.issues).toHaveLength(1);
+    const issue = result.issues[0]!;
+    expect([issue.code, issue.severity, issue.path]).toEqual(['unknown-field', 'warning', '$.zz_extra_field']);
+    expect(at(text, issue.line, issue.column).startsWith('"zz-marker"')).toBe(true);
+    const strict = validateText(text, { ...options, strict: true });
+    expect(strict.valid).toBe(false);
+    expect(strict.issues[0]?.severity).toBe('error');
+  });
+});
+
+describe('growing enums', () => {
+  const f = fixtures.find((x) => x.vendor === 'synthflow' && x.event === 'post_call')!;
+  it('an unknown synthflow call status is a warning, an error under --strict', () => {
+    const body = clone(f.body) as { call: { status: string } };
+    body.call.status = 'teleported';
+    const text = JSON.stringify(body, null, 2);
+    const loose = validateText(text);
+    expect(loose.valid).toBe(true);
+    expect(loose.issues.map((i) => [i.code, i.severity, i.path])).toEqual([['unknown-enum-value', 'warning', '$.call.status']]);
+    expect(validateText(text, { strict: true }).valid).toBe(false);
+  });
+});
