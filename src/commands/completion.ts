@@ -5,7 +5,12 @@ import { buildProgram } from '../program.js';
 import { vendors } from '../vendors/index.js';
 
 interface Spec {
-  commands: { name: string; summary: string; options: { flags: string[]; choices?: string[]; takesValue: boolean }[] }[];
+  commands: {
+    name: string;
+    summary: string;
+    options: { flags: string[]; description: string; choices?: string[]; takesValue: boolean }[];
+    args: { name: string; variadic: boolean; choices?: string[] }[];
+  }[];
   vendorIds: string[];
   eventsByVendor: Map<string, string[]>;
 }
@@ -19,9 +24,11 @@ function spec(program: Command): Spec {
       summary: c.summary() || c.description(),
       options: c.options.map((o) => ({
         flags: [o.short, o.long].filter((f): f is string => Boolean(f)),
+        description: o.description,
         choices: o.argChoices,
         takesValue: o.required || o.optional,
       })),
+      args: c.registeredArguments.map((a) => ({ name: a.name(), variadic: a.variadic, choices: a.argChoices })),
     })),
     vendorIds: [...eventsByVendor.keys()],
     eventsByVendor,
@@ -94,13 +101,58 @@ complete -o default -F _hookscope hookscope
 }
 
 function zsh(s: Spec): string {
-  // zsh runs the bash function through bashcompinit: one completion logic for both shells.
+  const esc = (t: string) => t.replace(/'/g, "'\\''").replace(/\[/g, '\\[').replace(/\]/g, '\\]').replace(/:/g, '\\:');
+  const vendorsList = words(s.vendorIds);
+  const eventCases = [...s.eventsByVendor].map(([v, es]) => `    ${v}) reply=(${words(es)}) ;;`).join('\n');
+  const argSpec = (a: Spec['commands'][number]['args'][number], i: number) => {
+    const pos = a.variadic ? '*' : String(i + 1);
+    if (a.name === 'vendor' || a.name === 'id') return `'${pos}:vendor:(${vendorsList})'`;
+    if (a.name === 'event') return `'${pos}:event:->event'`;
+    if (a.choices) return `'${pos}:${a.name}:(${words(a.choices)})'`;
+    return `'${pos}:${a.name}:_files'`;
+  };
+  const optSpec = (o: Spec['commands'][number]['options'][number]) => {
+    const long = o.flags.find((f) => f.startsWith('--'));
+    if (!long) return [];
+    const desc = esc(o.description);
+    const value = long === '--vendor' ? `:vendor:(${vendorsList})` : long === '--event' ? ':event:->event' : o.choices ? `:${long.slice(2)}:(${words(o.choices)})` : o.takesValue ? `:${long.slice(2)}:` : '';
+    return o.flags.map((f) => `'${f}[${desc}]${value}'`);
+  };
+  const cases = s.commands
+    .map((c) => `        ${c.name}) _arguments -C ${[...c.options.flatMap(optSpec), ...c.args.map(argSpec)].join(' ')} && ret=0 ;;`)
+    .join('\n');
   return `#compdef hookscope
 # hookscope zsh completion. Install: hookscope completion zsh > "\${fpath[1]}/_hookscope"
-# (or: source <(hookscope completion zsh) in ~/.zshrc)
-autoload -U +X compinit && compinit
-autoload -U +X bashcompinit && bashcompinit
-${bash(s).split('\n').filter((l) => !l.startsWith('# hookscope bash') && !l.startsWith('# (or append')).join('\n')}`;
+_hookscope_events() {
+  case $1 in
+${eventCases}
+    *) reply=(${allEvents(s)}) ;;
+  esac
+}
+_hookscope() {
+  local curcontext="$curcontext" state line ret=1 vendor i
+  local -a commands reply
+  commands=(${s.commands.map((c) => `'${c.name}:${esc(c.summary.replace(/ \(e\.g\..*$/, ''))}'`).join(' ')})
+  _arguments -C '(-v --version)'{-v,--version}'[print the version]' '(-h --help)'{-h,--help}'[show help]' '--no-color[disable colours]' '--debug[show stack traces]' '1: :->command' '*:: :->args' && ret=0
+  case $state in
+    command) _describe -t commands 'hookscope command' commands && ret=0 ;;
+    args)
+      case $words[1] in
+${cases}
+      esac
+      if [[ $state == event ]]; then
+        vendor=""
+        i=\${words[(i)--vendor]}
+        if (( i < \${#words} )); then vendor=\${words[i+1]}; elif [[ $words[1] == schema ]]; then vendor=\${words[2]}; fi
+        _hookscope_events "$vendor"
+        compadd -a reply && ret=0
+      fi
+      ;;
+  esac
+  return ret
+}
+if [[ $zsh_eval_context[-1] == loadautofunc ]]; then _hookscope "$@"; else compdef _hookscope hookscope; fi
+`;
 }
 
 function fish(s: Spec): string {
@@ -119,7 +171,7 @@ function fish(s: Spec): string {
       if (!long) continue;
       const choices = long === 'vendor' ? s.vendorIds : o.choices;
       lines.push(
-        `complete -c hookscope -n '__fish_seen_subcommand_from ${c.name}' -l ${long}${short ? ` -s ${short}` : ''}${o.takesValue ? ' -r' : ''}${choices ? ` -a ${q(words(choices))}` : ''}`,
+        `complete -c hookscope -n '__fish_seen_subcommand_from ${c.name}' -l ${long}${short ? ` -s ${short}` : ''}${choices ? ' -x' : o.takesValue ? ' -r' : ''}${choices ? ` -a ${q(words(choices))}` : ''}`,
       );
     }
   }
