@@ -27,7 +27,7 @@ export function eventJsonSchema(options: SchemaOptions): Record<string, unknown>
   }) as Record<string, unknown>;
   return {
     $schema: json.$schema,
-    $id: `https://hookscope.dev/schemas/${vendor.id}/${event.name}${options.reply ? '.reply' : ''}.json`,
+    $id: `https://hookscope.dev/schemas/${vendor.id}/${event.name}${options.reply ? '.reply' : ''}${options.strict ? '.strict' : ''}.json`,
     title: `${vendor.title} ${event.name}${options.reply ? ' (reply)' : ''}`,
     description: options.reply ? event.reply!.description : event.description,
     ...Object.fromEntries(Object.entries(json).filter(([k]) => k !== '$schema')),

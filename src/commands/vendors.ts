@@ -88,7 +88,7 @@ function showVendor(v: VendorDefinition, chalk: ChalkInstance): string {
   for (const e of v.events) {
     out.push(`  ${e.name}${e.legacy ? chalk.dim(' (legacy)') : ''}: ${e.description}`);
     if (e.legacy) out.push(`    ${chalk.dim(e.legacy)}`);
-    if (e.reply) out.push(`    reply: ${e.reply.description}; ${e.reply.emptyMeans}`);
+    if (e.reply) out.push(`    reply: ${e.reply.description.replace(/\.$/, '')}; ${e.reply.emptyMeans}`);
   }
   if (v.notes?.length) out.push('', chalk.bold('Notes'), ...v.notes.map((n) => `  - ${n}`));
   return `${out.join('\n')}\n`;

@@ -1,0 +1,36 @@
+// The CLI layer: each command receives exactly the options commander parsed, and nothing more.
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/program.js';
+import type { Invocation } from '../../src/run.js';
+
+async function parse(args: string[]): Promise<Invocation> {
+  let got: Invocation | undefined;
+  const program = buildProgram(async (call) => {
+    got = call;
+  });
+  program.configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  await program.parseAsync(['node', 'hookscope', ...args]);
+  if (!got) throw new Error('no command ran');
+  return got;
+}
+
+describe('wiring', () => {
+  it.each<[string[], Invocation]>([
+    [['validate', 'a.json', 'dir/'], { command: 'validate', options: { paths: ['a.json', 'dir/'], vendor: undefined, event: undefined, reply: undefined, strict: undefined, format: undefined, quiet: undefined } }],
+    [
+      ['validate', '-', '--vendor', 'atoms', '--event', 'call.end', '--strict', '--format', 'junit', '-q'],
+      { command: 'validate', options: { paths: ['-'], vendor: 'atoms', event: 'call.end', reply: undefined, strict: true, format: 'junit', quiet: true } },
+    ],
+    [['validate', 'r.json', '--reply'], { command: 'validate', options: { paths: ['r.json'], vendor: undefined, event: undefined, reply: true, strict: undefined, format: undefined, quiet: undefined } }],
+    [['vendors'], { command: 'vendors', options: { id: undefined, json: undefined } }],
+    [['vendors', 'relyable', '--json'], { command: 'vendors', options: { id: 'relyable', json: true } }],
+    [['schema', 'synthflow', 'call_inbound', '--reply', '--strict'], { command: 'schema', options: { vendor: 'synthflow', event: 'call_inbound', reply: true, strict: true } }],
+    [['completion', 'fish'], { command: 'completion', options: { shell: 'fish' } }],
+  ])('%j', async (args, expected) => {
+    expect(await parse(args)).toEqual(expected);
+  });
+
+  it.each([[['validate', '--format', 'xml', 'a.json']], [['completion', 'powershell']], [['schema', 'relyable']], [['nope']]])('rejects %j', async (args) => {
+    await expect(parse(args)).rejects.toThrow();
+  });
+});
