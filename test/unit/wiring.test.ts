@@ -8,7 +8,7 @@ async function parse(args: string[]): Promise<Invocation> {
   const program = buildProgram(async (call) => {
     got = call;
   });
-  program.configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  for (const cmd of [program, ...program.commands]) cmd.configureOutput({ writeErr: () => {}, writeOut: () => {} });
   await program.parseAsync(['node', 'hookscope', ...args]);
   if (!got) throw new Error('no command ran');
   return got;
