@@ -54,18 +54,14 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
 
   const entries: ValidateEntry[] = [];
   const skipped: ValidateReport['skipped'] = [];
-  const files = new Set<string>();
   for (const unit of readInputs(options.paths, { readStdin: options.readStdin })) {
-    if (unit.kind === 'skipped') {
-      skipped.push({ source: unit.source, message: unit.message });
-      continue;
-    }
-    files.add(unit.source);
-    entries.push(checkUnit(unit, opts));
+    if (unit.kind === 'skipped') skipped.push({ source: unit.source, message: unit.message });
+    else entries.push(checkUnit(unit, opts));
   }
+  const sources = new Set(entries.map((e) => e.source));
 
   const summary: ValidateSummary = {
-    files: files.size,
+    files: sources.size,
     payloads: entries.filter((e) => !e.unreadable).length,
     valid: entries.filter((e) => !e.unreadable && e.valid).length,
     invalid: entries.filter((e) => !e.unreadable && !e.valid).length,

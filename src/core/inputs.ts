@@ -1,6 +1,6 @@
 // Turning the paths given to `validate` into payload texts: files, directories (recursive,
 // *.json / *.ndjson / *.jsonl), and `-` for stdin. NDJSON is split into one unit per line.
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { join, extname } from 'node:path';
 
@@ -17,66 +17,99 @@ export type InputUnit =
 const LINE_DELIMITED = new Set(['.ndjson', '.jsonl']);
 const WALKED = new Set(['.json', ...LINE_DELIMITED]);
 
+/** What the paths name, before anything is read: files to read, or problems found walking. */
+export type InputTarget =
+  | { kind: 'file'; source: string }
+  | { kind: 'stdin' }
+  | Extract<InputUnit, { kind: 'unreadable' | 'skipped' }>;
+
 export interface InputOptions {
   readStdin?: () => Buffer;
 }
 
 /** Yield the units of every path, in order; directories are walked in sorted order. */
 export function* readInputs(paths: readonly string[], options: InputOptions = {}): Generator<InputUnit> {
-  for (const path of paths) {
-    if (path === '-') {
-      const buf = options.readStdin ? options.readStdin() : readFileSync(0);
-      yield* fromBuffer('<stdin>', buf, looksLineDelimited(buf));
-      continue;
-    }
-    yield* walk(path, new Set(), true);
-  }
+  for (const target of listTargets(paths)) yield* readTarget(target, options);
 }
 
-function* walk(path: string, seenDirs: Set<string>, explicit: boolean): Generator<InputUnit> {
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch (err) {
-    yield { kind: 'unreadable', source: path, message: describeFsError(err) };
+/** Walk the paths (directories recursively, in sorted order) without reading any file. */
+export function listTargets(paths: readonly string[]): InputTarget[] {
+  const out: InputTarget[] = [];
+  for (const path of paths) {
+    if (path === '-') out.push({ kind: 'stdin' });
+    else walk(path, new Set(), true, undefined, out);
+  }
+  return out;
+}
+
+/** Read one target into the units to validate (one per NDJSON line). */
+export function* readTarget(target: InputTarget, options: InputOptions = {}): Generator<InputUnit> {
+  if (target.kind === 'stdin') {
+    const buf = options.readStdin ? options.readStdin() : readFileSync(0);
+    yield* fromBuffer('<stdin>', buf, looksLineDelimited(buf));
     return;
   }
-  if (stat.isDirectory()) {
-    let real: string;
-    try {
-      real = realpathSync(path);
-    } catch (err) {
-      yield { kind: 'unreadable', source: path, message: describeFsError(err) };
-      return;
-    }
-    if (seenDirs.has(real)) {
-      yield { kind: 'skipped', source: path, message: 'symlink loop: this directory was already visited' };
-      return;
-    }
-    const inner = new Set(seenDirs).add(real);
-    let entries: string[];
-    try {
-      entries = readdirSync(path).sort();
-    } catch (err) {
-      yield { kind: 'unreadable', source: path, message: describeFsError(err) };
-      return;
-    }
-    for (const name of entries) {
-      const child = join(path, name);
-      // Plain files are filtered by extension; directories and links are followed.
-      if (WALKED.has(extname(name).toLowerCase()) || isDirectoryish(child)) yield* walk(child, inner, false);
-    }
+  if (target.kind !== 'file') {
+    yield target;
     return;
   }
-  if (!stat.isFile() && !explicit) return;
   let buf: Buffer;
   try {
-    buf = readFileSync(path);
+    buf = readFileSync(target.source);
   } catch (err) {
-    yield { kind: 'unreadable', source: path, message: describeFsError(err) };
+    yield { kind: 'unreadable', source: target.source, message: describeFsError(err) };
     return;
   }
-  yield* fromBuffer(path, buf, LINE_DELIMITED.has(extname(path).toLowerCase()));
+  yield* fromBuffer(target.source, buf, LINE_DELIMITED.has(extname(target.source).toLowerCase()));
+}
+
+type Kind = 'file' | 'dir' | 'other';
+
+function walk(path: string, seenDirs: Set<string>, explicit: boolean, known: Kind | undefined, out: InputTarget[]): void {
+  let kind = known;
+  if (!kind) {
+    try {
+      const stat = statSync(path);
+      kind = stat.isDirectory() ? 'dir' : stat.isFile() ? 'file' : 'other';
+    } catch (err) {
+      out.push({ kind: 'unreadable', source: path, message: describeFsError(err) });
+      return;
+    }
+  }
+  if (kind === 'dir') walkDirectory(path, seenDirs, out);
+  else if (kind === 'file' || explicit) out.push({ kind: 'file', source: path });
+}
+
+function walkDirectory(path: string, seenDirs: Set<string>, out: InputTarget[]): void {
+  let real: string;
+  let entries: Dirent[];
+  try {
+    real = realpathSync(path);
+    entries = readdirSync(path, { withFileTypes: true });
+  } catch (err) {
+    out.push({ kind: 'unreadable', source: path, message: describeFsError(err) });
+    return;
+  }
+  if (seenDirs.has(real)) {
+    out.push({ kind: 'skipped', source: path, message: 'symlink loop: this directory was already visited' });
+    return;
+  }
+  const inner = new Set(seenDirs).add(real);
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const child = join(path, entry.name);
+    const wanted = WALKED.has(extname(entry.name).toLowerCase());
+    // The directory listing already says what plain files and directories are: no stat for
+    // them (a stat per file was a fifth of validate's time on 10,000 files). Links are
+    // followed with a stat, which is also where a looping link shows up.
+    if (entry.isFile()) {
+      if (wanted) walk(child, inner, false, 'file', out);
+    } else if (entry.isDirectory()) {
+      walk(child, inner, false, 'dir', out);
+    } else if (entry.isSymbolicLink() && (wanted || isDirectoryish(child))) {
+      walk(child, inner, false, undefined, out);
+    }
+  }
 }
 
 function isDirectoryish(path: string): boolean {

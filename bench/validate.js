@@ -1,0 +1,114 @@
+// Benchmark: `hookscope validate` on 10,000 saved payloads (all request events, evenly spread),
+// against two baselines measured in the same run on the same files:
+//   ajv-cli 5 — the JSON Schemas exported by `hookscope schema`, one ajv-cli process per event
+//               directory (it takes one schema), run sequentially; its time is the sum.
+//   floor     — bench/validate-floor.js: readFileSync + JSON.parse per file, one process.
+// Targets: hookscope throughput >= 2x ajv-cli's; hookscope wall time <= 2x the floor's.
+// Informational: hookscope --format pretty vs --format json (reporter cost).
+// Each is run RUNS times (BENCH_RUNS, default 5), interleaved, after one untimed checking run;
+// the median wall time is reported, with every run's time so the noise is visible.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, relative } from 'node:path';
+import { fnv1a, mulberry32, vary } from './gen-payloads.js';
+import { ROOT, WORK, abort, lpad, median, ms, pad, runNode, timeNode, verdict } from './lib.js';
+
+const TOTAL = 10_000;
+const RUNS = Math.min(50, Math.max(1, Number(process.env.BENCH_RUNS) || 5));
+const PAYLOADS = relative(ROOT, join(WORK, 'payloads'));
+const SCHEMAS = relative(ROOT, join(WORK, 'schemas'));
+
+rmSync(WORK, { recursive: true, force: true });
+mkdirSync(PAYLOADS, { recursive: true });
+mkdirSync(SCHEMAS, { recursive: true });
+process.chdir(ROOT);
+
+// 1. Events (from the CLI itself) and their fixtures; the exported JSON Schema of each.
+const listing = runNode(['bin/hookscope.js', 'vendors', '--json']);
+if (listing.status !== 0) abort(`hookscope vendors --json failed:\n${listing.stderr}`);
+const events = JSON.parse(listing.stdout).flatMap((v) => v.events.map((e) => ({ vendor: v.id, event: e.name })));
+for (const ev of events) {
+  const schema = runNode(['bin/hookscope.js', 'schema', ev.vendor, ev.event]);
+  if (schema.status !== 0) abort(`hookscope schema ${ev.vendor} ${ev.event} failed:\n${schema.stderr}`);
+  ev.schema = join(SCHEMAS, `${ev.vendor}__${ev.event}.json`);
+  writeFileSync(ev.schema, schema.stdout);
+}
+
+// 2. Payloads: bench/.work/payloads/<vendor>__<event>/NNNNN.json, pretty-printed like saved bodies.
+let bytes = 0;
+let next = 0;
+events.forEach((ev, k) => {
+  const fixture = JSON.parse(readFileSync(join('fixtures', ev.vendor, `${ev.event}.json`), 'utf8'));
+  ev.dir = join(PAYLOADS, `${ev.vendor}__${ev.event}`);
+  ev.count = Math.floor(TOTAL / events.length) + (k < TOTAL % events.length ? 1 : 0);
+  mkdirSync(ev.dir);
+  const seed = fnv1a(`${ev.vendor}/${ev.event}`);
+  for (let i = 0; i < ev.count; i++) {
+    const text = `${JSON.stringify(vary(fixture, mulberry32(seed ^ Math.imul(i + 1, 0x9e3779b9))), null, 2)}\n`;
+    writeFileSync(join(ev.dir, `${String(next++).padStart(5, '0')}.json`), text);
+    bytes += Buffer.byteLength(text);
+  }
+});
+
+const hookscope = (format) => ['bin/hookscope.js', 'validate', PAYLOADS, '--format', format];
+const ajvCli = (ev) => [
+  'node_modules/ajv-cli/dist/index.js', 'validate', '--spec=draft2020', '--allow-union-types',
+  '-c', 'ajv-formats', '-s', ev.schema, '-d', `${ev.dir}/*.json`,
+];
+const floor = ['bench/validate-floor.js', PAYLOADS];
+
+// 3. Check once (this also warms the page cache): every tool must see every file as valid.
+const check = runNode(hookscope('json'));
+let summary;
+try {
+  summary = JSON.parse(check.stdout).summary;
+} catch {
+  abort(`hookscope validate --format json did not print a JSON report (exit ${check.status}):\n${check.stderr}`);
+}
+if (check.status !== 0 || summary.payloads !== TOTAL || summary.valid !== TOTAL || summary.invalid !== 0) {
+  const bad = JSON.parse(check.stdout).results.filter((r) => !r.valid).slice(0, 3);
+  abort(`hookscope must report ${TOTAL} valid, 0 invalid; it reports ${JSON.stringify(summary)} ` +
+    `(exit ${check.status}). First invalid:\n${JSON.stringify(bad, null, 2)}`);
+}
+for (const ev of events) {
+  const r = runNode(ajvCli(ev));
+  const valid = r.stdout.split('\n').filter((l) => l.endsWith(' valid')).length;
+  if (r.status !== 0 || valid !== ev.count) {
+    abort(`ajv-cli on ${ev.dir}: exit ${r.status}, ${valid}/${ev.count} valid\n${r.stderr.slice(0, 2000)}`);
+  }
+}
+const floorCheck = runNode(floor);
+if (floorCheck.status !== 0 || !floorCheck.stdout.startsWith(`${TOTAL} files`)) {
+  abort(`validate-floor.js: ${floorCheck.stdout}${floorCheck.stderr}`);
+}
+
+// 4. Timed runs, interleaved so that drift (thermal, page cache, other load) hits all alike.
+const t = { json: [], pretty: [], ajv: [], floor: [] };
+for (let run = 0; run < RUNS; run++) {
+  t.json.push(timeNode(hookscope('json')));
+  t.ajv.push(events.reduce((sum, ev) => sum + timeNode(ajvCli(ev)), 0));
+  t.floor.push(timeNode(floor));
+  t.pretty.push(timeNode(hookscope('pretty')));
+}
+
+// 5. Report.
+const m = Object.fromEntries(Object.entries(t).map(([k, xs]) => [k, median(xs)]));
+const row = (name, key) => {
+  const perSec = Math.round(TOTAL / (m[key] / 1000));
+  const runs = t[key].map((x) => x.toFixed(0)).join(' ');
+  console.log(`  ${pad(name, 34)}${lpad(ms(m[key]), 12)}${lpad(perSec, 9)} files/s   runs (ms): ${runs}`);
+};
+console.log(`validate: ${TOTAL} payloads, ${events.length} events x ~${Math.round(TOTAL / events.length)}, ` +
+  `${(bytes / 1e6).toFixed(1)} MB; median of ${RUNS} runs; node ${process.version}, ${cpus().length} CPUs`);
+console.log(`  (checked first: hookscope ${summary.valid} valid / ${summary.invalid} invalid / ` +
+  `${summary.warnings} warnings; ajv-cli all valid; floor parsed ${TOTAL})`);
+row('hookscope --format json', 'json');
+row('hookscope --format pretty', 'pretty');
+row(`ajv-cli (${events.length} processes, summed)`, 'ajv');
+row('floor (readFileSync + JSON.parse)', 'floor');
+const fast = m.ajv / m.json;
+const slow = m.json / m.floor;
+verdict('hookscope vs ajv-cli throughput', fast, '≥ 2×', fast >= 2);
+verdict('hookscope time vs floor', slow, '≤ 2×', slow <= 2);
+console.log(`  (info) reporter cost, pretty vs json time: ${(m.pretty / m.json).toFixed(2)}×; ` +
+  `ajv-cli per process: ${ms(m.ajv / events.length)}`);
