@@ -1,8 +1,8 @@
 // Command definitions only: commander parses, and each action hands a typed call to `invoke`
 // (src/run.ts in production, a recorder in the wiring test). Nothing heavy is imported here.
 import { readFileSync } from 'node:fs';
-import { Argument, Command, Option } from 'commander';
-import type { Invocation } from './run.js';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import type { Invocation, SendInvocationOptions } from './run.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -12,13 +12,24 @@ const EXAMPLES = `
 Examples:
   $ hookscope validate payloads/                       check saved payloads (files, dirs, NDJSON, -)
   $ hookscope validate --format github hooks/*.json    annotate a pull request from CI
+  $ hookscope send relyable test_run.completed --url http://localhost:3000/hooks
+                                                       sign and send a realistic event, judge the reply
   $ hookscope vendors                                  list vendors and their events
   $ hookscope vendors relyable                         signing and delivery rules, with provenance
   $ hookscope schema synthflow post_call > s.json      JSON Schema (draft 2020-12) for other tools
   $ hookscope completion bash >> ~/.bashrc             shell completion with vendor and event names
 
-Exit codes: 0 ok, 1 a problem was found (invalid payload), 2 usage or environment error.
+Exit codes: 0 ok, 1 a problem was found (invalid payload, rejected or failed delivery),
+2 usage or environment error.
 Docs: https://github.com/hookscope/hookscope#readme`;
+
+function parseTimeout(value: string): number {
+  const ms = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(ms) || ms <= 0) {
+    throw new InvalidArgumentError('expected a whole number of milliseconds above 0, e.g. 5000');
+  }
+  return ms;
+}
 
 export type Invoke = (call: Invocation, program: Command) => Promise<void>;
 
@@ -47,6 +58,41 @@ export function buildProgram(invoke: Invoke): Command {
     .action((paths: string[], opts: { vendor?: string; event?: string; reply?: boolean; strict?: boolean; format?: (typeof FORMATS)[number]; quiet?: boolean }) =>
       invoke({ command: 'validate', options: { paths, vendor: opts.vendor, event: opts.event, reply: opts.reply, strict: opts.strict, format: opts.format, quiet: opts.quiet } }, program),
     );
+
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  program
+    .command('send')
+    .summary('sign and send a vendor event to a URL, judge the reply by the vendor\'s rules (e.g. hookscope send relyable test_run.completed --url http://localhost:3000/hooks)')
+    .description(
+      'Build an event from its fixture (or --data), edit it with --set/--unset, validate it, sign exactly the bytes sent as the vendor does, POST it, and judge the reply by the vendor\'s success rule. Secret: --secret, the vendor\'s variable (see hookscope vendors <id>) or HOOKSCOPE_SECRET.',
+    )
+    .argument('<vendor>', 'vendor id or alias')
+    .argument('<event>', 'event name')
+    .option('--url <url>', 'where to send it (http:// or https://)')
+    .option('-d, --data <file>', 'the body: a JSON file, or - for stdin (default: the event\'s fixture)')
+    .option('--set <path=value>', 'set a field; the value is JSON when it parses, else a string (repeatable)', collect)
+    .option('--unset <path>', 'remove a field (repeatable)', collect)
+    .option('--no-fresh', 'keep the fixture\'s timestamps and delivery ids instead of fresh ones')
+    .option('--no-validate', 'send even when the body does not match the event schema')
+    .option('--secret <secret>', 'signing secret (prefer the environment: it stays out of shell history)')
+    .option('--signature-header <name>', 'put the signature in this header (where the vendor\'s wire name is uncertain)')
+    .option('-H, --header <header>', "add or replace a header, 'Name: value' (repeatable)", collect)
+    .option('--timeout <ms>', 'give up after this many ms (default: the vendor\'s timeout, else 30000)', parseTimeout)
+    .option('--dry-run', 'print the exact request and an equivalent curl command; send nothing')
+    .option('--json', 'one JSON result object on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ hookscope send relyable test_run.completed --url http://localhost:3000/webhooks/relyable
+  $ hookscope send smallest post-conversation --url http://localhost:3000/hooks --set metadata.callId=c_1
+  $ hookscope send relyable test_run.completed --set data.score=42.5 --set 'data.scenarios_tested=["a"]' --dry-run
+  $ hookscope send synthflow call_inbound --url http://localhost:3000/inbound --json`,
+    )
+    .action((vendor: string, event: string, opts: Omit<SendInvocationOptions, 'vendor' | 'event' | 'timeoutMs'> & { timeout?: number }) => {
+      const { timeout, ...rest } = opts;
+      return invoke({ command: 'send', options: { vendor, event, ...rest, timeoutMs: timeout } }, program);
+    });
 
   program
     .command('vendors')

@@ -1,5 +1,6 @@
 // Running a parsed command: load its module, call it with typed options, write what it
 // returns (data to stdout, chatter to stderr) and hand back the exit code.
+import type { SendOptions } from './commands/send.js';
 import { ExitCode, type ExitCodeValue } from './errors.js';
 
 export type ValidateFormat = 'pretty' | 'json' | 'junit' | 'github';
@@ -11,7 +12,11 @@ export type Invocation =
     }
   | { command: 'vendors'; options: { id?: string; json?: boolean } }
   | { command: 'schema'; options: { vendor: string; event: string; reply?: boolean; strict?: boolean } }
-  | { command: 'completion'; options: { shell: 'bash' | 'zsh' | 'fish' } };
+  | { command: 'completion'; options: { shell: 'bash' | 'zsh' | 'fish' } }
+  | { command: 'send'; options: SendInvocationOptions };
+
+/** What the CLI passes to send: its options minus the test seams, plus --json. */
+export type SendInvocationOptions = Omit<SendOptions, 'env' | 'readStdin' | 'dispatcher'> & { json?: boolean };
 
 export interface RunContext {
   /** false when --no-color was given; undefined = decide from the terminal and NO_COLOR. */
@@ -48,6 +53,27 @@ export async function run(call: Invocation, ctx: RunContext = {}): Promise<ExitC
       const { schemaCommand } = await import('./commands/schema.js');
       stdout.write(schemaCommand(call.options));
       return ExitCode.ok;
+    }
+    case 'send': {
+      const { send } = await import('./commands/send.js');
+      const { renderSend, renderSendJson, sendNotes } = await import('./reporters/send.js');
+      const { makeChalk, isSpinnerEnabled } = await import('./ui/terminal.js');
+      const { json, ...options } = call.options;
+      const spin = !json && !options.dryRun && isSpinnerEnabled(stderr, env);
+      const spinner = spin ? (await import('ora')).default({ text: `sending ${options.vendor} ${options.event}`, stream: stderr }).start() : undefined;
+      let result;
+      try {
+        result = await send({ ...options, env });
+      } finally {
+        spinner?.stop();
+      }
+      if (json) {
+        stdout.write(renderSendJson(result));
+      } else {
+        stderr.write(sendNotes(result));
+        stdout.write(renderSend(result, makeChalk(color)));
+      }
+      return result.exitCode;
     }
     case 'completion': {
       const { completionCommand } = await import('./commands/completion.js');

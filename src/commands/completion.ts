@@ -38,7 +38,27 @@ function spec(program: Command): Spec {
 const words = (list: Iterable<string>) => [...list].join(' ');
 const allEvents = (s: Spec) => words(new Set([...s.eventsByVendor.values()].flat()));
 
+/** Commands whose first argument is a vendor id (and second, when named so, an event). */
+const vendorFirst = (s: Spec) => s.commands.filter((c) => c.args[0] && isVendorArg(c.args[0].name));
+const isVendorArg = (name: string) => name === 'vendor' || name === 'id';
+
 function bash(s: Spec): string {
+  const valueFlags = [...new Set(s.commands.flatMap((c) => c.options.filter((o) => o.takesValue).flatMap((o) => o.flags)))].filter((f) => f !== '--vendor');
+  const positional = s.commands
+    .map((c) => {
+      const arms = c.args.map((a, i) => {
+        const reply = isVendorArg(a.name)
+          ? `COMPREPLY=($(compgen -W "${words(s.vendorIds)}" -- "$cur"))`
+          : a.name === 'event'
+            ? `COMPREPLY=($(compgen -W "$(_hookscope_events "$vendor")" -- "$cur"))`
+            : a.choices
+              ? `COMPREPLY=($(compgen -W "${words(a.choices)}" -- "$cur"))`
+              : `COMPREPLY=($(compgen -f -- "$cur"))`;
+        return `        ${a.variadic ? '*' : i}) ${reply} ;;`;
+      });
+      return `    ${c.name})\n      case $pos in\n${arms.join('\n')}\n      esac ;;`;
+    })
+    .join('\n');
   const eventCases = [...s.eventsByVendor].map(([v, es]) => `    ${v}) echo "${words(es)}" ;;`).join('\n');
   const optCases = s.commands
     .map((c) => `    ${c.name}) opts="${words(c.options.flatMap((o) => o.flags))} --help" ;;`)
@@ -63,9 +83,9 @@ _hookscope() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "\${COMP_WORDS[i]}" in
       --vendor) vendor="\${COMP_WORDS[i+1]}"; i=$((i + 1)) ;;
-      --event|--format) i=$((i + 1)) ;;
+      ${valueFlags.join('|')}) i=$((i + 1)) ;;
       -*) ;;
-      *) if [[ -z "$cmd" ]]; then cmd="\${COMP_WORDS[i]}"; else pos=$((pos + 1)); [[ $pos -eq 1 && -z "$vendor" ]] && vendor="\${COMP_WORDS[i]}"; fi ;;
+      *) if [[ -z "$cmd" ]]; then cmd="\${COMP_WORDS[i]}"; else pos=$((pos + 1)); [[ $pos -eq 1 && -z "$vendor" && " ${words(vendorFirst(s).map((c) => c.name))} " == *" $cmd "* ]] && vendor="\${COMP_WORDS[i]}"; fi ;;
     esac
   done
   if [[ -z "$cmd" ]]; then
@@ -88,12 +108,7 @@ ${optCases}
     return
   fi
   case "$cmd" in
-    schema)
-      if [[ $pos -eq 0 ]]; then COMPREPLY=($(compgen -W "${words(s.vendorIds)}" -- "$cur"));
-      elif [[ $pos -eq 1 ]]; then COMPREPLY=($(compgen -W "$(_hookscope_events "$vendor")" -- "$cur")); fi ;;
-    vendors) [[ $pos -eq 0 ]] && COMPREPLY=($(compgen -W "${words(s.vendorIds)}" -- "$cur")) ;;
-    completion) [[ $pos -eq 0 ]] && COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")) ;;
-    *) COMPREPLY=($(compgen -f -- "$cur")) ;;
+${positional}
   esac
 }
 complete -o default -F _hookscope hookscope
@@ -106,7 +121,7 @@ function zsh(s: Spec): string {
   const eventCases = [...s.eventsByVendor].map(([v, es]) => `    ${v}) reply=(${words(es)}) ;;`).join('\n');
   const argSpec = (a: Spec['commands'][number]['args'][number], i: number) => {
     const pos = a.variadic ? '*' : String(i + 1);
-    if (a.name === 'vendor' || a.name === 'id') return `'${pos}:vendor:(${vendorsList})'`;
+    if (isVendorArg(a.name)) return `'${pos}:vendor:(${vendorsList})'`;
     if (a.name === 'event') return `'${pos}:event:->event'`;
     if (a.choices) return `'${pos}:${a.name}:(${words(a.choices)})'`;
     return `'${pos}:${a.name}:_files'`;
@@ -115,7 +130,7 @@ function zsh(s: Spec): string {
     const long = o.flags.find((f) => f.startsWith('--'));
     if (!long) return [];
     const desc = esc(o.description);
-    const value = long === '--vendor' ? `:vendor:(${vendorsList})` : long === '--event' ? ':event:->event' : o.choices ? `:${long.slice(2)}:(${words(o.choices)})` : o.takesValue ? `:${long.slice(2)}:` : '';
+    const value = long === '--vendor' ? `:vendor:(${vendorsList})` : long === '--event' ? ':event:->event' : long === '--data' ? ':file:_files' : o.choices ? `:${long.slice(2)}:(${words(o.choices)})` : o.takesValue ? `:${long.slice(2)}:` : '';
     return o.flags.map((f) => `'${f}[${desc}]${value}'`);
   };
   const cases = s.commands
@@ -143,7 +158,7 @@ ${cases}
       if [[ $state == event ]]; then
         vendor=""
         i=\${words[(i)--vendor]}
-        if (( i < \${#words} )); then vendor=\${words[i+1]}; elif [[ $words[1] == schema ]]; then vendor=\${words[2]}; fi
+        if (( i < \${#words} )); then vendor=\${words[i+1]}; elif [[ $words[1] == (${vendorFirst(s).map((c) => c.name).join('|')}) ]]; then vendor=\${words[2]}; fi
         _hookscope_events "$vendor"
         compadd -a reply && ret=0
       fi
@@ -175,12 +190,18 @@ function fish(s: Spec): string {
       );
     }
   }
-  lines.push(`complete -c hookscope -n '__fish_seen_subcommand_from validate' -F`);
-  lines.push(`complete -c hookscope -n '__fish_seen_subcommand_from schema vendors; and test (count (commandline -opc)) -eq 2' -a ${q(words(s.vendorIds))}`);
-  lines.push(`complete -c hookscope -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'`);
+  const fileArgs = s.commands.filter((c) => c.args.some((a) => !isVendorArg(a.name) && a.name !== 'event' && !a.choices)).map((c) => c.name);
+  if (fileArgs.length) lines.push(`complete -c hookscope -n '__fish_seen_subcommand_from ${fileArgs.join(' ')}' -F`);
+  lines.push(`complete -c hookscope -n '__fish_seen_subcommand_from ${vendorFirst(s).map((c) => c.name).join(' ')}; and test (count (commandline -opc)) -eq 2' -a ${q(words(s.vendorIds))}`);
+  for (const c of s.commands) {
+    const choice = c.args.find((a) => a.choices);
+    if (choice) lines.push(`complete -c hookscope -n '__fish_seen_subcommand_from ${c.name}' -a ${q(words(choice.choices!))}`);
+  }
+  const eventArg = s.commands.filter((c) => c.args[1]?.name === 'event').map((c) => c.name);
+  const eventOption = s.commands.filter((c) => c.options.some((o) => o.flags.includes('--event'))).map((c) => c.name);
   for (const [v, es] of s.eventsByVendor) {
-    lines.push(`complete -c hookscope -n '__fish_seen_subcommand_from schema; and contains -- ${v} (commandline -opc)' -a ${q(words(es))}`);
-    lines.push(`complete -c hookscope -n '__fish_seen_subcommand_from validate; and contains -- ${v} (commandline -opc)' -l event -r -a ${q(words(es))}`);
+    if (eventArg.length) lines.push(`complete -c hookscope -n '__fish_seen_subcommand_from ${eventArg.join(' ')}; and contains -- ${v} (commandline -opc)' -a ${q(words(es))}`);
+    if (eventOption.length) lines.push(`complete -c hookscope -n '__fish_seen_subcommand_from ${eventOption.join(' ')}; and contains -- ${v} (commandline -opc)' -l event -r -a ${q(words(es))}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -21,6 +21,7 @@ const events: EventDefinition[] = [
     name: 'test_run.completed',
     description: 'A test run finished: score, pass/fail counts, scenarios tested.',
     fixtures: ['test_run.completed.json'],
+    fresh: [{ path: 'timestamp', kind: 'timestamp' }],
     schema: envelope(
       'test_run.completed',
       z.strictObject({
@@ -51,6 +52,7 @@ const events: EventDefinition[] = [
     name: 'test_run.failed',
     description: 'A test run could not complete (e.g. the phone number was unreachable).',
     fixtures: ['test_run.failed.json'],
+    fresh: [{ path: 'timestamp', kind: 'timestamp' }],
     schema: envelope(
       'test_run.failed',
       z.strictObject({
@@ -68,6 +70,7 @@ const events: EventDefinition[] = [
     name: 'agent.score_dropped',
     description: "An agent's score fell below its alert threshold over a period.",
     fixtures: ['agent.score_dropped.json'],
+    fresh: [{ path: 'timestamp', kind: 'timestamp' }],
     schema: envelope(
       'agent.score_dropped',
       z.strictObject({
@@ -88,6 +91,7 @@ const events: EventDefinition[] = [
     name: 'test_case.critical_failure',
     description: 'A test case marked critical failed on a call.',
     fixtures: ['test_case.critical_failure.json'],
+    fresh: [{ path: 'timestamp', kind: 'timestamp' }],
     schema: envelope(
       'test_case.critical_failure',
       z.strictObject({

@@ -110,6 +110,8 @@ const events: EventDefinition[] = [
     name: 'pre-conversation',
     description: 'A call is about to start, before the agent speaks: numbers, agent and call ids.',
     fixtures: ['pre-conversation.json'],
+    // The envelope id is per delivery (documented); a new send is a new delivery.
+    fresh: [{ path: 'id', kind: 'hex24' }],
     schema: envelope('pre-conversation', { toPhone: e164(), fromPhone: e164() }),
     summarize: (body) =>
       `${String(field(body, 'metadata.fromPhone'))} → ${String(field(body, 'metadata.toPhone'))} (${String(field(body, 'metadata.conversationType'))})`,
@@ -118,6 +120,8 @@ const events: EventDefinition[] = [
     name: 'post-conversation',
     description: 'A call ended: call data, transcript, recording URL and agent variables.',
     fixtures: ['post-conversation.json'],
+    // The envelope id is per delivery (documented); a new send is a new delivery.
+    fresh: [{ path: 'id', kind: 'hex24' }],
     schema: envelope('post-conversation', {
       recordingUrl: url(),
       callData,
@@ -132,6 +136,8 @@ const events: EventDefinition[] = [
     name: 'analytics-completed',
     description: 'Post-call analytics are ready: summary, disposition and success metrics.',
     fixtures: ['analytics-completed.json'],
+    // The envelope id is per delivery (documented); a new send is a new delivery.
+    fresh: [{ path: 'id', kind: 'hex24' }],
     schema: envelope('analytics-completed', {
       analytics: z.strictObject({ summary: z.string(), dispositionMetrics: z.array(metric), successMetrics: z.array(metric) }),
       callData,
@@ -145,6 +151,7 @@ const events: EventDefinition[] = [
     name: 'call.start',
     description: 'Legacy: a call connected, before the conversation begins.',
     fixtures: ['call.start.json'],
+    fresh: [{ path: 'timestamp', kind: 'timestamp' }],
     legacy: superseded('pre-conversation'),
     schema: legacy('call.start', {
       call_direction: z.enum(['inbound', 'outbound']),
@@ -158,6 +165,7 @@ const events: EventDefinition[] = [
     name: 'call.end',
     description: 'Legacy: a call concluded: duration, disposition, transcript, variables.',
     fixtures: ['call.end.json'],
+    fresh: [{ path: 'timestamp', kind: 'timestamp' }],
     legacy: superseded('post-conversation'),
     schema: legacy('call.end', {
       duration_seconds: z.number().nonnegative(),
@@ -173,6 +181,7 @@ const events: EventDefinition[] = [
     name: 'analytics.completed',
     description: 'Legacy: post-call analysis finished; metrics as configured.',
     fixtures: ['analytics.completed.json'],
+    fresh: [{ path: 'timestamp', kind: 'timestamp' }],
     legacy: superseded('analytics-completed'),
     // "Metric fields depend on what you set up in Post-Call Metrics."
     schema: legacy('analytics.completed', { metrics: anyObject() }),

@@ -39,8 +39,19 @@ export interface EventDefinition {
     /** What happens when the receiver answers nothing (explained by send/listen). */
     emptyMeans: string;
   };
+  /**
+   * Fields the vendor makes anew for every delivery (a timestamp, a delivery id). `send`
+   * refreshes them in fixtures unless the user pins them with --set.
+   */
+  fresh?: FreshField[];
   /** A one-line summary of what matters in a body of this event (used by the live feed). */
   summarize?(body: unknown): string;
+}
+
+/** A per-delivery value: `timestamp` = now as ISO-8601 UTC (seconds), `hex24` = 24 random hex chars. */
+export interface FreshField {
+  path: string;
+  kind: 'timestamp' | 'hex24';
 }
 
 /** The verdict of a signature check. `verify` must return one of these and never throw. */

@@ -12,7 +12,7 @@ describe('help and version', () => {
   it('--help lists every command with a description and an example', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const cmd of ['validate', 'vendors', 'schema', 'completion']) {
+    for (const cmd of ['validate', 'send', 'vendors', 'schema', 'completion']) {
       expect(r.stdout).toMatch(new RegExp(`^  ${cmd} .*\\S`, 'm'));
       expect(r.stdout).toMatch(new RegExp(`^  \\$ hookscope ${cmd} `, 'm'));
     }
@@ -102,6 +102,10 @@ describe('completion', () => {
     ['hookscope validate --format j', ['json', 'junit']],
     ['hookscope validate --st', ['--strict']],
     ['hookscope completion f', ['fish']],
+    ['hookscope send sm', ['smallest']],
+    ['hookscope send synthflow ', ['call_inbound', 'post_call']],
+    ['hookscope send --url http://x --set a=1 relyable test_run.', ['test_run.completed', 'test_run.failed']],
+    ['hookscope send relyable test_run.completed --dry', ['--dry-run']],
   ])('bash: %s', async (line, expected) => {
     expect(await complete(line)).toEqual(expected);
   });
@@ -132,6 +136,8 @@ describe('completion', () => {
     writeFileSync(file, await script('fish'));
     const out = execFileSync('fish', ['-c', `source ${file}; complete -C "hookscope schema relyable test_"`], { encoding: 'utf8' });
     expect(out.trim().split('\n').sort()).toEqual(['test_case.critical_failure', 'test_run.completed', 'test_run.failed']);
+    const send = execFileSync('fish', ['-c', `source ${file}; complete -C "hookscope send synthflow "`], { encoding: 'utf8' });
+    expect(send.trim().split('\n').sort()).toEqual(['call_inbound', 'post_call']);
     rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -26,11 +26,25 @@ describe('wiring', () => {
     [['vendors', 'relyable', '--json'], { command: 'vendors', options: { id: 'relyable', json: true } }],
     [['schema', 'synthflow', 'call_inbound', '--reply', '--strict'], { command: 'schema', options: { vendor: 'synthflow', event: 'call_inbound', reply: true, strict: true } }],
     [['completion', 'fish'], { command: 'completion', options: { shell: 'fish' } }],
+    [
+      ['send', 'relyable', 'test_run.completed', '--url', 'http://127.0.0.1:3000/h'],
+      {
+        command: 'send',
+        options: { vendor: 'relyable', event: 'test_run.completed', url: 'http://127.0.0.1:3000/h', data: undefined, set: undefined, unset: undefined, fresh: true, validate: true, secret: undefined, signatureHeader: undefined, header: undefined, timeoutMs: undefined, dryRun: undefined, json: undefined },
+      },
+    ],
+    [
+      ['send', 'synthflow', 'post_call', '-d', 'b.json', '--set', 'a=1', '--set', 'b=2', '--unset', 'c', '--no-fresh', '--no-validate', '--secret', 's', '--signature-header', 'X-S', '-H', 'A: 1', '--header', 'B: 2', '--timeout', '500', '--dry-run', '--json'],
+      {
+        command: 'send',
+        options: { vendor: 'synthflow', event: 'post_call', url: undefined, data: 'b.json', set: ['a=1', 'b=2'], unset: ['c'], fresh: false, validate: false, secret: 's', signatureHeader: 'X-S', header: ['A: 1', 'B: 2'], timeoutMs: 500, dryRun: true, json: true },
+      },
+    ],
   ])('%j', async (args, expected) => {
     expect(await parse(args)).toEqual(expected);
   });
 
-  it.each([[['validate', '--format', 'xml', 'a.json']], [['completion', 'powershell']], [['schema', 'relyable']], [['nope']]])('rejects %j', async (args) => {
+  it.each([[['validate', '--format', 'xml', 'a.json']], [['completion', 'powershell']], [['schema', 'relyable']], [['nope']], [['send', 'relyable', 'x', '--timeout', '1.5']], [['send', 'relyable', 'x', '--timeout', '0']], [['send', 'relyable']]])('rejects %j', async (args) => {
     await expect(parse(args)).rejects.toThrow();
   });
 });

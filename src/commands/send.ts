@@ -1,0 +1,272 @@
+// `hookscope send <vendor> <event> --url <url>`: build the event's body (fixture or --data,
+// edited by --set/--unset, per-delivery values fresh), validate it, sign exactly the bytes
+// that go on the wire, send it, and judge the reply by the vendor's own rule.
+import { readFileSync } from 'node:fs';
+import type { Dispatcher } from 'undici';
+import { EditError, freshen, parseAssignment, setPath, unsetPath } from '../core/body-edit.js';
+import { loadFixture } from '../core/fixtures.js';
+import { deliver, type FailureKind, type ReceivedResponse } from '../core/http-client.js';
+import type { Issue } from '../core/issues.js';
+import { packageVersion } from '../core/package-root.js';
+import { resolveEvent, resolveVendor } from '../core/resolve.js';
+import { maskSecret, resolveSecret } from '../core/secrets.js';
+import { signBody } from '../core/signature.js';
+import { validateText, validateValue, type PayloadResult } from '../core/validate.js';
+import { formatPath } from '../core/values.js';
+import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
+import type { EventDefinition, Provenance, VendorDefinition } from '../vendors/types.js';
+
+export interface SendOptions {
+  vendor: string;
+  event: string;
+  url?: string;
+  /** A file with the body, or '-' for stdin. */
+  data?: string;
+  set?: string[];
+  unset?: string[];
+  /** Refresh per-delivery values (default true). */
+  fresh?: boolean;
+  /** Refuse an invalid body (default true). */
+  validate?: boolean;
+  secret?: string;
+  signatureHeader?: string;
+  header?: string[];
+  timeoutMs?: number;
+  dryRun?: boolean;
+  env?: NodeJS.ProcessEnv;
+  readStdin?: () => Buffer;
+  dispatcher?: Dispatcher;
+}
+
+export interface SendResult {
+  vendor: string;
+  event: string;
+  dryRun: boolean;
+  request: { method: 'POST'; url: string; headers: [string, string][]; body: string; bytes: number };
+  signing: { signed: true; header: string; secret: string; secretSource: string } | { signed: false; reason: string };
+  /** Things the user should know: fresh values, assumptions used. */
+  notes: string[];
+  /** `source` is the --data file when issues carry its line:col. */
+  validation?: { valid: boolean; issues: Issue[]; source?: string };
+  response?: Omit<ReceivedResponse, 'body'> & { body: string; json?: unknown };
+  failure?: { kind: FailureKind | 'redirect' | 'rejected' | 'invalid-body' | 'bad-reply'; message: string };
+  verdict?: { accepted: boolean; rule: string; provenance: Provenance; reason: string };
+  reply?: { valid: boolean; empty: boolean; issues: Issue[]; explanation?: string };
+  curl?: string;
+  exitCode: ExitCodeValue;
+}
+
+/** How much of a reply is kept for display and reply validation. */
+const KEEP_REPLY_BYTES = 1024 * 1024;
+
+export async function send(options: SendOptions): Promise<SendResult> {
+  const env = options.env ?? process.env;
+  const vendor = resolveVendor(options.vendor);
+  const { event } = resolveEvent(options.event, vendor);
+  const url = checkUrl(options.url, options.dryRun);
+  const timeoutMs = options.timeoutMs ?? vendor.delivery.timeoutMs.value;
+  const notes: string[] = [];
+  if (!options.url) notes.push(`no --url: the request shows ${url} as a placeholder`);
+
+  const { body, checkedText } = buildBody(vendor, event, options, notes);
+  const wire = Buffer.from(JSON.stringify(body), 'utf8');
+
+  // Signing covers exactly `wire`: the compact serialisation is both the raw bytes and what a
+  // receiver that re-serialises the parsed body (Relyable's Node sample) computes.
+  const secret = resolveSecret(vendor, options.secret, env);
+  let signing: SendResult['signing'];
+  const headers: [string, string][] = [
+    ['content-type', 'application/json'],
+    ['user-agent', `hookscope/${packageVersion()}`],
+  ];
+  if (!vendor.signing) {
+    signing = { signed: false, reason: `${vendor.id} documents no signature scheme; sent unsigned` };
+  } else if (!secret) {
+    signing = { signed: false, reason: `no secret: pass --secret or set $${[...vendor.secretEnv, 'HOOKSCOPE_SECRET'].join(' or $')}; sent unsigned` };
+  } else {
+    const signed = signBody(vendor, wire, secret.value, options.signatureHeader);
+    if (signed) {
+      headers.push([signed.header, signed.signature]);
+      signing = { signed: true, header: signed.header, secret: maskSecret(secret.value), secretSource: secret.source };
+      if (vendor.signing.header.provenance !== 'documented' && !options.signatureHeader) {
+        notes.push(`the header name ${signed.header} is an assumption (${vendor.signing.header.note}); override with --signature-header`);
+      }
+    } else {
+      signing = { signed: false, reason: `this body cannot be signed: ${vendor.signing.signedBytes.value}; sent unsigned` };
+    }
+  }
+  for (const h of options.header ?? []) setHeader(headers, h);
+
+  const result: SendResult = {
+    vendor: vendor.id,
+    event: event.name,
+    dryRun: Boolean(options.dryRun),
+    request: { method: 'POST', url, headers, body: wire.toString('utf8'), bytes: wire.length },
+    signing,
+    notes,
+    exitCode: ExitCode.ok,
+  };
+
+  if (options.validate !== false) {
+    // An unedited --data file keeps its file:line:col locations; an edited body has JSON paths.
+    const checked = checkedText ?? validateValue(body, { vendor, event });
+    result.validation = { valid: checked.valid, issues: checked.issues, source: checkedText && options.data !== undefined ? dataSource(options.data) : undefined };
+    if (!checked.valid) {
+      result.failure = { kind: 'invalid-body', message: 'the body does not match the event schema; not sent (use --no-validate to send it anyway)' };
+      result.exitCode = ExitCode.problem;
+      return result;
+    }
+  }
+
+  if (options.dryRun) {
+    result.curl = curlCommand(result.request);
+    return result;
+  }
+
+  const outcome = await deliver({ method: 'POST', url, headers, body: wire }, { timeoutMs, keepBytes: KEEP_REPLY_BYTES, dispatcher: options.dispatcher });
+  if (!outcome.ok) {
+    result.failure = outcome.failure;
+    result.exitCode = ExitCode.problem;
+    return result;
+  }
+  const res = outcome.response;
+  const text = res.body.toString('utf8');
+  result.response = { ...res, body: text, json: parseJson(text, res.headers) };
+  judge(result, vendor, event, res, text);
+  return result;
+}
+
+function checkUrl(url: string | undefined, dryRun: boolean | undefined): string {
+  if (!url) {
+    if (dryRun) return 'http://127.0.0.1:4400/';
+    throw new UserError('missing --url', 'e.g. --url http://localhost:3000/webhooks (or --dry-run to only print the request)');
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UserError(`--url ${JSON.stringify(url)} is not a valid URL`, 'e.g. --url http://localhost:3000/webhooks');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UserError(`--url must be http:// or https://, got ${parsed.protocol}`);
+  return url;
+}
+
+function buildBody(vendor: VendorDefinition, event: EventDefinition, options: SendOptions, notes: string[]): { body: unknown; checkedText?: PayloadResult } {
+  let body: unknown;
+  let checkedText: PayloadResult | undefined;
+  if (options.data !== undefined) {
+    const source = dataSource(options.data);
+    let text: string;
+    try {
+      text = options.data === '-' ? (options.readStdin ?? (() => readFileSync(0)))().toString('utf8') : readFileSync(options.data, 'utf8');
+    } catch (err) {
+      throw new UserError(`cannot read --data ${source}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    }
+    const parsed = validateText(text, { vendor, event });
+    if (parsed.body === undefined) {
+      const issue = parsed.issues[0];
+      const where = issue?.line ? `${source}:${issue.line}:${issue.column}` : source;
+      throw new UserError(`${where}: ${issue?.message ?? 'unreadable'}; nothing sent`, undefined, ExitCode.problem);
+    }
+    body = parsed.body;
+    if (!options.set?.length && !options.unset?.length) checkedText = parsed;
+  } else {
+    body = loadFixture(vendor, event);
+  }
+
+  const assignments = (options.set ?? []).map((s) => ({ text: s, ...edit(`--set ${s}`, () => parseAssignment(s)) }));
+  // Per-delivery values are fresh for fixtures; a --data body is the user's own, kept as given.
+  if (options.data === undefined && options.fresh !== false && event.fresh?.length) {
+    const pinned = new Set(assignments.map((a) => formatPath(a.path).replace(/^\$\.?/, '')));
+    const changed = freshen(body, event.fresh, pinned);
+    if (changed.length) notes.push(`fresh per delivery: ${changed.join(', ')} (pin with --set, or --no-fresh)`);
+  }
+  for (const a of assignments) edit(`--set ${a.text}`, () => setPath(body, a.path, a.value));
+  for (const u of options.unset ?? []) edit(`--unset ${u}`, () => unsetPath(body, u));
+  return { body, checkedText };
+}
+
+const dataSource = (data: string) => (data === '-' ? '<stdin>' : data);
+
+/** Run one edit; its failure is a usage error that names the flag it came from. */
+function edit<T>(flag: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof EditError) {
+      const message = err.message.startsWith('--') ? err.message : `${flag}: ${err.message}`;
+      throw new UserError(message, 'paths look like data.score, digital_humans[0].id or metadata["x.y"]');
+    }
+    throw err;
+  }
+}
+
+/** `--header 'Name: value'` replaces a header of the same name (case-insensitive) or adds one. */
+function setHeader(headers: [string, string][], raw: string): void {
+  const colon = raw.indexOf(':');
+  const name = raw.slice(0, colon).trim().toLowerCase();
+  if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name)) throw new UserError(`--header ${JSON.stringify(raw)}: expected 'Name: value'`);
+  const value = raw.slice(colon + 1).trim();
+  const at = headers.findIndex(([n]) => n === name);
+  if (at >= 0) headers[at] = [name, value];
+  else headers.push([name, value]);
+}
+
+function parseJson(text: string, headers: Record<string, string | string[]>): unknown {
+  const type = String(headers['content-type'] ?? '');
+  if (!/json/i.test(type) && !/^\s*[[{]/.test(text)) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The vendor's rule decides; request/response events also need a valid reply body. */
+function judge(result: SendResult, vendor: VendorDefinition, event: EventDefinition, res: ReceivedResponse, text: string): void {
+  const rule = vendor.delivery.success;
+  if (res.status >= 300 && res.status < 400) {
+    const location = res.headers.location;
+    result.failure = { kind: 'redirect', message: `redirect (${res.status}) to ${location ?? '(no Location header)'} not followed: vendors do not follow redirects` };
+    result.verdict = { accepted: false, rule: rule.value, provenance: rule.provenance, reason: 'redirects are not followed' };
+    result.exitCode = ExitCode.problem;
+    return;
+  }
+  const accepted = rule.isSuccess(res.status);
+  result.verdict = {
+    accepted,
+    rule: rule.value,
+    provenance: rule.provenance,
+    reason: accepted ? `${vendor.id} counts ${res.status} as delivered (${rule.value})` : `${vendor.id} counts ${res.status} as a failed delivery (success is ${rule.value})${vendor.delivery.retryDelaysMs.value.length > 1 ? ' and would retry' : ''}`,
+  };
+  if (!accepted) {
+    result.failure = { kind: 'rejected', message: result.verdict.reason };
+    result.exitCode = ExitCode.problem;
+    return;
+  }
+  if (event.reply) {
+    const empty = text.trim() === '';
+    const checked = empty ? undefined : validateText(text, { vendor, event, part: 'reply' });
+    result.reply = {
+      valid: !empty && Boolean(checked?.valid),
+      empty,
+      issues: checked?.issues ?? [],
+      explanation: empty ? `an empty ${event.name} reply: ${event.reply.emptyMeans}` : checked?.valid ? undefined : `the reply does not match the ${event.name} reply schema`,
+    };
+    if (!result.reply.valid) {
+      result.failure = { kind: 'bad-reply', message: result.reply.explanation! };
+      result.exitCode = ExitCode.problem;
+    }
+  }
+  if (res.truncated) result.notes.push(`reply body truncated to ${KEEP_REPLY_BYTES} of ${res.totalBytes} bytes`);
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** An equivalent curl command: same method, headers and exact body bytes. */
+export function curlCommand(req: SendResult['request']): string {
+  const parts = ['curl', '-sS', '-X', 'POST', shellQuote(req.url)];
+  for (const [name, value] of req.headers) parts.push('-H', shellQuote(`${name}: ${value}`));
+  parts.push('--data-binary', shellQuote(req.body));
+  return parts.join(' ');
+}

@@ -1,0 +1,124 @@
+// Sending one request the way a vendor does: exactly the headers given (undici.request adds
+// none of fetch's accept/sec-fetch-*/user-agent), no redirects followed, one deadline for the
+// whole exchange, and a reply read without keeping more than a bounded prefix in memory.
+import type { Dispatcher } from 'undici';
+
+export type FailureKind = 'refused' | 'dns' | 'tls' | 'timeout' | 'reset' | 'bad-response' | 'bad-url' | 'other';
+
+export interface OutgoingRequest {
+  method: 'POST';
+  url: string;
+  /** In the order they go on the wire. */
+  headers: [string, string][];
+  body: Buffer;
+}
+
+export interface ReceivedResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  /** The first `keepBytes` bytes of the body. */
+  body: Buffer;
+  totalBytes: number;
+  truncated: boolean;
+  latencyMs: number;
+}
+
+export type DeliveryOutcome = { ok: true; response: ReceivedResponse } | { ok: false; failure: { kind: FailureKind; message: string }; latencyMs: number };
+
+export interface DeliverOptions {
+  timeoutMs: number;
+  /** How much of the reply body to keep (the rest is read and dropped). */
+  keepBytes?: number;
+  dispatcher?: Dispatcher;
+  clock?: () => number;
+}
+
+export async function deliver(req: OutgoingRequest, options: DeliverOptions): Promise<DeliveryOutcome> {
+  const { request } = await loadUndici();
+  const clock = options.clock ?? (() => performance.now());
+  const keep = options.keepBytes ?? 1024 * 1024;
+  const started = clock();
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), options.timeoutMs);
+  try {
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      return { ok: false, failure: { kind: 'bad-url', message: `not a valid URL: ${req.url}` }, latencyMs: 0 };
+    }
+    const res = await request(url, {
+      method: req.method,
+      headers: req.headers.flat(),
+      body: req.body,
+      signal: abort.signal,
+      dispatcher: options.dispatcher,
+    });
+    const chunks: Buffer[] = [];
+    let kept = 0;
+    let total = 0;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (kept < keep) {
+        const part = chunk.subarray(0, keep - kept);
+        chunks.push(part);
+        kept += part.length;
+      }
+    }
+    return {
+      ok: true,
+      response: {
+        status: res.statusCode,
+        headers: res.headers as Record<string, string | string[]>,
+        body: Buffer.concat(chunks),
+        totalBytes: total,
+        truncated: total > kept,
+        latencyMs: clock() - started,
+      },
+    };
+  } catch (err) {
+    return { ok: false, failure: classify(err, abort.signal.aborted, options.timeoutMs, req.url), latencyMs: clock() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+type Undici = typeof import('undici');
+
+/**
+ * undici is CommonJS: Node's loader exposes its named exports, but in the esbuild bundle a
+ * lazily imported CommonJS chunk only has a default export. Accept either shape.
+ */
+export async function loadUndici(): Promise<Undici> {
+  const mod = (await import('undici')) as Undici & { default?: Undici };
+  return typeof mod.request === 'function' ? mod : mod.default!;
+}
+
+/** Say which way the exchange failed, in words a user can act on. */
+export function classify(err: unknown, timedOut: boolean, timeoutMs: number, url: string): { kind: FailureKind; message: string } {
+  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
+  const code = e?.code ?? e?.cause?.code ?? '';
+  const host = (() => {
+    try {
+      return new URL(url).host;
+    } catch {
+      return url;
+    }
+  })();
+  if (timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return { kind: 'timeout', message: `timed out: no complete reply from ${host} within ${timeoutMs} ms` };
+  }
+  if (code === 'ECONNREFUSED') return { kind: 'refused', message: `connection refused by ${host}: is the server running on that port?` };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'dns', message: `DNS lookup failed for ${host}` };
+  if (/^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY|EPROTO)/.test(code)) {
+    return { kind: 'tls', message: `TLS handshake with ${host} failed (${code})` };
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'UND_ERR_CLOSED') {
+    return { kind: 'reset', message: `connection reset by ${host} before a complete reply` };
+  }
+  // undici's HTTPParserError has no code when the reply does not even start like HTTP.
+  if (code.startsWith('HPE_') || e?.name === 'HTTPParserError' || code === 'UND_ERR_INFO' || code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') {
+    return { kind: 'bad-response', message: `${host} sent a reply that is not valid HTTP: ${code || e.message}` };
+  }
+  return { kind: 'other', message: `request failed: ${e?.message ?? String(err)}${code ? ` (${code})` : ''}` };
+}

@@ -1,0 +1,24 @@
+// The package's own root (where package.json and fixtures/ live), found from this module's
+// URL. Walking up instead of a fixed '../..' keeps it right both from src/ (tests) and from
+// the bundled dist/ chunks, which sit at a different depth.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+let cached: string | undefined;
+
+export function packageRoot(): string {
+  if (cached) return cached;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'hookscope') return (cached = dir);
+    const up = dirname(dir);
+    if (up === dir) throw new Error('cannot find the hookscope package root');
+    dir = up;
+  }
+}
+
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}

@@ -1,0 +1,114 @@
+// Output for `hookscope send`: the request line, the reply (status, latency, headers, body)
+// and the verdict, or the exact request and a curl command for --dry-run. Notes (fresh
+// values, unsigned sends, assumptions) are chatter and go to stderr via `sendNotes`.
+import { STATUS_CODES } from 'node:http';
+import type { ChalkInstance } from 'chalk';
+import type { SendResult } from '../commands/send.js';
+import { formatIssue, type Issue } from '../core/issues.js';
+
+/** How much of a reply body the pretty output shows; --json carries everything kept. */
+export const SHOW_REPLY_CHARS = 4000;
+
+/** `--json`: one object; request headers as a name → value object (names are unique, in wire order). */
+export function renderSendJson(result: SendResult): string {
+  const { exitCode, request, ...rest } = result;
+  const out = { ok: exitCode === 0, exitCode, ...rest, request: { ...request, headers: Object.fromEntries(request.headers) } };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+/** Lines for stderr: what the user should know but is not the result itself. */
+export function sendNotes(result: SendResult): string {
+  const lines = [...result.notes];
+  if (!result.signing.signed) lines.unshift(result.signing.reason);
+  return lines.map((l) => `hookscope: note: ${l}\n`).join('');
+}
+
+export function renderSend(result: SendResult, chalk: ChalkInstance): string {
+  const out: string[] = [];
+  const req = result.request;
+  const label = `${result.vendor} ${result.event}`;
+
+  if (result.failure?.kind === 'invalid-body') {
+    out.push(`${chalk.red('✗')} ${label}: ${result.failure.message}`);
+    out.push(...issueLines(result.validation?.issues ?? [], chalk, result.validation?.source));
+    return `${out.join('\n')}\n`;
+  }
+
+  if (result.dryRun) {
+    out.push(`${req.method} ${req.url}`);
+    for (const [name, value] of req.headers) out.push(`${name}: ${value}`);
+    out.push('', req.body, '');
+    out.push(chalk.dim(`# ${label}, ${req.bytes} bytes; ${signingLine(result)}`));
+    out.push(chalk.dim('# the same request with curl:'));
+    out.push(result.curl ?? '');
+    return `${out.join('\n')}\n`;
+  }
+
+  out.push(`${chalk.bold('→')} POST ${req.url}  ${chalk.dim(`${label}, ${req.bytes} bytes, ${signingLine(result)}`)}`);
+  const warnings = result.validation?.issues.filter((i) => i.severity === 'warning') ?? [];
+  if (warnings.length) out.push(...issueLines(warnings, chalk, result.validation?.source));
+
+  const res = result.response;
+  if (res) {
+    const text = STATUS_CODES[res.status] ?? '';
+    const colour = res.status >= 200 && res.status < 300 ? chalk.green : res.status >= 300 && res.status < 400 ? chalk.yellow : chalk.red;
+    out.push(`${chalk.bold('←')} ${colour(`${res.status}${text ? ` ${text}` : ''}`)}  ${chalk.dim(`${Math.round(res.latencyMs)} ms`)}`);
+    for (const [name, value] of Object.entries(res.headers)) {
+      for (const v of Array.isArray(value) ? value : [value]) out.push(chalk.dim(`  ${name}: ${printable(v)}`));
+    }
+    const shown = showBody(res.body, res.json, res.totalBytes);
+    if (shown) out.push('', ...shown.split('\n').map((l) => `  ${l}`), '');
+  }
+
+  if (result.reply && !result.reply.empty && result.reply.issues.length) out.push(...issueLines(result.reply.issues, chalk));
+
+  if (result.exitCode === 0) {
+    out.push(`${chalk.green('✓')} accepted: ${result.verdict?.reason ?? 'delivered'}${result.reply?.valid ? '; the reply matches the reply schema' : ''}`);
+  } else {
+    out.push(`${chalk.red('✗')} ${failureTitle(result)}: ${result.failure?.message ?? 'failed'}`);
+    if (result.verdict && !result.verdict.accepted && result.verdict.provenance === 'assumed') {
+      out.push(chalk.dim(`  (${result.vendor}'s success rule "${result.verdict.rule}" is an assumption: see hookscope vendors ${result.vendor})`));
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function signingLine(result: SendResult): string {
+  const s = result.signing;
+  return s.signed ? `signed (${s.header}, secret ${s.secret} from ${s.secretSource})` : 'unsigned';
+}
+
+function failureTitle(result: SendResult): string {
+  switch (result.failure?.kind) {
+    case 'rejected':
+      return 'rejected';
+    case 'redirect':
+      return 'not delivered';
+    case 'bad-reply':
+      return 'bad reply';
+    default:
+      return 'not delivered';
+  }
+}
+
+function issueLines(issues: readonly Issue[], chalk: ChalkInstance, source?: string): string[] {
+  return issues.map((issue) => {
+    const where = issue.line !== undefined ? chalk.dim(`${[source, issue.line, issue.column].filter((p) => p !== undefined).join(':')}  `) : '';
+    const sev = issue.severity === 'error' ? chalk.red('error  ') : chalk.yellow('warning');
+    return `    ${where}${sev}  ${formatIssue(issue)}  ${chalk.dim(issue.code)}`;
+  });
+}
+
+/** A reply is untrusted: control characters (terminal escapes) are shown, not obeyed. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Pretty JSON when the reply is JSON, else the text; cut with a note past SHOW_REPLY_CHARS. */
+function showBody(body: string, json: unknown, totalBytes: number): string {
+  if (totalBytes === 0) return '(empty body)';
+  const text = printable(json !== undefined ? JSON.stringify(json, null, 2) : body);
+  if (text.length <= SHOW_REPLY_CHARS && Buffer.byteLength(body) === totalBytes) return text;
+  return `${text.slice(0, SHOW_REPLY_CHARS)}\n… (${totalBytes} bytes in all; showing the first ${SHOW_REPLY_CHARS} characters, --json carries up to 1 MiB)`;
+}
