@@ -55,6 +55,10 @@ export async function run(call: Invocation, ctx: RunContext = {}): Promise<ExitC
       return ExitCode.ok;
     }
     case 'send': {
+      // undici parses HTTP with llhttp compiled to WebAssembly; V8 optimises it on background
+      // threads that a process waits for at exit, ~130 ms after a one-shot request is done.
+      // Baseline-compiled code is plenty for one reply. (Long-running commands keep the default.)
+      (await import('node:v8')).setFlagsFromString('--liftoff-only');
       const { send } = await import('./commands/send.js');
       const { renderSend, renderSendJson, sendNotes } = await import('./reporters/send.js');
       const { makeChalk, isSpinnerEnabled } = await import('./ui/terminal.js');

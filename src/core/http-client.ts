@@ -34,7 +34,7 @@ export interface DeliverOptions {
 }
 
 export async function deliver(req: OutgoingRequest, options: DeliverOptions): Promise<DeliveryOutcome> {
-  const { request } = await loadUndici();
+  const { request, Agent } = await loadUndici();
   const clock = options.clock ?? (() => performance.now());
   const keep = options.keepBytes ?? 1024 * 1024;
   const started = clock();
@@ -47,12 +47,13 @@ export async function deliver(req: OutgoingRequest, options: DeliverOptions): Pr
     } catch {
       return { ok: false, failure: { kind: 'bad-url', message: `not a valid URL: ${req.url}` }, latencyMs: 0 };
     }
-    const res = await request(url, {
+    const res = await request.call(options.dispatcher ?? (shared ??= new Agent()), {
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
       method: req.method,
       headers: req.headers.flat(),
       body: req.body,
       signal: abort.signal,
-      dispatcher: options.dispatcher,
     });
     const chunks: Buffer[] = [];
     let kept = 0;
@@ -83,15 +84,13 @@ export async function deliver(req: OutgoingRequest, options: DeliverOptions): Pr
   }
 }
 
-type Undici = typeof import('undici');
+type UndiciLite = typeof import('./undici-lite.js');
 
-/**
- * undici is CommonJS: Node's loader exposes its named exports, but in the esbuild bundle a
- * lazily imported CommonJS chunk only has a default export. Accept either shape.
- */
-export async function loadUndici(): Promise<Undici> {
-  const mod = (await import('undici')) as Undici & { default?: Undici };
-  return typeof mod.request === 'function' ? mod : mod.default!;
+/** One connection pool for the process, created on first use. */
+let shared: InstanceType<UndiciLite['Agent']> | undefined;
+
+async function loadUndici(): Promise<UndiciLite> {
+  return import('./undici-lite.js');
 }
 
 /** Say which way the exchange failed, in words a user can act on. */
