@@ -2,7 +2,7 @@
 // (src/run.ts in production, a recorder in the wiring test). Nothing heavy is imported here.
 import { readFileSync } from 'node:fs';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import type { Invocation, SendInvocationOptions } from './run.js';
+import type { Invocation, ListenInvocationOptions, SendInvocationOptions } from './run.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -12,6 +12,7 @@ const EXAMPLES = `
 Examples:
   $ hookscope validate payloads/                       check saved payloads (files, dirs, NDJSON, -)
   $ hookscope validate --format github hooks/*.json    annotate a pull request from CI
+  $ hookscope listen --demo                             live feed of every vendor's events, signed
   $ hookscope send relyable test_run.completed --url http://localhost:3000/hooks
                                                        sign and send a realistic event, judge the reply
   $ hookscope vendors                                  list vendors and their events
@@ -29,6 +30,39 @@ function parseTimeout(value: string): number {
     throw new InvalidArgumentError('expected a whole number of milliseconds above 0, e.g. 5000');
   }
   return ms;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  return n;
+}
+
+function parseStatus(value: string): number {
+  const n = Number(value);
+  if (!/^\d{3}$/.test(value.trim()) || n < 200 || n > 599) throw new InvalidArgumentError('expected an HTTP status from 200 to 599');
+  return n;
+}
+
+function parseMs(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number of milliseconds, e.g. 2000');
+  return n;
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 1000) throw new InvalidArgumentError('expected a whole number from 1 to 1000');
+  return n;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+
+function parseSize(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || unit === undefined || Number(m[1]) <= 0) throw new InvalidArgumentError('expected a size such as 10mb, 512kb or 1048576');
+  return Math.floor(Number(m[1]) * unit);
 }
 
 export type Invoke = (call: Invocation, program: Command) => Promise<void>;
@@ -92,6 +126,46 @@ Examples:
     .action((vendor: string, event: string, opts: Omit<SendInvocationOptions, 'vendor' | 'event' | 'timeoutMs'> & { timeout?: number }) => {
       const { timeout, ...rest } = opts;
       return invoke({ command: 'send', options: { vendor, event, ...rest, timeoutMs: timeout } }, program);
+    });
+
+  program
+    .command('listen')
+    .summary('receive webhooks locally with a live feed: vendor, event, signature, schema, duplicates (e.g. hookscope listen --demo)')
+    .description(
+      'Listen for webhooks on 127.0.0.1:4400 (any path). Each request is inspected (vendor, event, signature, schema, duplicate), appended to an NDJSON log before it is answered, and shown in the feed. Secrets: --secret vendor=value or the variables send reads. Ctrl-C prints a summary.',
+    )
+    .option('-p, --port <port>', 'port to listen on', parsePort, 4400)
+    .option('--host <address>', 'address to bind; anything but loopback is reachable from other machines', '127.0.0.1')
+    .option('--vendor <id>', 'treat every request as this vendor\'s')
+    .option('--route <path=vendor>', 'requests under a path are that vendor\'s, e.g. /relyable=relyable (repeatable)', collect)
+    .option('--secret <vendor=secret>', 'signing secret for a vendor (repeatable; prefer the environment)', collect)
+    .option('--signature-header <name>', 'read the signature from this header')
+    .option('--status <code>', 'answer with this status (with --on: only for those events)', parseStatus)
+    .option('--delay <ms>', 'wait this long before answering (with --on: only for those events)', parseMs)
+    .option('--on <event>', 'apply --status/--delay only to this event (repeatable)', collect)
+    .option('--reply <file>', 'the reply to give synthflow call_inbound (default: the reply fixture)')
+    .option('--forward-to <url>', 'relay each request (exact bytes and headers) to your app and return its answer')
+    .option('--concurrency <n>', 'forwarded requests in flight at once (default 1: arrival order)', parseCount)
+    .option('--forward-timeout <ms>', 'give up on your app after this long: the sender gets 504 (default 30000)', parseMs)
+    .option('--log <file>', 'append the NDJSON log here (default .hookscope/listen-<time>.ndjson)')
+    .option('--no-log', 'keep no log')
+    .option('--max-body <size>', 'largest body accepted, e.g. 10mb, 512kb (default 10mb); larger gets 413', parseSize)
+    .option('--demo', 'also send every vendor\'s fixtures (signed, one tampered, one retry) to this listener')
+    .option('--json', 'one JSON record per request on stdout (NDJSON), the same records as the log')
+    .option('--verbose', 'show headers and the body of each request')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ hookscope listen --demo                                   a full feed without any vendor account
+  $ RELYABLE_WEBHOOK_SECRET=… hookscope listen --port 4400    check real deliveries through a tunnel
+  $ hookscope listen --forward-to http://localhost:3000/webhooks --verbose
+  $ hookscope listen --status 500 --on test_run.completed     watch a vendor retry
+  $ hookscope listen --json > captured.ndjson                 then: hookscope validate captured.ndjson`,
+    )
+    .action((opts: Omit<ListenInvocationOptions, 'delayMs' | 'forwardTimeoutMs' | 'maxBodyBytes'> & { delay?: number; forwardTimeout?: number; maxBody?: number }) => {
+      const { delay, forwardTimeout, maxBody, ...rest } = opts;
+      return invoke({ command: 'listen', options: { ...rest, delayMs: delay, forwardTimeoutMs: forwardTimeout, maxBodyBytes: maxBody } }, program);
     });
 
   program

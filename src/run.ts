@@ -1,5 +1,6 @@
 // Running a parsed command: load its module, call it with typed options, write what it
 // returns (data to stdout, chatter to stderr) and hand back the exit code.
+import type { ListenOptions } from './commands/listen.js';
 import type { SendOptions } from './commands/send.js';
 import { ExitCode, type ExitCodeValue } from './errors.js';
 
@@ -13,7 +14,11 @@ export type Invocation =
   | { command: 'vendors'; options: { id?: string; json?: boolean } }
   | { command: 'schema'; options: { vendor: string; event: string; reply?: boolean; strict?: boolean } }
   | { command: 'completion'; options: { shell: 'bash' | 'zsh' | 'fish' } }
-  | { command: 'send'; options: SendInvocationOptions };
+  | { command: 'send'; options: SendInvocationOptions }
+  | { command: 'listen'; options: ListenInvocationOptions };
+
+/** What the CLI passes to listen: its options minus the callbacks, plus output choices. */
+export type ListenInvocationOptions = Omit<ListenOptions, 'onRecord' | 'onNotice' | 'env' | 'cwd' | 'log'> & { log?: string | boolean; json?: boolean; verbose?: boolean };
 
 /** What the CLI passes to send: its options minus the test seams, plus --json. */
 export type SendInvocationOptions = Omit<SendOptions, 'env' | 'readStdin' | 'dispatcher'> & { json?: boolean };
@@ -78,6 +83,36 @@ export async function run(call: Invocation, ctx: RunContext = {}): Promise<ExitC
         stdout.write(renderSend(result, makeChalk(color)));
       }
       return result.exitCode;
+    }
+    case 'listen': {
+      const { startListener } = await import('./commands/listen.js');
+      const { feedEntry, listenSummary } = await import('./reporters/listen.js');
+      const { makeChalk } = await import('./ui/terminal.js');
+      const { json, verbose, log, ...options } = call.options;
+      const chalk = makeChalk(color);
+      const listener = await startListener({
+        ...options,
+        log: log === true ? undefined : log,
+        env,
+        onRecord: (record, line) => stdout.write(json ? `${line}\n` : feedEntry(record, chalk, verbose)),
+        onNotice: (message) => stderr.write(`hookscope: ${message}\n`),
+      });
+      const secrets = [...listener.secrets].map(([vendor, s]) => `${vendor} (${s.source})`);
+      stderr.write(
+        `hookscope listen: ${listener.url}  (any path; point your vendor's webhook or a tunnel here)\n` +
+          `  log: ${listener.logPath ?? 'off (--no-log)'}\n` +
+          `  secrets: ${secrets.length ? secrets.join(', ') : 'none (signatures are not checked; see --secret)'}\n` +
+          `  Ctrl-C to stop and print a summary\n`,
+      );
+      const stopped = new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      if (options.demo) await listener.runDemo();
+      await stopped;
+      await listener.close();
+      stderr.write(listenSummary(listener.stats, listener.logPath));
+      return ExitCode.ok;
     }
     case 'completion': {
       const { completionCommand } = await import('./commands/completion.js');

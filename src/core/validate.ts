@@ -15,6 +15,8 @@ export interface ValidateOptions {
   part?: BodyPart;
   /** Warnings count as errors. */
   strict?: boolean;
+  /** Request headers (lower-case names), when known: some vendors are recognised by them. */
+  headers?: Record<string, string | undefined>;
 }
 
 export interface PayloadResult {
@@ -62,7 +64,7 @@ export function validateValue(body: unknown, options: ValidateOptions = {}, text
   let event = options.event;
   let part: BodyPart = options.part ?? 'request';
   if (!event) {
-    const found = detect(body, undefined, vendor);
+    const found = detect(body, options.headers, vendor);
     if (found.ok) {
       vendor = found.vendor;
       event = found.event;

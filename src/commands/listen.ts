@@ -1,0 +1,434 @@
+// `hookscope listen`: a local receiver. Every request is inspected (vendor, event, signature,
+// schema, duplicate), written to the NDJSON log before it is answered, reported through
+// `onRecord`, and answered by the rules given (status, delay, synthflow reply) or relayed to
+// the user's app with --forward-to.
+import { mkdirSync, openSync, readFileSync, closeSync, writeSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { dirname, join, resolve as resolvePath } from 'node:path';
+import { fixturePath, loadFixture } from '../core/fixtures.js';
+import { deliver } from '../core/http-client.js';
+import { DedupeMemory, inspect } from '../core/inspect.js';
+import { LOG_RECORD_KIND, type ListenRecord } from '../core/log-record.js';
+import { resolveEvent, resolveVendor } from '../core/resolve.js';
+import { resolveSecret } from '../core/secrets.js';
+import { signBody } from '../core/signature.js';
+import { UserError } from '../errors.js';
+import { vendors as registry } from '../vendors/index.js';
+import type { VendorDefinition } from '../vendors/types.js';
+
+export interface ListenOptions {
+  port?: number;
+  host?: string;
+  /** Force one vendor for every path. */
+  vendor?: string;
+  /** `/path=vendor`: requests under the path are that vendor's. */
+  route?: string[];
+  /** `vendor=secret`. */
+  secret?: string[];
+  signatureHeader?: string;
+  status?: number;
+  delayMs?: number;
+  /** Event names the status/delay apply to (default: every request). */
+  on?: string[];
+  /** A file with the synthflow call_inbound reply to give. */
+  reply?: string;
+  forwardTo?: string;
+  concurrency?: number;
+  forwardTimeoutMs?: number;
+  /** Log file; false = no log; undefined = .hookscope/listen-<time>.ndjson. */
+  log?: string | false;
+  maxBodyBytes?: number;
+  demo?: boolean;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Called once per request, after it is logged and before it is answered. */
+  onRecord(record: ListenRecord, line: string): void;
+  /** A message for the user (stderr): demo progress, HTTP-level errors. */
+  onNotice?(message: string): void;
+}
+
+export interface ListenerStats {
+  started: number;
+  requests: number;
+  badHttp: number;
+  byEvent: Map<string, { requests: number; sig: Record<string, number>; schema: Record<string, number>; duplicates: number }>;
+}
+
+export interface Listener {
+  url: string;
+  host: string;
+  port: number;
+  logPath?: string;
+  secrets: ReadonlyMap<string, { source: string }>;
+  stats: ListenerStats;
+  /** Send the demo requests to this listener (resolves when all are answered). */
+  runDemo(): Promise<number>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'host', 'content-length']);
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export async function startListener(options: ListenOptions): Promise<Listener> {
+  const env = options.env ?? process.env;
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 4400;
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const forced = options.vendor ? resolveVendor(options.vendor) : undefined;
+  const routes = parseRoutes(options.route ?? []);
+  const secrets = parseSecrets(options.secret ?? [], env);
+  if (options.demo) {
+    // The demo signs with the secret configured for a vendor, or with a made-up one it shares.
+    for (const vendor of registry) if (vendor.signing && !secrets.has(vendor.id)) secrets.set(vendor.id, { value: `hookscope-demo-secret-${vendor.id}`, source: 'demo secret' });
+  }
+  const onEvents = new Set((options.on ?? []).map((name) => resolveEvent(name).event.name));
+  const inboundReply = options.reply ? readReply(options.reply) : undefined;
+  const forwardUrl = options.forwardTo ? checkForwardUrl(options.forwardTo) : undefined;
+  const forwardQueue = new Queue(Math.max(1, options.concurrency ?? 1));
+  const dedupe = new DedupeMemory();
+  const stats: ListenerStats = { started: Date.now(), requests: 0, badHttp: 0, byEvent: new Map() };
+  const log = openLog(options.log, options.cwd ?? process.cwd());
+  let nextId = 1;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const id = nextId++;
+    const time = new Date();
+    const path = req.url ?? '/';
+    const vendor = routeVendor(routes, path) ?? forced;
+    const { body, bytes, tooLarge } = await readBody(req, maxBody);
+    const headers = headerObject(req);
+
+    const record: ListenRecord = {
+      kind: LOG_RECORD_KIND,
+      version: 1,
+      id,
+      time: time.toISOString(),
+      method: req.method ?? '',
+      path,
+      headers,
+      body: '',
+      bodyEncoding: 'utf8',
+      bodyBytes: bytes,
+      signature: { state: 'not-checked' },
+      schema: { state: 'not-json', issues: [] },
+      response: { status: 200, by: 'listener' },
+    };
+
+    let answer: { status: number; headers: Record<string, string | string[]>; body: Buffer };
+    if (tooLarge) {
+      record.bodyOmitted = 'too-large';
+      record.schema = { state: 'not-json', issues: [{ code: 'too-large', severity: 'error', message: `body of ${bytes} bytes is over the ${maxBody}-byte limit (--max-body)` }] };
+      answer = jsonAnswer(413, { error: 'payload too large', limitBytes: maxBody });
+    } else {
+      const utf8 = isUtf8(body);
+      record.body = body.toString(utf8 ? 'utf8' : 'base64');
+      record.bodyEncoding = utf8 ? 'utf8' : 'base64';
+      const verdict = inspect(body, req.headers, { secrets: secretValues(secrets), vendor, vendors: registry, dedupe, signatureHeader: options.signatureHeader, now: () => time.getTime() });
+      Object.assign(record, verdict);
+      if (forwardUrl) {
+        answer = await forwardQueue.run(() => forward(forwardUrl, req, body, record, options.forwardTimeoutMs ?? 30_000, maxBody));
+      } else {
+        const ruled = onEvents.size === 0 || (record.event !== undefined && onEvents.has(record.event));
+        const status = ruled && options.status ? options.status : 200;
+        if (ruled && options.delayMs) record.response.delayMs = options.delayMs;
+        const event = verdict.vendor ? registry.find((v) => v.id === verdict.vendor)?.events.find((e) => e.name === verdict.event) : undefined;
+        if (event?.reply && verdict.part === 'request' && status < 300) {
+          const replyBody = inboundReply ?? Buffer.from(JSON.stringify(loadFixture(registry.find((v) => v.id === verdict.vendor)!, event, 'reply')));
+          answer = { status, headers: { 'content-type': 'application/json' }, body: replyBody };
+        } else {
+          answer = jsonAnswer(status, status < 300 ? { ok: true, id } : { error: `hookscope listen answered ${status} (--status)`, id });
+        }
+      }
+    }
+    record.response.status = answer.status;
+    count(stats, record);
+
+    // Logged before answering: a crash after this line loses no request.
+    const line = JSON.stringify(record);
+    if (log) writeSync(log.fd, `${line}\n`);
+    options.onRecord(record, line);
+
+    if (record.response.delayMs) await new Promise((r) => setTimeout(r, record.response.delayMs));
+    if (tooLarge) answer.headers.connection = 'close';
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
+    if (tooLarge) req.socket.destroySoon?.();
+  };
+
+  const server = createServer({ headersTimeout: 10_000, requestTimeout: 60_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    handle(req, res).catch((err: Error) => {
+      options.onNotice?.(`request failed inside hookscope: ${err.message}`);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"error":"hookscope listen failed to handle this request"}');
+    });
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    stats.badHttp++;
+    if (err.code !== 'ECONNRESET') options.onNotice?.(`rejected a malformed HTTP request (${err.code ?? err.message})`);
+    if (socket.writable) socket.end(`HTTP/1.1 ${err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400} Bad Request\r\nconnection: close\r\n\r\n`);
+    else socket.destroy();
+  });
+  const sockets = new Set<Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  await listenOn(server, port, host);
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${shownHost}:${address.port}`;
+  if (!LOOPBACK.has(host)) options.onNotice?.(`listening on ${host}: reachable from other machines on your network, not only this one`);
+
+  return {
+    url,
+    host,
+    port: address.port,
+    logPath: log?.path,
+    secrets,
+    stats,
+    runDemo: () => runDemo(url, secrets, options.onNotice),
+    close: () =>
+      new Promise<void>((resolveClose) => {
+        server.close(() => {
+          if (log) closeSync(log.fd);
+          resolveClose();
+        });
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
+
+function listenOn(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new UserError(`port ${port} on ${host} is already in use`, `pick another with --port, e.g. --port ${port + 1}`));
+      else if (err.code === 'EACCES') reject(new UserError(`not allowed to listen on port ${port}`, 'ports below 1024 need privileges; use --port 4400'));
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new UserError(`cannot listen on --host ${host}: no such address on this machine`));
+      else reject(err);
+    });
+    server.listen(port, host, () => resolveListen());
+  });
+}
+
+async function readBody(req: IncomingMessage, max: number): Promise<{ body: Buffer; bytes: number; tooLarge: boolean }> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > max) {
+    req.resume();
+    return { body: Buffer.alloc(0), bytes: declared, tooLarge: true };
+  }
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  let tooLarge = false;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    if (bytes > max) {
+      tooLarge = true;
+      chunks.length = 0;
+      break;
+    }
+    chunks.push(chunk);
+  }
+  return { body: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), bytes, tooLarge };
+}
+
+function headerObject(req: IncomingMessage): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+function jsonAnswer(status: number, body: unknown): { status: number; headers: Record<string, string>; body: Buffer } {
+  return { status, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
+}
+
+/** Relay the exact bytes and end-to-end headers to the app; its answer goes back to the sender. */
+async function forward(
+  url: URL,
+  req: IncomingMessage,
+  body: Buffer,
+  record: ListenRecord,
+  timeoutMs: number,
+  maxBody: number,
+): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
+  const target = new URL(url);
+  const incoming = new URL(req.url ?? '/', 'http://x');
+  if (target.pathname === '/' || target.pathname === '') target.pathname = incoming.pathname;
+  if (!target.search) target.search = incoming.search;
+  const headers: [string, string][] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!;
+    if (!HOP_BY_HOP.has(name.toLowerCase())) headers.push([name, req.rawHeaders[i + 1]!]);
+  }
+  record.response.by = 'forward';
+  const outcome = await deliver({ method: (req.method ?? 'POST') as 'POST', url: target.toString(), headers, body }, { timeoutMs, keepBytes: maxBody });
+  if (!outcome.ok) {
+    const status = outcome.failure.kind === 'timeout' ? 504 : 502;
+    record.forward = { url: target.toString(), latencyMs: Math.round(outcome.latencyMs), error: outcome.failure.message };
+    return jsonAnswer(status, { error: `hookscope listen could not reach your app: ${outcome.failure.message}` });
+  }
+  const res = outcome.response;
+  const text = res.body.subarray(0, 200).toString('utf8');
+  record.forward = { url: target.toString(), status: res.status, latencyMs: Math.round(res.latencyMs), bodyPreview: text };
+  const headersBack: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(res.headers)) if (!HOP_BY_HOP.has(k)) headersBack[k] = v;
+  return { status: res.status, headers: headersBack, body: res.body };
+}
+
+/** Runs tasks in arrival order, at most `limit` at a time. */
+class Queue {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
+    this.running++;
+    try {
+      return await task();
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+function parseRoutes(specs: string[]): { prefix: string; vendor: VendorDefinition }[] {
+  return specs
+    .map((spec) => {
+      const eq = spec.lastIndexOf('=');
+      const prefix = spec.slice(0, eq);
+      if (eq <= 0 || !prefix.startsWith('/')) throw new UserError(`--route ${JSON.stringify(spec)}: expected /path=vendor, e.g. --route /relyable=relyable`);
+      return { prefix: prefix.replace(/\/+$/, '') || '/', vendor: resolveVendor(spec.slice(eq + 1)) };
+    })
+    .sort((a, b) => b.prefix.length - a.prefix.length);
+}
+
+function routeVendor(routes: { prefix: string; vendor: VendorDefinition }[], url: string): VendorDefinition | undefined {
+  const path = url.split('?')[0]!;
+  return routes.find((r) => r.prefix === '/' || path === r.prefix || path.startsWith(`${r.prefix}/`))?.vendor;
+}
+
+type SecretMap = Map<string, { value: string; source: string }>;
+
+function parseSecrets(specs: string[], env: NodeJS.ProcessEnv): SecretMap {
+  const out: SecretMap = new Map();
+  for (const spec of specs) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0 || eq === spec.length - 1) throw new UserError('--secret expects vendor=secret, e.g. --secret relyable=whsec_…');
+    out.set(resolveVendor(spec.slice(0, eq)).id, { value: spec.slice(eq + 1), source: '--secret' });
+  }
+  for (const vendor of registry) {
+    if (out.has(vendor.id) || !vendor.signing) continue;
+    const found = resolveSecret(vendor, undefined, env);
+    if (found) out.set(vendor.id, found);
+  }
+  return out;
+}
+
+function secretValues(secrets: SecretMap): Map<string, string> {
+  return new Map([...secrets].map(([k, v]) => [k, v.value]));
+}
+
+function readReply(file: string): Buffer {
+  try {
+    const bytes = readFileSync(file);
+    JSON.parse(bytes.toString('utf8'));
+    return bytes;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new UserError(`--reply ${file}: ${e.code === 'ENOENT' ? 'no such file' : e instanceof SyntaxError ? `not JSON (${e.message})` : e.message}`);
+  }
+}
+
+function checkForwardUrl(raw: string): URL {
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url;
+  } catch {
+    // fall through
+  }
+  throw new UserError(`--forward-to ${JSON.stringify(raw)} is not an http(s) URL`, 'e.g. --forward-to http://localhost:3000/webhooks');
+}
+
+function openLog(option: string | false | undefined, cwd: string): { fd: number; path: string } | undefined {
+  if (option === false) return undefined;
+  const path = option ? resolvePath(cwd, option) : join(cwd, '.hookscope', `listen-${new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19)}.ndjson`);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    return { fd: openSync(path, 'a'), path };
+  } catch (err) {
+    throw new UserError(`cannot open the log ${path}: ${(err as Error).message}`, 'choose another with --log <file>, or --no-log');
+  }
+}
+
+function count(stats: ListenerStats, record: ListenRecord): void {
+  stats.requests++;
+  const key = record.vendor ? `${record.vendor} ${record.event ?? '?'}` : 'unrecognised';
+  let row = stats.byEvent.get(key);
+  if (!row) stats.byEvent.set(key, (row = { requests: 0, sig: {}, schema: {}, duplicates: 0 }));
+  row.requests++;
+  row.sig[record.signature.state] = (row.sig[record.signature.state] ?? 0) + 1;
+  row.schema[record.schema.state] = (row.schema[record.schema.state] ?? 0) + 1;
+  if (record.duplicate) row.duplicates++;
+}
+
+function isUtf8(body: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * --demo: every vendor's fixtures, signed with the configured secret (or a demo secret, which
+ * the listener then also uses), plus one tampered body and one duplicate, sent to `url`.
+ */
+async function runDemo(url: string, secrets: SecretMap, notice?: (m: string) => void): Promise<number> {
+  let sent = 0;
+  const post = async (vendor: VendorDefinition, body: string, signedBody: string = body) => {
+    const headers: [string, string][] = [['content-type', 'application/json'], ['user-agent', 'hookscope-demo']];
+    const secret = secrets.get(vendor.id);
+    const signed = secret ? signBody(vendor, signedBody, secret.value) : undefined;
+    if (signed) headers.push([signed.header, signed.signature]);
+    await deliver({ method: 'POST', url: `${url}/demo/${vendor.id}`, headers, body: Buffer.from(body) }, { timeoutMs: 10_000 });
+    sent++;
+  };
+  let first: { vendor: VendorDefinition; body: string } | undefined;
+  for (const vendor of registry) {
+    for (const event of vendor.events) {
+      for (const file of event.fixtures) {
+        const body = JSON.stringify(JSON.parse(readFileSync(fixturePath(vendor, file), 'utf8')));
+        first ??= { vendor, body };
+        await post(vendor, body);
+      }
+    }
+  }
+  if (first) {
+    await post(first.vendor, first.body); // a retry: same body again
+    await post(first.vendor, tamper(first.body), first.body); // signed for the original, changed after
+  }
+  notice?.(`demo: sent ${sent} requests (every vendor's fixtures, one retry, one tampered body)`);
+  return sent;
+}
+
+/** The body with its first number changed, as an attacker (or a buggy proxy) might. */
+function tamper(body: string): string {
+  const value = JSON.parse(body) as unknown;
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const node = stack.shift();
+    if (typeof node !== 'object' || node === null) continue;
+    for (const [k, v] of Object.entries(node)) {
+      if (typeof v === 'number') {
+        (node as Record<string, unknown>)[k] = v + 25;
+        return JSON.stringify(value);
+      }
+      stack.push(v);
+    }
+  }
+  return `${body} `;
+}

@@ -1,0 +1,120 @@
+// Judging one received request: which vendor and event, is the signature valid, does the body
+// match the schema, is it a retry of something seen before, and the vendor's one-line summary.
+// Pure apart from the dedupe memory it is handed: bytes and headers in, verdicts out.
+import type { Issue } from './issues.js';
+import { verifyRequest } from './signature.js';
+import { validateText } from './validate.js';
+import type { VendorDefinition } from '../vendors/types.js';
+
+export type SignatureState = 'valid' | 'invalid' | 'unsigned' | 'no-secret' | 'not-checked';
+export type SchemaState = 'valid' | 'invalid' | 'drift' | 'not-json' | 'undetected';
+
+export interface Inspection {
+  vendor?: string;
+  event?: string;
+  part?: 'request' | 'reply';
+  signature: { state: SignatureState; reason?: string; header?: string };
+  schema: { state: SchemaState; issues: Issue[] };
+  duplicate?: { key: string; attempt: number; firstSeen: string; sinceFirstMs: number };
+  summary?: string;
+}
+
+export interface InspectContext {
+  /** Secrets by vendor id. */
+  secrets: ReadonlyMap<string, string>;
+  /** Only this vendor (from --vendor or a --route). */
+  vendor?: VendorDefinition;
+  vendors: readonly VendorDefinition[];
+  dedupe: DedupeMemory;
+  now?: () => number;
+  signatureHeader?: string;
+}
+
+/** How many issues a record keeps (the feed shows fewer). */
+const KEEP_ISSUES = 10;
+
+export function inspect(body: Buffer, headers: Record<string, string | string[] | undefined>, ctx: InspectContext): Inspection {
+  const flat: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(headers)) flat[k.toLowerCase()] = Array.isArray(v) ? v[0] : v;
+  const text = decodeUtf8(body);
+  if (text === undefined) {
+    return { signature: signatureOf(ctx.vendor, body, flat, ctx), schema: { state: 'not-json', issues: [{ code: 'not-utf8', severity: 'error', message: 'the body is not UTF-8 text' }] } };
+  }
+  const checked = validateText(text, { vendor: ctx.vendor, headers: flat });
+  const vendor = ctx.vendors.find((v) => v.id === checked.vendor) ?? ctx.vendor;
+  const issues = checked.issues.slice(0, KEEP_ISSUES);
+  const result: Inspection = {
+    vendor: vendor?.id,
+    event: checked.event,
+    part: checked.part,
+    signature: signatureOf(vendor, body, flat, ctx),
+    schema: { state: schemaState(checked.valid, checked.event, checked.issues), issues },
+  };
+  if (checked.body === undefined) result.schema.state = 'not-json';
+  const event = vendor?.events.find((e) => e.name === checked.event);
+  if (vendor && event && checked.part === 'request') {
+    try {
+      result.summary = event.summarize?.(checked.body);
+    } catch {
+      // A summary is a nicety; a body odd enough to break one is already reported as invalid.
+    }
+    const key = vendor.delivery.dedupeKey.key(checked.body);
+    if (key !== undefined) result.duplicate = ctx.dedupe.see(`${vendor.id}:${key}`, (ctx.now ?? Date.now)());
+  }
+  return result;
+}
+
+function schemaState(valid: boolean, event: string | undefined, issues: readonly Issue[]): SchemaState {
+  if (issues.some((i) => i.code === 'invalid-json' || i.code === 'empty' || i.code === 'not-an-object')) return 'not-json';
+  if (!event) return 'undetected';
+  if (!valid) return 'invalid';
+  return issues.length ? 'drift' : 'valid';
+}
+
+function signatureOf(vendor: VendorDefinition | undefined, body: Buffer, headers: Record<string, string | undefined>, ctx: InspectContext): Inspection['signature'] {
+  if (!vendor) return { state: 'not-checked', reason: 'vendor unknown' };
+  if (!vendor.signing) return { state: 'unsigned', reason: `${vendor.id} documents no signature` };
+  const names = ctx.signatureHeader ? [ctx.signatureHeader.toLowerCase()] : [vendor.signing.header.value, ...(vendor.signing.alsoAccepted ?? [])];
+  const header = names.find((n) => headers[n] !== undefined);
+  const secret = ctx.secrets.get(vendor.id);
+  if (!secret) return header ? { state: 'no-secret', header, reason: `no secret for ${vendor.id}: signature present but not checked` } : { state: 'unsigned', reason: 'no signature header' };
+  if (!header) {
+    // Some bodies carry nothing the scheme signs (synthflow call_inbound has no call_id).
+    if (vendor.signing.sign(body, secret) === undefined) return { state: 'unsigned', reason: `nothing to sign: ${vendor.signing.signedBytes.value}` };
+    return { state: 'invalid', reason: `header missing: no ${names[0]}` };
+  }
+  const verdict = verifyRequest(vendor, body, secret, headers, header);
+  if (verdict.valid) return { state: 'valid', header };
+  // HMAC cannot tell a wrong secret from a changed body; the reason says both.
+  const reason = verdict.reason === 'mismatch' ? 'wrong secret or body changed' : verdict.reason === 'malformed' ? `wrong encoding: ${verdict.detail}` : verdict.detail;
+  return { state: 'invalid', header, reason };
+}
+
+/** Strict UTF-8 decoding; undefined when the bytes are not UTF-8. */
+function decodeUtf8(body: Buffer): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What was seen before, by dedupe key: the attempt count and when the first came. */
+export class DedupeMemory {
+  private readonly seen = new Map<string, { first: number; count: number }>();
+
+  constructor(private readonly limit = 100_000) {}
+
+  /** Record a key; returns the duplicate marking when it was seen before. */
+  see(key: string, now: number): Inspection['duplicate'] {
+    const prior = this.seen.get(key);
+    if (!prior) {
+      // Bounded: the oldest key goes first, so memory stays flat on a long run.
+      if (this.seen.size >= this.limit) this.seen.delete(this.seen.keys().next().value!);
+      this.seen.set(key, { first: now, count: 1 });
+      return undefined;
+    }
+    prior.count++;
+    return { key, attempt: prior.count, firstSeen: new Date(prior.first).toISOString(), sinceFirstMs: now - prior.first };
+  }
+}

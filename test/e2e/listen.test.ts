@@ -1,0 +1,275 @@
+// `hookscope listen` as a real process: requests from every vendor's fixtures, signed with the
+// signer `send` uses (and tampered), checked in the feed, the --json records, the log and the
+// answers; duplicates, status/delay rules, forwarding, 413, malformed bodies, a busy port.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signBody } from '../../src/core/signature.js';
+import { vendors } from '../../src/vendors/index.js';
+import { runCli } from '../helpers/cli.js';
+import { allFixtures } from '../helpers/fixtures.js';
+import { startListen, type RunningListener } from '../helpers/listen.js';
+import { closedPort, startServer } from '../helpers/server.js';
+
+const SECRETS: Record<string, string> = { relyable: 'rel-secret-0123456789abcdef', smallest: 'sm-secret-0123456789abcdef', synthflow: 'sf-secret-0123456789abcdef' };
+const secretArgs = Object.entries(SECRETS).flatMap(([v, s]) => ['--secret', `${v}=${s}`]);
+const vendor = (id: string) => vendors.find((v) => v.id === id)!;
+
+async function post(url: string, body: string | Buffer, headers: Record<string, string> = {}) {
+  const res = await request(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
+}
+
+function signedHeaders(vendorId: string, body: string): Record<string, string> {
+  const secret = SECRETS[vendorId];
+  const signed = secret ? signBody(vendor(vendorId), body, secret) : undefined;
+  return signed ? { [signed.header]: signed.signature } : {};
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'hookscope-listen-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('listen: every vendor, every fixture', () => {
+  let listener: RunningListener;
+  const log = join(dir, 'all.ndjson');
+  beforeAll(async () => {
+    listener = await startListen([...secretArgs, '--json', '--log', log]);
+  });
+  afterAll(() => listener.stop());
+
+  const requests = allFixtures().filter((f) => f.part === 'request');
+
+  it('detects, verifies and validates each one; the log and --json hold the same records', async () => {
+    const answers = [];
+    for (const f of requests) {
+      const body = JSON.stringify(f.body);
+      answers.push({ f, res: await post(`${listener.url}/hooks/${f.vendor}`, body, signedHeaders(f.vendor, body)) });
+    }
+    const records = listener.records();
+    expect(records).toHaveLength(requests.length);
+    for (const [i, { f, res }] of answers.entries()) {
+      const r = records[i]!;
+      expect([r.vendor, r.event, r.part]).toEqual([f.vendor, f.event, 'request']);
+      expect(r.schema.state).toBe('valid');
+      expect(r.body).toBe(JSON.stringify(f.body));
+      expect(r.path).toBe(`/hooks/${f.vendor}`);
+      const expected = f.vendor === 'bluejay' || f.event === 'call_inbound' ? 'unsigned' : 'valid';
+      expect(r.signature.state, `${f.vendor} ${f.event}`).toBe(expected);
+      expect(res.status).toBe(200);
+      expect(r.response.status).toBe(200);
+      if (f.event === 'call_inbound') {
+        // Request/response: the listener answers with a valid reply, never an empty one.
+        expect(JSON.parse(res.text)).toEqual(allFixtures().find((x) => x.event === 'call_inbound' && x.part === 'reply')!.body);
+      }
+      if (f.vendor === 'relyable' && f.event === 'test_run.completed') expect(r.summary).toBe('score 73.5 (+5.3), 15/20 passed');
+    }
+    const logged = readFileSync(log, 'utf8').trim().split('\n');
+    expect(logged).toEqual(listener.stdout().trim().split('\n'));
+    // The log is what validate accepts.
+    const validated = await runCli(['validate', log]);
+    expect(validated.code, validated.stdout).toBe(0);
+    expect(validated.stdout).toContain(`1 file (${requests.length} payloads), ${requests.length} valid`);
+  });
+
+  it('names why a signature fails: body changed, wrong encoding, header missing', async () => {
+    const body = JSON.stringify(requests[0]!.body);
+    const good = signedHeaders('relyable', body);
+    const sig = good['x-relyable-signature']!;
+    await post(`${listener.url}/t`, body.replace('73.5', '99.5'), good);
+    await post(`${listener.url}/t`, body, { 'x-relyable-signature': Buffer.from(sig, 'hex').toString('base64') });
+    await post(`${listener.url}/t`, JSON.stringify({ ...requests[0]!.body, timestamp: '2024-02-02T00:00:00Z' }));
+    const [changed, encoding, missing] = listener.records().slice(-3);
+    expect(changed!.signature).toMatchObject({ state: 'invalid', reason: 'wrong secret or body changed' });
+    expect(encoding!.signature.state).toBe('invalid');
+    expect(encoding!.signature.reason).toMatch(/^wrong encoding: expected 64 hex characters, got 44 characters \(this looks like base64\)/);
+    expect(missing!.signature).toMatchObject({ state: 'invalid', reason: 'header missing: no x-relyable-signature' });
+  });
+
+  it('marks a retry of the same event as a duplicate, with the attempt count', async () => {
+    const body = JSON.stringify({ ...requests[0]!.body, timestamp: '2025-05-05T05:05:05Z' });
+    for (let i = 0; i < 3; i++) await post(`${listener.url}/d`, body, signedHeaders('relyable', body));
+    const [first, second, third] = listener.records().slice(-3);
+    expect(first!.duplicate).toBeUndefined();
+    expect(second!.duplicate).toMatchObject({ attempt: 2 });
+    expect(third!.duplicate).toMatchObject({ attempt: 3, firstSeen: first!.time });
+  });
+
+  it('logs malformed and non-UTF-8 bodies exactly, and still answers', async () => {
+    const res = await post(`${listener.url}/m`, '{"event": "test_run.completed",');
+    expect(res.status).toBe(200);
+    await post(`${listener.url}/b`, Buffer.from([0xff, 0xfe, 0x00, 0x41]));
+    const [malformed, binary] = listener.records().slice(-2);
+    expect(malformed!.schema.state).toBe('not-json');
+    expect(malformed!.body).toBe('{"event": "test_run.completed",');
+    expect(binary!.bodyEncoding).toBe('base64');
+    expect(Buffer.from(binary!.body, 'base64')).toEqual(Buffer.from([0xff, 0xfe, 0x00, 0x41]));
+  });
+});
+
+describe('listen: the pretty feed', () => {
+  it('shows vendor, event, verdicts and summary; --verbose adds headers and body; Ctrl-C prints the summary table', async () => {
+    const listener = await startListen(['--secret', `smallest=${SECRETS.smallest}`, '--verbose', '--no-log']);
+    const f = allFixtures().find((x) => x.event === 'post-conversation')!;
+    const body = JSON.stringify(f.body);
+    await post(`${listener.url}/x`, body, signedHeaders('smallest', body));
+    await post(`${listener.url}/x`, body, { 'x-signature': 'f'.repeat(64) });
+    const { code, stdout, stderr } = await listener.stop();
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/POST \/x {2}smallest post-conversation {2}→ 200/);
+    expect(stdout).toContain('✓ signature valid  ✓ schema valid');
+    expect(stdout).toContain('completed, 92.4 s, 8 turns');
+    expect(stdout).toContain('✗ signature invalid: wrong secret or body changed');
+    expect(stdout).toContain('duplicate: attempt 2');
+    expect(stdout).toContain('x-signature: ');
+    expect(stdout).toContain('"callId": "CALL-1758122954213-a41f09"');
+    expect(stdout).not.toContain(SECRETS.smallest);
+    expect(stderr).toContain('secrets: smallest (--secret)');
+    expect(stderr).toMatch(/smallest post-conversation\s+2\s+1\s+1\s+0\s+0\s+2\s+0\s+0\s+1/);
+    expect(stderr).toContain('log: off (--no-log)');
+  });
+});
+
+describe('listen: answering', () => {
+  it('--status/--delay apply only to the events named with --on', async () => {
+    const listener = await startListen(['--json', '--no-log', '--status', '500', '--delay', '300', '--on', 'test_run.completed']);
+    const completed = JSON.stringify(allFixtures().find((x) => x.event === 'test_run.completed')!.body);
+    const failed = JSON.stringify(allFixtures().find((x) => x.event === 'test_run.failed')!.body);
+    const t0 = Date.now();
+    const a = await post(listener.url, completed);
+    const waited = Date.now() - t0;
+    const b = await post(listener.url, failed);
+    await listener.stop();
+    expect(a.status).toBe(500);
+    expect(waited).toBeGreaterThanOrEqual(280);
+    expect(b.status).toBe(200);
+    const [ra, rb] = listener.records();
+    expect(ra!.response).toEqual({ status: 500, by: 'listener', delayMs: 300 });
+    expect(rb!.response).toEqual({ status: 200, by: 'listener' });
+  });
+
+  it('--reply sets the call_inbound answer', async () => {
+    const file = join(dir, 'reply.json');
+    writeFileSync(file, '{"call_inbound":{"override_model_id":"m-2"}}');
+    const listener = await startListen(['--json', '--no-log', '--reply', file]);
+    const res = await post(listener.url, JSON.stringify(allFixtures().find((x) => x.event === 'call_inbound' && x.part === 'request')!.body));
+    await listener.stop();
+    expect(JSON.parse(res.text)).toEqual({ call_inbound: { override_model_id: 'm-2' } });
+  });
+
+  it('a body over --max-body gets 413 and is logged with its size', async () => {
+    const log = join(dir, 'big.ndjson');
+    const listener = await startListen(['--json', '--log', log, '--max-body', '1kb']);
+    const res = await post(listener.url, `{"pad":"${'x'.repeat(2000)}"}`);
+    await listener.stop();
+    expect(res.status).toBe(413);
+    const [r] = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    expect(r).toMatchObject({ bodyOmitted: 'too-large', bodyBytes: 2010, body: '', response: { status: 413 } });
+  });
+});
+
+describe('listen: forwarding', () => {
+  it('relays exact bytes and headers to the app and returns its answer', async () => {
+    const app = await startServer((_req, res) => {
+      res.writeHead(201, { 'content-type': 'application/json', 'x-app': 'yes' });
+      res.end('{"stored":true}');
+    });
+    const listener = await startListen(['--json', '--no-log', '--forward-to', `${app.url}/webhooks`, ...secretArgs]);
+    const body = JSON.stringify(allFixtures().find((x) => x.event === 'test_run.failed')!.body);
+    const res = await post(`${listener.url}/ignored-path?x=1`, body, signedHeaders('relyable', body));
+    await listener.stop();
+    await app.close();
+    expect(res.status).toBe(201);
+    expect(res.text).toBe('{"stored":true}');
+    expect(res.headers['x-app']).toBe('yes');
+    const got = app.received[0]!;
+    expect(got.url).toBe('/webhooks?x=1');
+    expect(got.body.toString()).toBe(body);
+    expect(got.headers['x-relyable-signature']).toBe(signedHeaders('relyable', body)['x-relyable-signature']);
+    expect(listener.records()[0]!.forward).toMatchObject({ status: 201, bodyPreview: '{"stored":true}' });
+  });
+
+  it('an app that is down gives the sender 502; a slow one 504; both are recorded', async () => {
+    const down = await startListen(['--json', '--no-log', '--forward-to', `http://127.0.0.1:${await closedPort()}/`]);
+    const a = await post(down.url, '{"x":1}');
+    await down.stop();
+    expect(a.status).toBe(502);
+    expect(down.records()[0]!.forward.error).toContain('connection refused');
+
+    const slow = await startServer(() => {
+      /* never answers */
+    });
+    const late = await startListen(['--no-log', '--forward-to', slow.url, '--forward-timeout', '300']);
+    const b = await post(late.url, '{"x":1}');
+    const { stdout } = await late.stop();
+    await slow.close();
+    expect(b.status).toBe(504);
+    expect(stdout).toContain('forward failed: timed out');
+    expect(stdout).toContain('the sender got 504');
+  });
+});
+
+describe('listen: starting', () => {
+  it('a port in use is a usage error that names it', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    const r = await runCli(['listen', '--port', String(port), '--no-log']);
+    blocker.close();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    expect(r.stderr).toContain(`--port ${port + 1}`);
+  });
+
+  it('--demo sends every fixture, one retry and one tampered body to itself', async () => {
+    const listener = await startListen(['--demo', '--json', '--no-log']);
+    await listener.waitFor('demo: sent');
+    const { code, stderr } = await listener.stop();
+    expect(code).toBe(0);
+    const records = listener.records();
+    const fixtures = allFixtures().filter((f) => f.part === 'request').length;
+    expect(records).toHaveLength(fixtures + 2);
+    // The retry repeats the first body; the tampered copy shares its dedupe key too.
+    expect(records.filter((r) => r.duplicate).map((r) => r.duplicate.attempt)).toEqual([2, 3]);
+    expect(records.filter((r) => r.signature.state === 'invalid')).toHaveLength(1);
+    expect(records.filter((r) => r.signature.state === 'valid').length).toBeGreaterThan(8);
+    expect(stderr).toContain(`hookscope listen: ${fixtures + 2} requests`);
+    expect(stderr).toContain('relyable (demo secret)');
+  });
+});
+
+describe('listen: robustness', () => {
+  it('1,000 concurrent requests (some malformed, some oversized) while a slow client holds a connection: one log record each', async () => {
+    const log = join(dir, 'load.ndjson');
+    const listener = await startListen(['--json', '--log', log, '--max-body', '4kb']);
+    const { hostname, port } = new URL(listener.url);
+    // A client that sends half a request and then nothing.
+    const { connect } = await import('node:net');
+    const slow = connect(Number(port), hostname);
+    slow.write('POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"par');
+
+    const agent = new Agent({ connections: 200 });
+    const body = JSON.stringify(allFixtures()[0]!.body);
+    const kinds = Array.from({ length: 1000 }, (_, i) => (i % 10 === 3 ? 'malformed' : i % 10 === 7 ? 'oversized' : 'ok'));
+    const results = await Promise.all(
+      kinds.map(async (kind, i) => {
+        const payload = kind === 'malformed' ? `{"broken":${i}` : kind === 'oversized' ? `{"pad":"${'z'.repeat(5000)}"}` : body;
+        const res = await request(`${listener.url}/load/${i}`, { method: 'POST', body: payload, dispatcher: agent });
+        await res.body.dump();
+        return res.statusCode;
+      }),
+    );
+    await agent.close();
+    expect(results.filter((s) => s === 413)).toHaveLength(100);
+    expect(results.filter((s) => s === 200)).toHaveLength(900);
+    expect(listener.child.exitCode).toBeNull();
+    slow.destroy();
+    await listener.stop();
+    const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    expect(lines).toHaveLength(1000);
+    expect(new Set(lines.map((r) => r.path)).size).toBe(1000);
+    expect(lines.filter((r) => r.schema.state === 'not-json' && !r.bodyOmitted)).toHaveLength(100);
+  }, 60_000);
+});
