@@ -18,7 +18,7 @@ export type Invocation =
   | { command: 'listen'; options: ListenInvocationOptions };
 
 /** What the CLI passes to listen: its options minus the callbacks, plus output choices. */
-export type ListenInvocationOptions = Omit<ListenOptions, 'onRecord' | 'onNotice' | 'env' | 'cwd' | 'log'> & { log?: string | boolean; json?: boolean; verbose?: boolean };
+export type ListenInvocationOptions = Omit<ListenOptions, 'onRecords' | 'onNotice' | 'env' | 'cwd' | 'log'> & { log?: string | boolean; json?: boolean; verbose?: boolean };
 
 /** What the CLI passes to send: its options minus the test seams, plus --json. */
 export type SendInvocationOptions = Omit<SendOptions, 'env' | 'readStdin' | 'dispatcher'> & { json?: boolean };
@@ -94,7 +94,7 @@ export async function run(call: Invocation, ctx: RunContext = {}): Promise<ExitC
         ...options,
         log: log === true ? undefined : log,
         env,
-        onRecord: (record, line) => stdout.write(json ? `${line}\n` : feedEntry(record, chalk, verbose)),
+        onRecords: (batch) => stdout.write(batch.map(({ record, line }) => (json ? `${line}\n` : feedEntry(record, chalk, verbose))).join('')),
         onNotice: (message) => stderr.write(`hookscope: ${message}\n`),
       });
       const secrets = [...listener.secrets].map(([vendor, s]) => `${vendor} (${s.source})`);

@@ -3,6 +3,7 @@
 // `onRecord`, and answered by the rules given (status, delay, synthflow reply) or relayed to
 // the user's app with --forward-to.
 import { mkdirSync, openSync, readFileSync, closeSync, writeSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname, join, resolve as resolvePath } from 'node:path';
@@ -42,8 +43,11 @@ export interface ListenOptions {
   demo?: boolean;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
-  /** Called once per request, after it is logged and before it is answered. */
-  onRecord(record: ListenRecord, line: string): void;
+  /**
+   * Called with the records logged together (requests that arrived in the same turn of the
+   * event loop), after they are in the log and before they are answered.
+   */
+  onRecords(batch: readonly { record: ListenRecord; line: string }[]): void;
   /** A message for the user (stderr): demo progress, HTTP-level errors. */
   onNotice?(message: string): void;
 }
@@ -90,6 +94,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
   const dedupe = new DedupeMemory();
   const stats: ListenerStats = { started: Date.now(), requests: 0, badHttp: 0, byEvent: new Map() };
   const log = openLog(options.log, options.cwd ?? process.cwd());
+  const committer = new Committer(log?.fd, options.onRecords);
   let nextId = 1;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -125,7 +130,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
       const utf8 = isUtf8(body);
       record.body = body.toString(utf8 ? 'utf8' : 'base64');
       record.bodyEncoding = utf8 ? 'utf8' : 'base64';
-      const verdict = inspect(body, req.headers, { secrets: secretValues(secrets), vendor, vendors: registry, dedupe, signatureHeader: options.signatureHeader, now: () => time.getTime() });
+      const verdict = inspect(body, req.headers, { secrets: secretValuesOf(secrets), vendor, vendors: registry, dedupe, signatureHeader: options.signatureHeader, now: () => time.getTime() });
       Object.assign(record, verdict);
       if (forwardUrl) {
         answer = await forwardQueue.run(() => forward(forwardUrl, req, body, record, options.forwardTimeoutMs ?? 30_000, maxBody));
@@ -145,10 +150,15 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     record.response.status = answer.status;
     count(stats, record);
 
-    // Logged before answering: a crash after this line loses no request.
+    // Logged before answering: a crash after this line loses no request. A request that
+    // cannot be logged is answered 503, so the vendor delivers it again later.
     const line = JSON.stringify(record);
-    if (log) writeSync(log.fd, `${line}\n`);
-    options.onRecord(record, line);
+    const logged = await committer.commit(record, line);
+    if (logged) {
+      options.onNotice?.(`could not write the log, answered 503 so the sender retries: ${logged.message}`);
+      answer = jsonAnswer(503, { error: 'hookscope listen could not record this request; retry later' });
+      record.response.delayMs = undefined;
+    }
 
     if (record.response.delayMs) await new Promise((r) => setTimeout(r, record.response.delayMs));
     if (tooLarge) answer.headers.connection = 'close';
@@ -327,8 +337,56 @@ function parseSecrets(specs: string[], env: NodeJS.ProcessEnv): SecretMap {
   return out;
 }
 
-function secretValues(secrets: SecretMap): Map<string, string> {
-  return new Map([...secrets].map(([k, v]) => [k, v.value]));
+const valueMaps = new WeakMap<SecretMap, { size: number; values: Map<string, string> }>();
+
+/** The secrets as vendor → value, rebuilt only when a secret was added (the demo adds some). */
+function secretValuesOf(secrets: SecretMap): Map<string, string> {
+  const cached = valueMaps.get(secrets);
+  if (cached && cached.size === secrets.size) return cached.values;
+  const values = new Map([...secrets].map(([k, v]) => [k, v.value]));
+  valueMaps.set(secrets, { size: secrets.size, values });
+  return values;
+}
+
+/**
+ * Group commit: records of requests that arrive in the same turn of the event loop are written
+ * to the log with one write, then reported, then answered. Resolves with the write error, if any.
+ */
+class Committer {
+  private pending: { record: ListenRecord; line: string; done: (err?: Error) => void }[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly fd: number | undefined,
+    private readonly emit: ListenOptions['onRecords'],
+  ) {}
+
+  commit(record: ListenRecord, line: string): Promise<Error | undefined> {
+    return new Promise((resolveCommit) => {
+      this.pending.push({ record, line, done: resolveCommit });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.scheduled = false;
+    let failure: Error | undefined;
+    if (this.fd !== undefined) {
+      try {
+        const bytes = Buffer.from(batch.map((b) => `${b.line}\n`).join(''));
+        for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off);
+      } catch (err) {
+        failure = err as Error;
+      }
+    }
+    if (!failure) this.emit(batch);
+    for (const b of batch) b.done(failure);
+  }
 }
 
 function readReply(file: string): Buffer {
@@ -374,14 +432,6 @@ function count(stats: ListenerStats, record: ListenRecord): void {
   if (record.duplicate) row.duplicates++;
 }
 
-function isUtf8(body: Buffer): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(body);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * --demo: every vendor's fixtures, signed with the configured secret (or a demo secret, which

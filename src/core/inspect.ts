@@ -1,6 +1,7 @@
 // Judging one received request: which vendor and event, is the signature valid, does the body
 // match the schema, is it a retry of something seen before, and the vendor's one-line summary.
 // Pure apart from the dedupe memory it is handed: bytes and headers in, verdicts out.
+import { isUtf8 } from 'node:buffer';
 import type { Issue } from './issues.js';
 import { verifyRequest } from './signature.js';
 import { validateText } from './validate.js';
@@ -92,18 +93,15 @@ function signatureOf(vendor: VendorDefinition | undefined, body: Buffer, headers
 
 /** Strict UTF-8 decoding; undefined when the bytes are not UTF-8. */
 function decodeUtf8(body: Buffer): string | undefined {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
-    return undefined;
-  }
+  return isUtf8(body) ? body.toString('utf8') : undefined;
 }
 
 /** What was seen before, by dedupe key: the attempt count and when the first came. */
 export class DedupeMemory {
   private readonly seen = new Map<string, { first: number; count: number }>();
 
-  constructor(private readonly limit = 100_000) {}
+  /** 10,000 keys: far more than the events a vendor retries within its schedule during local work. */
+  constructor(private readonly limit = 10_000) {}
 
   /** Record a key; returns the duplicate marking when it was seen before. */
   see(key: string, now: number): Inspection['duplicate'] {

@@ -40,11 +40,20 @@ describe('wiring', () => {
         options: { vendor: 'synthflow', event: 'post_call', url: undefined, data: 'b.json', set: ['a=1', 'b=2'], unset: ['c'], fresh: false, validate: false, secret: 's', signatureHeader: 'X-S', header: ['A: 1', 'B: 2'], timeoutMs: 500, dryRun: true, json: true },
       },
     ],
+    [['listen'], { command: 'listen', options: { port: 4400, host: '127.0.0.1' } }],
+    [
+      ['listen', '-p', '0', '--host', '0.0.0.0', '--vendor', 'atoms', '--route', '/r=relyable', '--secret', 'relyable=s', '--status', '503', '--delay', '250', '--on', 'call.end', '--reply', 'r.json', '--forward-to', 'http://127.0.0.1:3000/', '--concurrency', '4', '--forward-timeout', '900', '--log', 'x.ndjson', '--max-body', '512kb', '--demo', '--json', '--verbose'],
+      {
+        command: 'listen',
+        options: { port: 0, host: '0.0.0.0', vendor: 'atoms', route: ['/r=relyable'], secret: ['relyable=s'], status: 503, delayMs: 250, on: ['call.end'], reply: 'r.json', forwardTo: 'http://127.0.0.1:3000/', concurrency: 4, forwardTimeoutMs: 900, log: 'x.ndjson', maxBodyBytes: 512 * 1024, demo: true, json: true, verbose: true },
+      },
+    ],
+    [['listen', '--no-log', '--max-body', '10mb'], { command: 'listen', options: { port: 4400, host: '127.0.0.1', log: false, maxBodyBytes: 10 * 1024 * 1024 } }],
   ])('%j', async (args, expected) => {
     expect(await parse(args)).toEqual(expected);
   });
 
-  it.each([[['validate', '--format', 'xml', 'a.json']], [['completion', 'powershell']], [['schema', 'relyable']], [['nope']], [['send', 'relyable', 'x', '--timeout', '1.5']], [['send', 'relyable', 'x', '--timeout', '0']], [['send', 'relyable']]])('rejects %j', async (args) => {
+  it.each([[['validate', '--format', 'xml', 'a.json']], [['completion', 'powershell']], [['schema', 'relyable']], [['nope']], [['send', 'relyable', 'x', '--timeout', '1.5']], [['send', 'relyable', 'x', '--timeout', '0']], [['send', 'relyable']], [['listen', '--port', '70000']], [['listen', '--status', '99']], [['listen', '--max-body', '10 parsecs']], [['listen', '--concurrency', '0']]])('rejects %j', async (args) => {
     await expect(parse(args)).rejects.toThrow();
   });
 });

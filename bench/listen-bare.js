@@ -1,0 +1,13 @@
+// The baseline for bench/listen.js: a bare node:http server that reads each request and answers
+// 200 with a small JSON body. Prints its port on stdout.
+import { createServer } from 'node:http';
+
+const server = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"ok":true}');
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

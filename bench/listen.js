@@ -1,0 +1,127 @@
+// Benchmark: `hookscope listen --json > file` (with its NDJSON log on) against a bare node:http
+// server that answers 200 (bench/listen-bare.js), in the same run. Each server runs in its own
+// process; this process is the load generator: undici with CONNECTIONS keep-alive connections,
+// REQUESTS signed Relyable events (BENCH_LISTEN_REQUESTS, default 100,000; 20,000 distinct
+// bodies, so dedupe keys repeat and the dedupe memory is exercised at its cap).
+// Reports req/s and p50/p99 latency for both, the listener's RSS at checkpoints, and counts the
+// records in its --json output and in its log.
+// Targets: listen req/s >= 0.8x the bare server's; zero lost records; RSS flat (RSS at the end
+// <= 1.25x RSS after the first 10% of requests).
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, openSync, closeSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { abort, lpad, percentile, ROOT, verdict, WORK } from './lib.js';
+
+const REQUESTS = Math.max(1000, Number(process.env.BENCH_LISTEN_REQUESTS) || 100_000);
+const CONNECTIONS = 32;
+const DISTINCT = 20_000;
+const SECRET = 'bench-listen-secret-0123456789';
+
+const fixture = JSON.parse(readFileSync(join(ROOT, 'fixtures/relyable/test_run.completed.json'), 'utf8'));
+const bodies = Array.from({ length: DISTINCT }, (_, i) => {
+  const body = JSON.stringify({ ...fixture, data: { ...fixture.data, test_run_id: `run_${i}` } });
+  return { body, signature: createHmac('sha256', SECRET).update(body).digest('hex') };
+});
+
+function rssOf(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Start a server process; its port is read from a bare server's stdout or listen's stderr banner. */
+async function startProcess(args, { stdoutFile } = {}) {
+  const out = stdoutFile ? openSync(stdoutFile, 'w') : 'pipe';
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', out, 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  if (stdoutFile) closeSync(out);
+  let text = '';
+  const port = await new Promise((resolve, reject) => {
+    const look = (d) => {
+      text += d;
+      const m = /hookscope listen: http:\/\/127\.0\.0\.1:(\d+)/.exec(text) ?? (!stdoutFile && /^(\d+)\n/.exec(text));
+      if (m) resolve(Number(m[1]));
+    };
+    child.stderr.setEncoding('utf8').on('data', look);
+    child.stdout?.setEncoding('utf8').on('data', look);
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}: ${text}`)));
+  });
+  return { child, port };
+}
+
+async function load(name, port, pid) {
+  const agent = new Agent({ connections: CONNECTIONS, pipelining: 1 });
+  const url = `http://127.0.0.1:${port}/hooks/relyable`;
+  const latencies = new Float64Array(REQUESTS);
+  const checkpoints = [];
+  let next = 0;
+  let failures = 0;
+  const started = performance.now();
+  async function worker() {
+    for (;;) {
+      const i = next++;
+      if (i >= REQUESTS) return;
+      const { body, signature } = bodies[i % DISTINCT];
+      const t = performance.now();
+      const res = await request(url, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'x-relyable-signature': signature },
+        dispatcher: agent,
+      });
+      await res.body.dump();
+      latencies[i] = performance.now() - t;
+      if (res.statusCode !== 200) failures++;
+      if ((i + 1) % (REQUESTS / 10) === 0) checkpoints.push({ at: i + 1, rss: rssOf(pid) });
+    }
+  }
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  const secs = (performance.now() - started) / 1000;
+  await agent.close();
+  const sorted = Array.from(latencies);
+  return { name, rps: REQUESTS / secs, p50: percentile(sorted, 50), p99: percentile(sorted, 99), failures, checkpoints, secs };
+}
+
+rmSync(join(WORK, 'listen'), { recursive: true, force: true });
+mkdirSync(join(WORK, 'listen'), { recursive: true });
+const jsonOut = join(WORK, 'listen', 'stdout.ndjson');
+const logFile = join(WORK, 'listen', 'log.ndjson');
+
+const results = [];
+// Bare first, then listen, each on a fresh process.
+const bare = await startProcess(['bench/listen-bare.js']);
+try {
+  results.push(await load('bare node:http', bare.port, bare.child.pid));
+} finally {
+  bare.child.kill('SIGTERM');
+}
+const listen = await startProcess(['bin/hookscope.js', 'listen', '--port', '0', '--json', '--log', logFile, '--secret', `relyable=${SECRET}`], { stdoutFile: jsonOut });
+let lost;
+try {
+  results.push(await load('hookscope listen --json', listen.port, listen.child.pid));
+} finally {
+  const exited = new Promise((r) => listen.child.once('exit', r));
+  listen.child.kill('SIGINT');
+  await exited;
+}
+const count = (file) => readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
+const jsonRecords = count(jsonOut);
+const logRecords = count(logFile);
+lost = { json: REQUESTS - jsonRecords, log: REQUESTS - logRecords };
+const valid = readFileSync(jsonOut, 'utf8').split('\n').filter(Boolean).slice(0, 100).every((l) => JSON.parse(l).signature.state === 'valid');
+if (!valid) abort('the listener did not see valid signatures: the benchmark measured the wrong thing');
+
+console.log(`listen: ${REQUESTS} signed relyable requests over ${CONNECTIONS} keep-alive connections; node ${process.version}, ${cpus().length} CPUs`);
+for (const r of results) {
+  console.log(`  ${r.name.padEnd(26)} ${lpad(r.rps.toFixed(0), 7)} req/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms   non-200: ${r.failures}`);
+}
+const [b, l] = results;
+console.log(`  listener RSS (MiB) by requests: ${l.checkpoints.map((c) => `${c.at / 1000}k ${c.rss.toFixed(0)}`).join(', ')}`);
+console.log(`  records: --json output ${jsonRecords}, log ${logRecords} (sent ${REQUESTS})`);
+const ratio = l.rps / b.rps;
+verdict('listen req/s vs bare node:http', ratio, '≥ 0.8×', ratio >= 0.8);
+const lostTotal = lost.json + lost.log;
+console.log(`lost records: ${lostTotal} (target 0)  ${lostTotal === 0 && l.failures === 0 ? 'OK' : 'MISSED'}`);
+const growth = l.checkpoints.at(-1).rss / l.checkpoints[0].rss;
+verdict('listener RSS at the end vs after 10% of requests', growth, '≤ 1.25×', growth <= 1.25);

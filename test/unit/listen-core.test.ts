@@ -1,0 +1,105 @@
+// The pure parts of listen: inspect() verdicts, the dedupe memory, and the feed's rendering.
+import { describe, expect, it } from 'vitest';
+import { DedupeMemory, inspect, type InspectContext } from '../../src/core/inspect.js';
+import { LOG_RECORD_KIND, type ListenRecord } from '../../src/core/log-record.js';
+import { signBody } from '../../src/core/signature.js';
+import { feedEntry, listenSummary } from '../../src/reporters/listen.js';
+import { makeChalk } from '../../src/ui/terminal.js';
+import { vendors } from '../../src/vendors/index.js';
+import { allFixtures } from '../helpers/fixtures.js';
+
+const byId = (id: string) => vendors.find((v) => v.id === id)!;
+const ctx = (over: Partial<InspectContext> = {}): InspectContext => ({ secrets: new Map([['synthflow', 'sf-secret']]), vendors, dedupe: new DedupeMemory(), now: () => 1_000, ...over });
+const fixture = (event: string) => allFixtures().find((f) => f.event === event && f.part === 'request')!;
+
+describe('inspect', () => {
+  it('detects synthflow post_call and verifies its call_id signature', () => {
+    const body = Buffer.from(JSON.stringify(fixture('post_call').body));
+    const signed = signBody(byId('synthflow'), body, 'sf-secret')!;
+    const got = inspect(body, { [signed.header]: signed.signature }, ctx());
+    expect(got).toMatchObject({ vendor: 'synthflow', event: 'post_call', signature: { state: 'valid' }, schema: { state: 'valid' } });
+    expect(got.summary).toMatch(/completed/);
+  });
+
+  it('a present signature without a secret is "no-secret", an absent one "unsigned"', () => {
+    const body = Buffer.from(JSON.stringify(fixture('test_run.completed').body));
+    expect(inspect(body, { 'x-relyable-signature': 'ab' }, ctx()).signature.state).toBe('no-secret');
+    expect(inspect(body, {}, ctx()).signature.state).toBe('unsigned');
+  });
+
+  it('unknown fields are drift, a wrong type is invalid, non-JSON is not-json', () => {
+    const base = fixture('simulation_ended').body;
+    expect(inspect(Buffer.from(JSON.stringify({ ...base, brand_new: 1 })), {}, ctx()).schema.state).toBe('drift');
+    expect(inspect(Buffer.from(JSON.stringify({ ...base, duration: 'long' })), {}, ctx()).schema.state).toBe('invalid');
+    expect(inspect(Buffer.from('<xml/>'), {}, ctx()).schema.state).toBe('not-json');
+    expect(inspect(Buffer.from([0xc3, 0x28]), {}, ctx()).schema).toMatchObject({ state: 'not-json', issues: [{ code: 'not-utf8' }] });
+  });
+
+  it('a forced vendor narrows detection', () => {
+    const body = Buffer.from(JSON.stringify(fixture('test_run.completed').body));
+    expect(inspect(body, {}, ctx({ vendor: byId('smallest') }))).toMatchObject({ vendor: 'smallest', schema: { state: 'undetected' } });
+  });
+});
+
+describe('DedupeMemory', () => {
+  it('counts attempts and time since the first', () => {
+    const m = new DedupeMemory();
+    expect(m.see('k', 100)).toBeUndefined();
+    expect(m.see('k', 350)).toEqual({ key: 'k', attempt: 2, firstSeen: new Date(100).toISOString(), sinceFirstMs: 250 });
+    expect(m.see('other', 400)).toBeUndefined();
+  });
+
+  it('forgets the oldest key past its limit, so memory stays flat', () => {
+    const m = new DedupeMemory(2);
+    m.see('a', 1);
+    m.see('b', 2);
+    m.see('c', 3);
+    expect(m.see('a', 4)).toBeUndefined();
+    expect(m.see('c', 5)?.attempt).toBe(2);
+  });
+});
+
+describe('feed rendering', () => {
+  const record: ListenRecord = {
+    kind: LOG_RECORD_KIND,
+    version: 1,
+    id: 1,
+    time: '2026-11-23T10:11:12.000Z',
+    method: 'POST',
+    path: '/hooks\x1b[31m',
+    headers: { 'x-evil': 'a\x07' },
+    body: '{"a":1}',
+    bodyEncoding: 'utf8',
+    bodyBytes: 7,
+    vendor: 'relyable',
+    event: 'test_run.completed',
+    part: 'request',
+    signature: { state: 'invalid', reason: 'wrong secret or body changed' },
+    schema: { state: 'invalid', issues: [{ code: 'wrong-type', severity: 'error', message: 'expected number, received string', path: '$.data.score' }] },
+    duplicate: { key: 'k', attempt: 2, firstSeen: '2026-11-23T10:11:10.000Z', sinceFirstMs: 2000 },
+    summary: 'score 1',
+    response: { status: 200, by: 'listener' },
+  };
+
+  it('one entry: time, request, vendor/event, status, verdicts, duplicate, summary, first issues', () => {
+    const out = feedEntry(record, makeChalk(false));
+    expect(out.split('\n')[0]).toBe('10:11:12  POST /hooks\\x1b[31m  relyable test_run.completed  → 200');
+    expect(out).toContain('✗ signature invalid: wrong secret or body changed  ✗ schema invalid  duplicate: attempt 2, 2.0 s after the first');
+    expect(out).toContain('error  $.data.score: expected number, received string');
+    expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f]/);
+  });
+
+  it('--verbose shows a binary body as a hex preview, never re-serialised', () => {
+    const out = feedEntry({ ...record, body: Buffer.from([0xff, 0x00, 0x41]).toString('base64'), bodyEncoding: 'base64', bodyBytes: 3 }, makeChalk(false), true);
+    expect(out).toContain('(3 bytes, not UTF-8) ff 00 41');
+    expect(out).toContain('x-evil: a\\x07');
+  });
+
+  it('the summary counts verdicts per vendor and event', () => {
+    const stats = { started: 0, requests: 2, badHttp: 1, byEvent: new Map([['relyable test_run.completed', { requests: 2, sig: { valid: 1, invalid: 1 }, schema: { valid: 1, drift: 1 }, duplicates: 1 }]]) };
+    const out = listenSummary(stats, '/tmp/x.ndjson', 65_000);
+    expect(out).toContain('hookscope listen: 2 requests in 65.0 s, 1 malformed HTTP rejected');
+    expect(out).toMatch(/relyable test_run.completed\s+2\s+1\s+1\s+0\s+0\s+1\s+0\s+1\s+1/);
+    expect(out).toContain('log: /tmp/x.ndjson');
+  });
+});
