@@ -2,7 +2,7 @@
 // (src/run.ts in production, a recorder in the wiring test). Nothing heavy is imported here.
 import { readFileSync } from 'node:fs';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import type { Invocation, ListenInvocationOptions, SendInvocationOptions } from './run.js';
+import type { Invocation, ListenInvocationOptions, ReplayInvocationOptions, SendInvocationOptions } from './run.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -15,6 +15,8 @@ Examples:
   $ hookscope listen --demo                             live feed of every vendor's events, signed
   $ hookscope send relyable test_run.completed --url http://localhost:3000/hooks
                                                        sign and send a realistic event, judge the reply
+  $ hookscope replay fixtures/relyable --url http://localhost:3000/hooks --speed 60
+                                                       retry on the vendor's schedule, a minute per second
   $ hookscope vendors                                  list vendors and their events
   $ hookscope vendors relyable                         signing and delivery rules, with provenance
   $ hookscope schema synthflow post_call > s.json      JSON Schema (draft 2020-12) for other tools
@@ -53,6 +55,13 @@ function parseMs(value: string): number {
 function parseCount(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || n < 1 || n > 1000) throw new InvalidArgumentError('expected a whole number from 1 to 1000');
+  return n;
+}
+
+function parseSpeed(value: string): number | 'max' {
+  if (value.trim() === 'max') return 'max';
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a factor above 0 (e.g. 60) or max');
   return n;
 }
 
@@ -166,6 +175,36 @@ Examples:
     .action((opts: Omit<ListenInvocationOptions, 'delayMs' | 'forwardTimeoutMs' | 'maxBodyBytes'> & { delay?: number; forwardTimeout?: number; maxBody?: number }) => {
       const { delay, forwardTimeout, maxBody, ...rest } = opts;
       return invoke({ command: 'listen', options: { ...rest, delayMs: delay, forwardTimeoutMs: forwardTimeout, maxBodyBytes: maxBody } }, program);
+    });
+
+  program
+    .command('replay')
+    .summary('deliver fixtures or a listen log on each vendor\'s retry schedule (e.g. hookscope replay fixtures/relyable --url http://localhost:3000/hooks --speed 60)')
+    .description(
+      'Deliver each payload (fixture files, directories, or a listen log) and, while the answer is not a success by the vendor\'s rule, retry it on the vendor\'s schedule. Each event is its own timeline. --speed compresses time.',
+    )
+    .argument('<paths...>', 'fixture files, directories of *.json, listen logs (*.ndjson), or - for stdin')
+    .option('--url <url>', 'where to deliver (a recorded request keeps its path when the URL has none)')
+    .option('--vendor <id>', 'treat every payload as this vendor\'s')
+    .option('--secret <secret>', 'sign with this secret, or vendor=secret for one vendor (repeatable); re-signs recorded requests', collect)
+    .option('--signature-header <name>', 'put the signature in this header')
+    .option('--schedule <delays>', 'retry delays, each from the previous attempt, e.g. 0,30s,2m (overrides the vendor\'s)')
+    .option('--max-attempts <n>', 'stop after this many attempts per event', parseCount)
+    .option('--speed <factor>', 'compress time: 60 turns a minute into a second; max skips the waits (default 1: real time)', parseSpeed)
+    .option('--concurrency <n>', 'requests in flight at once (default 4); first deliveries keep input order', parseCount)
+    .option('--timeout <ms>', 'give up on one attempt after this many ms (default: the vendor\'s timeout)', parseTimeout)
+    .option('--json', 'one JSON record per attempt, then a summary record (NDJSON)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ hookscope replay fixtures/relyable --url http://localhost:3000/hooks --speed 60
+  $ hookscope replay .hookscope/listen-*.ndjson --url http://localhost:3000 --speed max
+  $ hookscope replay payload.json --url http://localhost:3000/hooks --schedule 0,10s,1m --max-attempts 3`,
+    )
+    .action((paths: string[], opts: Omit<ReplayInvocationOptions, 'paths' | 'timeoutMs'> & { timeout?: number }) => {
+      const { timeout, ...rest } = opts;
+      return invoke({ command: 'replay', options: { paths, ...rest, timeoutMs: timeout } }, program);
     });
 
   program

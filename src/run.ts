@@ -1,6 +1,7 @@
 // Running a parsed command: load its module, call it with typed options, write what it
 // returns (data to stdout, chatter to stderr) and hand back the exit code.
 import type { ListenOptions } from './commands/listen.js';
+import type { ReplayOptions } from './commands/replay.js';
 import type { SendOptions } from './commands/send.js';
 import { ExitCode, type ExitCodeValue } from './errors.js';
 
@@ -15,7 +16,11 @@ export type Invocation =
   | { command: 'schema'; options: { vendor: string; event: string; reply?: boolean; strict?: boolean } }
   | { command: 'completion'; options: { shell: 'bash' | 'zsh' | 'fish' } }
   | { command: 'send'; options: SendInvocationOptions }
-  | { command: 'listen'; options: ListenInvocationOptions };
+  | { command: 'listen'; options: ListenInvocationOptions }
+  | { command: 'replay'; options: ReplayInvocationOptions };
+
+/** What the CLI passes to replay: its options minus the seams and callbacks, plus --json. */
+export type ReplayInvocationOptions = Omit<ReplayOptions, 'env' | 'clock' | 'readStdin' | 'dispatcher' | 'onAttempt' | 'onWait'> & { json?: boolean };
 
 /** What the CLI passes to listen: its options minus the callbacks, plus output choices. */
 export type ListenInvocationOptions = Omit<ListenOptions, 'onRecords' | 'onNotice' | 'env' | 'cwd' | 'log'> & { log?: string | boolean; json?: boolean; verbose?: boolean };
@@ -114,10 +119,67 @@ export async function run(call: Invocation, ctx: RunContext = {}): Promise<ExitC
       stderr.write(listenSummary(listener.stats, listener.logPath));
       return ExitCode.ok;
     }
+    case 'replay': {
+      const { replay } = await import('./commands/replay.js');
+      const { attemptLine, attemptRecord, renderReplay, replaySummaryRecord, waitLine } = await import('./reporters/replay.js');
+      const { makeChalk, isSpinnerEnabled } = await import('./ui/terminal.js');
+      const { json, ...options } = call.options;
+      const countdown = !json && isSpinnerEnabled(stderr, env) ? await startCountdown(stderr) : undefined;
+      try {
+        const report = await replay({
+          ...options,
+          env,
+          onAttempt: (item, a) => {
+            if (json) stdout.write(attemptRecord(item, a));
+            else countdown ? countdown.log(attemptLine(item, a)) : stderr.write(attemptLine(item, a));
+          },
+          onWait: (item, next, waitMs) => {
+            if (json) return;
+            if (countdown) countdown.wait(`${item.vendor.id} ${item.event ?? ''} attempt ${next}`, waitMs);
+            else if (waitMs >= 1000) stderr.write(waitLine(item, next, waitMs));
+          },
+        });
+        countdown?.stop();
+        stdout.write(json ? replaySummaryRecord(report) : renderReplay(report, makeChalk(color)));
+        return report.exitCode;
+      } finally {
+        countdown?.stop();
+      }
+    }
     case 'completion': {
       const { completionCommand } = await import('./commands/completion.js');
       stdout.write(completionCommand(call.options.shell));
       return ExitCode.ok;
     }
   }
+}
+
+/** A spinner on a TTY that counts down to the soonest next attempt. */
+async function startCountdown(stream: NodeJS.WritableStream) {
+  const ora = (await import('ora')).default;
+  const { formatDuration } = await import('./core/schedule.js');
+  const spinner = ora({ stream, text: 'delivering' }).start();
+  const waits = new Map<string, number>();
+  const tick = setInterval(() => {
+    const now = Date.now();
+    for (const [k, at] of waits) if (at <= now) waits.delete(k);
+    const next = [...waits].sort((a, b) => a[1] - b[1])[0];
+    spinner.text = next ? `next: ${next[0]} in ${formatDuration(next[1] - now)}${waits.size > 1 ? ` (${waits.size} events waiting)` : ''}` : 'delivering';
+  }, 200);
+  tick.unref();
+  let stopped = false;
+  return {
+    wait: (what: string, ms: number) => waits.set(what, Date.now() + ms),
+    log: (line: string) => {
+      spinner.clear();
+      stream.write(line);
+      spinner.render();
+    },
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(tick);
+      spinner.stop();
+    },
+  };
 }

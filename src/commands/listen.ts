@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fixturePath, loadFixture } from '../core/fixtures.js';
+import { FifoLimit } from '../core/fifo-limit.js';
 import { deliver } from '../core/http-client.js';
 import { DedupeMemory, inspect } from '../core/inspect.js';
 import { LOG_RECORD_KIND, type ListenRecord } from '../core/log-record.js';
@@ -90,7 +91,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
   const onEvents = new Set((options.on ?? []).map((name) => resolveEvent(name).event.name));
   const inboundReply = options.reply ? readReply(options.reply) : undefined;
   const forwardUrl = options.forwardTo ? checkForwardUrl(options.forwardTo) : undefined;
-  const forwardQueue = new Queue(Math.max(1, options.concurrency ?? 1));
+  const forwardQueue = new FifoLimit(Math.max(1, options.concurrency ?? 1));
   const dedupe = new DedupeMemory();
   const stats: ListenerStats = { started: Date.now(), requests: 0, badHttp: 0, byEvent: new Map() };
   const log = openLog(options.log, options.cwd ?? process.cwd());
@@ -285,23 +286,6 @@ async function forward(
   const headersBack: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(res.headers)) if (!HOP_BY_HOP.has(k)) headersBack[k] = v;
   return { status: res.status, headers: headersBack, body: res.body };
-}
-
-/** Runs tasks in arrival order, at most `limit` at a time. */
-class Queue {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit) await new Promise<void>((r) => this.waiting.push(r));
-    this.running++;
-    try {
-      return await task();
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
-    }
-  }
 }
 
 function parseRoutes(specs: string[]): { prefix: string; vendor: VendorDefinition }[] {

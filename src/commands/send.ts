@@ -14,6 +14,7 @@ import { signBody } from '../core/signature.js';
 import { validateText, validateValue, type PayloadResult } from '../core/validate.js';
 import { formatPath } from '../core/values.js';
 import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
+import { requireHttpUrl } from './common.js';
 import type { EventDefinition, Provenance, VendorDefinition } from '../vendors/types.js';
 
 export interface SendOptions {
@@ -137,18 +138,14 @@ export async function send(options: SendOptions): Promise<SendResult> {
 }
 
 function checkUrl(url: string | undefined, dryRun: boolean | undefined): string {
-  if (!url) {
-    if (dryRun) return 'http://127.0.0.1:4400/';
-    throw new UserError('missing --url', 'e.g. --url http://localhost:3000/webhooks (or --dry-run to only print the request)');
-  }
-  let parsed: URL;
+  // A dry run needs no receiver: it shows a placeholder (and says so).
+  if (!url && dryRun) return 'http://127.0.0.1:4400/';
   try {
-    parsed = new URL(url);
-  } catch {
-    throw new UserError(`--url ${JSON.stringify(url)} is not a valid URL`, 'e.g. --url http://localhost:3000/webhooks');
+    return requireHttpUrl(url);
+  } catch (err) {
+    if (err instanceof UserError && !url) throw new UserError(err.message, 'e.g. --url http://localhost:3000/webhooks (or --dry-run to only print the request)');
+    throw err;
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UserError(`--url must be http:// or https://, got ${parsed.protocol}`);
-  return url;
 }
 
 function buildBody(vendor: VendorDefinition, event: EventDefinition, options: SendOptions, notes: string[]): { body: unknown; checkedText?: PayloadResult } {

@@ -93,6 +93,11 @@ async function loadUndici(): Promise<UndiciLite> {
   return import('./undici-lite.js');
 }
 
+/** Load the HTTP client ahead of time, so that a scheduled first request is not late by its import. */
+export async function prepareHttp(): Promise<void> {
+  await loadUndici();
+}
+
 /** Say which way the exchange failed, in words a user can act on. */
 export function classify(err: unknown, timedOut: boolean, timeoutMs: number, url: string): { kind: FailureKind; message: string } {
   const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };

@@ -12,7 +12,7 @@ describe('help and version', () => {
   it('--help lists every command with a description and an example', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const cmd of ['validate', 'send', 'vendors', 'schema', 'completion']) {
+    for (const cmd of ['listen', 'validate', 'send', 'replay', 'vendors', 'schema', 'completion']) {
       expect(r.stdout).toMatch(new RegExp(`^  ${cmd} .*\\S`, 'm'));
       expect(r.stdout).toMatch(new RegExp(`^  \\$ hookscope ${cmd} `, 'm'));
     }
@@ -106,6 +106,9 @@ describe('completion', () => {
     ['hookscope send synthflow ', ['call_inbound', 'post_call']],
     ['hookscope send --url http://x --set a=1 relyable test_run.', ['test_run.completed', 'test_run.failed']],
     ['hookscope send relyable test_run.completed --dry', ['--dry-run']],
+    ['hookscope replay --sp', ['--speed']],
+    ['hookscope listen --forward-', ['--forward-timeout', '--forward-to']],
+    ['hookscope listen --vendor sm', ['smallest']],
   ])('bash: %s', async (line, expected) => {
     expect(await complete(line)).toEqual(expected);
   });

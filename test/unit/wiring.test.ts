@@ -41,6 +41,15 @@ describe('wiring', () => {
       },
     ],
     [['listen'], { command: 'listen', options: { port: 4400, host: '127.0.0.1' } }],
+    [['replay', 'a.json', '--url', 'http://127.0.0.1:1/'], { command: 'replay', options: { paths: ['a.json'], url: 'http://127.0.0.1:1/' } }],
+    [
+      ['replay', 'd/', 'log.ndjson', '--url', 'http://x/', '--vendor', 'atoms', '--secret', 's1', '--secret', 'relyable=s2', '--signature-header', 'X-S', '--schedule', '0,1s', '--max-attempts', '3', '--speed', 'max', '--concurrency', '8', '--timeout', '900', '--json'],
+      {
+        command: 'replay',
+        options: { paths: ['d/', 'log.ndjson'], url: 'http://x/', vendor: 'atoms', secret: ['s1', 'relyable=s2'], signatureHeader: 'X-S', schedule: '0,1s', maxAttempts: 3, speed: 'max', concurrency: 8, timeoutMs: 900, json: true },
+      },
+    ],
+    [['replay', 'a.json', '--speed', '60'], { command: 'replay', options: { paths: ['a.json'], speed: 60 } }],
     [
       ['listen', '-p', '0', '--host', '0.0.0.0', '--vendor', 'atoms', '--route', '/r=relyable', '--secret', 'relyable=s', '--status', '503', '--delay', '250', '--on', 'call.end', '--reply', 'r.json', '--forward-to', 'http://127.0.0.1:3000/', '--concurrency', '4', '--forward-timeout', '900', '--log', 'x.ndjson', '--max-body', '512kb', '--demo', '--json', '--verbose'],
       {
@@ -53,7 +62,7 @@ describe('wiring', () => {
     expect(await parse(args)).toEqual(expected);
   });
 
-  it.each([[['validate', '--format', 'xml', 'a.json']], [['completion', 'powershell']], [['schema', 'relyable']], [['nope']], [['send', 'relyable', 'x', '--timeout', '1.5']], [['send', 'relyable', 'x', '--timeout', '0']], [['send', 'relyable']], [['listen', '--port', '70000']], [['listen', '--status', '99']], [['listen', '--max-body', '10 parsecs']], [['listen', '--concurrency', '0']]])('rejects %j', async (args) => {
+  it.each([[['validate', '--format', 'xml', 'a.json']], [['completion', 'powershell']], [['schema', 'relyable']], [['nope']], [['send', 'relyable', 'x', '--timeout', '1.5']], [['send', 'relyable', 'x', '--timeout', '0']], [['send', 'relyable']], [['listen', '--port', '70000']], [['listen', '--status', '99']], [['listen', '--max-body', '10 parsecs']], [['listen', '--concurrency', '0']], [['replay']], [['replay', 'a.json', '--speed', '0']], [['replay', 'a.json', '--max-attempts', 'x']]])('rejects %j', async (args) => {
     await expect(parse(args)).rejects.toThrow();
   });
 });

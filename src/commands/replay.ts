@@ -1,0 +1,128 @@
+// `hookscope replay <paths...> --url <url>`: deliver fixtures or recorded `listen` requests and
+// retry each one on its vendor's schedule (time-compressed with --speed) until the receiver
+// answers with what the vendor counts as success.
+import type { Dispatcher } from 'undici';
+import { loadInputs, type ReplayItem } from './replay-inputs.js';
+import { deliver, prepareHttp, type FailureKind } from '../core/http-client.js';
+import { runTimelines, type AttemptRecord, type Clock } from '../core/replay-scheduler.js';
+import { parseSchedule, plannedOffsets } from '../core/schedule.js';
+import { resolveVendor } from '../core/resolve.js';
+import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
+import { requireHttpUrl } from './common.js';
+import type { Provenance } from '../vendors/types.js';
+
+export interface ReplayOptions {
+  paths: string[];
+  url?: string;
+  vendor?: string;
+  /** `value` for every vendor, or `vendor=value` (repeatable). */
+  secret?: string[];
+  signatureHeader?: string;
+  schedule?: string;
+  maxAttempts?: number;
+  /** A factor (60: a minute becomes a second) or 'max' (no waits). Default 1: real time. */
+  speed?: number | 'max';
+  concurrency?: number;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  readStdin?: () => Buffer;
+  /** Where requests go (tests hand in an msw bridge); default: undici's own pool. */
+  dispatcher?: Dispatcher;
+  onAttempt?(item: ReplayItem, record: ReplayAttempt): void;
+  onWait?(item: ReplayItem, nextAttempt: number, waitMs: number): void;
+}
+
+export interface AttemptResult {
+  success: boolean;
+  status?: number;
+  latencyMs: number;
+  /** Why this attempt did not count as delivered. */
+  failure?: { kind: FailureKind | 'rejected' | 'redirect'; message: string };
+}
+
+/** One attempt: `plannedMs` in the vendor's time, `scheduledMs` compressed by --speed, `actualMs` measured. */
+export type ReplayAttempt = AttemptRecord<AttemptResult> & { scheduledMs: number };
+
+export interface ReplayEventReport {
+  item: ReplayItem;
+  schedule: { delaysMs: number[]; provenance: Provenance | 'override'; note: string };
+  attempts: ReplayAttempt[];
+  succeeded: boolean;
+}
+
+export interface ReplayReport {
+  url: string;
+  speed: number | 'max';
+  events: ReplayEventReport[];
+  exitCode: ExitCodeValue;
+}
+
+export async function replay(options: ReplayOptions): Promise<ReplayReport> {
+  const url = requireHttpUrl(options.url);
+  const forced = options.vendor ? resolveVendor(options.vendor) : undefined;
+  const speed = options.speed ?? 1;
+  let override: number[] | undefined;
+  if (options.schedule !== undefined) {
+    try {
+      override = parseSchedule(options.schedule);
+    } catch (err) {
+      throw new UserError(`--schedule: ${(err as Error).message}`);
+    }
+  }
+  const items = loadInputs(options.paths, { vendor: forced, secrets: options.secret ?? [], signatureHeader: options.signatureHeader, env: options.env ?? process.env, readStdin: options.readStdin });
+
+  const schedules = items.map((item) => {
+    const fact = item.vendor.delivery.retryDelaysMs;
+    const delays = (override ?? fact.value).slice(0, options.maxAttempts ?? Infinity);
+    return {
+      delaysMs: delays,
+      provenance: override ? ('override' as const) : fact.provenance,
+      note: override ? `--schedule ${options.schedule}` : fact.note,
+    };
+  });
+  const compress = (ms: number) => (speed === 'max' ? 0 : ms / speed);
+  const offsets = schedules.map((s) => plannedOffsets(s.delaysMs));
+  // The scheduler works in compressed time; reports carry both the vendor's and the compressed offset.
+  const full = (item: ReplayItem, a: AttemptRecord<AttemptResult>): ReplayAttempt => ({ ...a, plannedMs: offsets[item.index]![a.attempt - 1]!, scheduledMs: a.plannedMs });
+
+  await prepareHttp();
+  const results = await runTimelines(
+    items.map((item) => ({ item, offsets: offsets[item.index]!.map(compress) })),
+    {
+      clock: options.clock,
+      concurrency: options.concurrency ?? 4,
+      attempt: (item) => attemptOnce(url, item, options.timeoutMs ?? item.vendor.delivery.timeoutMs.value, options.dispatcher),
+      onAttempt: (item, a) => options.onAttempt?.(item, full(item, a)),
+      onWait: options.onWait,
+    },
+  );
+
+  const events: ReplayEventReport[] = results.map((r) => ({
+    item: r.item,
+    schedule: schedules[r.item.index]!,
+    attempts: r.attempts.map((a) => full(r.item, a)),
+    succeeded: r.succeeded,
+  }));
+  return { url, speed, events, exitCode: events.every((e) => e.succeeded) ? ExitCode.ok : ExitCode.problem };
+}
+
+async function attemptOnce(url: string, item: ReplayItem, timeoutMs: number, dispatcher?: Dispatcher): Promise<AttemptResult> {
+  const outcome = await deliver({ method: 'POST', url: joinUrl(url, item.path), headers: item.headers, body: item.body }, { timeoutMs, keepBytes: 64 * 1024, dispatcher });
+  if (!outcome.ok) return { success: false, latencyMs: outcome.latencyMs, failure: outcome.failure };
+  const { status, latencyMs, headers } = outcome.response;
+  if (status >= 300 && status < 400) {
+    return { success: false, status, latencyMs, failure: { kind: 'redirect', message: `redirect to ${String(headers.location ?? '(no Location)')} not followed` } };
+  }
+  const rule = item.vendor.delivery.success;
+  if (rule.isSuccess(status)) return { success: true, status, latencyMs };
+  return { success: false, status, latencyMs, failure: { kind: 'rejected', message: `${item.vendor.id} counts ${status} as a failed delivery (success is ${rule.value})` } };
+}
+
+/** A recorded request keeps its own path when --url names only a host. */
+function joinUrl(base: string, path: string | undefined): string {
+  if (!path) return base;
+  const url = new URL(base);
+  if (url.pathname !== '/' || url.search) return base;
+  return new URL(path, url).toString();
+}

@@ -1,0 +1,147 @@
+// `hookscope replay` through the built binary, against a loopback receiver that fails the
+// first N attempts of chosen events and records when each attempt arrives.
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../helpers/cli.js';
+import { allFixtures } from '../helpers/fixtures.js';
+import { startListen } from '../helpers/listen.js';
+import { closedPort, startServer, type TestServer } from '../helpers/server.js';
+
+const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '' };
+const dir = mkdtempSync(join(tmpdir(), 'hookscope-replay-'));
+const servers: TestServer[] = [];
+afterAll(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Fails the first `failures[event]` attempts of an event with 500, then answers 200; records arrival times. */
+async function flaky(failures: Record<string, number>) {
+  const arrivals: { event: string; at: number }[] = [];
+  const server = await startServer((req, res) => {
+    const body = JSON.parse(req.body.toString()) as { event?: string };
+    const event = body.event ?? 'post_call';
+    arrivals.push({ event, at: performance.now() });
+    const n = arrivals.filter((a) => a.event === event).length;
+    res.writeHead(n <= (failures[event] ?? 0) ? 500 : 200);
+    res.end();
+  });
+  servers.push(server);
+  return { server, arrivals };
+}
+
+const fixture = (vendor: string, event: string) => join(ROOT, 'fixtures', vendor, `${event}.json`);
+
+describe('replay: fixtures on the vendor schedule', () => {
+  it('retries each event on its own timeline until it succeeds or runs out (--speed 6000)', async () => {
+    const { server, arrivals } = await flaky({ 'test_run.completed': 2, 'test_run.failed': 99, 'call.end': 1 });
+    const r = await runCli(['replay', fixture('relyable', 'test_run.completed'), fixture('relyable', 'test_run.failed'), fixture('smallest', 'call.end'), '--url', server.url, '--speed', '6000', '--json'], { env: NO_SECRETS });
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const summary = lines.at(-1)!;
+    expect(summary).toMatchObject({ kind: 'hookscope.replay.summary', events: 3, delivered: 1, failed: 2 });
+    const attempts = (event: string) => lines.filter((l) => l.kind === 'hookscope.replay.attempt' && l.event === event);
+    // relyable: 500, 500, then 200 on the third attempt.
+    expect(attempts('test_run.completed').map((a) => [a.attempt, a.status, a.plannedMs, a.scheduledMs])).toEqual([
+      [1, 500, 0, 0],
+      [2, 500, 60_000, 10],
+      [3, 200, 360_000, 60],
+    ]);
+    // relyable: never succeeds, all five attempts.
+    expect(attempts('test_run.failed').map((a) => a.plannedMs)).toEqual([0, 60_000, 360_000, 1_260_000, 4_860_000]);
+    // smallest documents no retries: one 500 and done.
+    expect(attempts('call.end').map((a) => a.status)).toEqual([500]);
+    // Never early, by hookscope's own clock...
+    for (const a of lines.filter((l) => l.kind === 'hookscope.replay.attempt')) expect(a.deviationMs).toBeGreaterThanOrEqual(0);
+    // ...and by the receiver's: attempt i leaves at the first attempt's start + its offset or
+    // later, and the first arrived within its latency of that start.
+    const at = arrivals.filter((a) => a.event === 'test_run.failed').map((a) => a.at);
+    const failed = attempts('test_run.failed');
+    expect(at).toHaveLength(5);
+    failed.forEach((a, i) => expect(at[i]! - at[0]!).toBeGreaterThanOrEqual(a.scheduledMs - failed[0]!.latencyMs - 2));
+  });
+
+  it('the pretty output has a timeline per event and a final table; exit 0 when all succeed', async () => {
+    const { server } = await flaky({ 'test_run.completed': 1 });
+    const r = await runCli(['replay', fixture('relyable', 'test_run.completed'), '--url', server.url, '--speed', 'max'], { env: NO_SECRETS });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('relyable test_run.completed');
+    expect(r.stdout).toMatch(/✗ #1 {2}planned \+0 ms {2}actual \+\d+ ms {2}500 in \d+ ms: relyable counts 500 as a failed delivery/);
+    expect(r.stdout).toMatch(/✓ #2 {2}planned \+60 s \(\+0 ms at --speed max\)/);
+    expect(r.stdout).toContain('delivered on attempt 2');
+    expect(r.stdout).toContain('1 event: 1 delivered, 0 failed');
+    expect(r.stderr).toContain('attempt 1/5');
+  });
+
+  it('each attempt is signed for exactly what is sent, the same body every time', async () => {
+    const secret = 'replay-secret-0123456789';
+    const { server } = await flaky({ 'test_run.completed': 2 });
+    const r = await runCli(['replay', fixture('relyable', 'test_run.completed'), '--url', server.url, '--speed', 'max', '--secret', secret], { env: NO_SECRETS });
+    expect(r.code).toBe(0);
+    expect(server.received).toHaveLength(3);
+    const bodies = new Set(server.received.map((x) => x.body.toString()));
+    expect(bodies.size).toBe(1);
+    for (const got of server.received) expect(got.headers['x-relyable-signature']).toBe(createHmac('sha256', secret).update(got.body).digest('hex'));
+  });
+});
+
+describe('replay: a listen log', () => {
+  it('replays the recorded bytes, headers and path exactly; re-signs only with --secret', async () => {
+    const log = join(dir, 'captured.ndjson');
+    const listener = await startListen(['--log', log, '--json']);
+    const body = `{ "event": "test_run.failed", "timestamp": "2025-01-16T15:38:00Z",\n "data": ${JSON.stringify(allFixtures().find((f) => f.event === 'test_run.failed')!.body.data)} }`;
+    const vendorSig = createHmac('sha256', 'vendor-secret').update(JSON.stringify(JSON.parse(body))).digest('hex');
+    await (await request(`${listener.url}/webhooks/relyable?src=1`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-relyable-signature': vendorSig, 'x-trace': 't-1' } })).body.dump();
+    await listener.stop();
+
+    const { server } = await flaky({});
+    const r = await runCli(['replay', log, '--url', server.url, '--speed', 'max'], { env: NO_SECRETS });
+    expect(r.code, r.stderr).toBe(0);
+    const got = server.received[0]!;
+    expect(got.body.toString()).toBe(body); // not re-serialised
+    expect(got.url).toBe('/webhooks/relyable?src=1');
+    expect(got.headers['x-relyable-signature']).toBe(vendorSig);
+    expect(got.headers['x-trace']).toBe('t-1');
+
+    const resigned = await runCli(['replay', log, '--url', `${server.url}/other`, '--speed', 'max', '--secret', 'relyable=new-secret'], { env: NO_SECRETS });
+    expect(resigned.code).toBe(0);
+    const again = server.received[1]!;
+    expect(again.url).toBe('/other');
+    expect(again.body.toString()).toBe(body);
+    expect(again.headers['x-relyable-signature']).toBe(createHmac('sha256', 'new-secret').update(JSON.stringify(JSON.parse(body))).digest('hex'));
+  });
+});
+
+describe('replay: refusals', () => {
+  it.each([
+    [['replay', join(dir, 'nope.json'), '--url', 'http://127.0.0.1:1/'], 'nothing was sent'],
+    [['replay', fixture('relyable', 'test_run.completed')], 'missing --url'],
+    [['replay', fixture('relyable', 'test_run.completed'), '--url', 'http://127.0.0.1:1/', '--schedule', '1m,2m'], 'must be 0'],
+    [['replay', fixture('relyable', 'test_run.completed'), '--url', 'http://127.0.0.1:1/', '--speed', 'fast'], 'expected a factor'],
+  ])('%j → exit 2 (%s)', async (args, message) => {
+    const r = await runCli(args, { env: NO_SECRETS });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+
+  it('an unrecognised payload stops the run before anything is sent', async () => {
+    const file = join(dir, 'mystery.json');
+    writeFileSync(file, '{"type":"payment.succeeded"}');
+    const { server } = await flaky({});
+    const r = await runCli(['replay', fixture('relyable', 'test_run.completed'), file, '--url', server.url], { env: NO_SECRETS });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}: not recognised`);
+    expect(server.received).toHaveLength(0);
+  });
+
+  it('an unreachable receiver counts as a failed attempt and is retried', async () => {
+    const r = await runCli(['replay', fixture('relyable', 'test_run.completed'), '--url', `http://127.0.0.1:${await closedPort()}/`, '--speed', 'max', '--max-attempts', '2', '--json'], { env: NO_SECRETS });
+    expect(r.code).toBe(1);
+    const attempts = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>).filter((l) => l.kind === 'hookscope.replay.attempt');
+    expect(attempts.map((a) => a.failure.kind)).toEqual(['refused', 'refused']);
+  });
+});
