@@ -224,25 +224,33 @@ function listenOn(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-async function readBody(req: IncomingMessage, max: number): Promise<{ body: Buffer; bytes: number; tooLarge: boolean }> {
+/** The body, unless it is over `max` (then only its size). Event-based: cheaper than async iteration. */
+function readBody(req: IncomingMessage, max: number): Promise<{ body: Buffer; bytes: number; tooLarge: boolean }> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > max) {
     req.resume();
-    return { body: Buffer.alloc(0), bytes: declared, tooLarge: true };
+    return Promise.resolve({ body: Buffer.alloc(0), bytes: declared, tooLarge: true });
   }
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  let tooLarge = false;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    bytes += chunk.length;
-    if (bytes > max) {
-      tooLarge = true;
-      chunks.length = 0;
-      break;
-    }
-    chunks.push(chunk);
-  }
-  return { body: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), bytes, tooLarge };
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (tooLarge) return;
+      if (bytes > max) {
+        tooLarge = true;
+        chunks.length = 0;
+        // Answer now: the rest of an oversized body is not worth waiting for.
+        req.pause();
+        resolveBody({ body: Buffer.alloc(0), bytes, tooLarge });
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolveBody({ body: tooLarge ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), bytes, tooLarge }));
+    req.on('error', reject);
+  });
 }
 
 function headerObject(req: IncomingMessage): Record<string, string | string[]> {

@@ -168,6 +168,24 @@ describe('listen: answering', () => {
     const [r] = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
     expect(r).toMatchObject({ bodyOmitted: 'too-large', bodyBytes: 2010, body: '', response: { status: 413 } });
   });
+
+  it('a chunked body (no Content-Length) that grows past --max-body also gets 413', async () => {
+    const listener = await startListen(['--json', '--no-log', '--max-body', '1kb']);
+    const { request: httpRequest } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${listener.url}/chunked`, { method: 'POST', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      for (let i = 0; i < 4; i++) req.write('x'.repeat(512));
+      req.end();
+    });
+    await listener.stop();
+    expect(status).toBe(413);
+    expect(listener.records()[0]).toMatchObject({ path: '/chunked', bodyOmitted: 'too-large', response: { status: 413 } });
+    expect(listener.records()[0]!.bodyBytes).toBeGreaterThan(1024);
+  });
 });
 
 describe('listen: forwarding', () => {
