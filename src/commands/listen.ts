@@ -3,21 +3,20 @@
 // `onRecord`, and answered by the rules given (status, delay, synthflow reply) or relayed to
 // the user's app with --forward-to.
 import { mkdirSync, openSync, readFileSync, closeSync, writeSync } from 'node:fs';
-import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fixturePath, loadFixture } from '../core/fixtures.js';
 import { FifoLimit } from '../core/fifo-limit.js';
-import { deliver } from '../core/http-client.js';
-import { DedupeMemory, inspect } from '../core/inspect.js';
+import { CONNECTION_HEADERS, deliver } from '../core/http-client.js';
+import { DedupeMemory, decodeUtf8, inspect } from '../core/inspect.js';
 import { LOG_RECORD_KIND, type ListenRecord } from '../core/log-record.js';
 import { resolveEvent, resolveVendor } from '../core/resolve.js';
 import { resolveSecret } from '../core/secrets.js';
 import { signBody } from '../core/signature.js';
 import { UserError } from '../errors.js';
 import { vendors as registry } from '../vendors/index.js';
-import type { VendorDefinition } from '../vendors/types.js';
+import type { EventDefinition, VendorDefinition } from '../vendors/types.js';
 
 export interface ListenOptions {
   port?: number;
@@ -73,7 +72,6 @@ export interface Listener {
 }
 
 const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'host', 'content-length']);
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export async function startListener(options: ListenOptions): Promise<Listener> {
@@ -88,6 +86,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     // The demo signs with the secret configured for a vendor, or with a made-up one it shares.
     for (const vendor of registry) if (vendor.signing && !secrets.has(vendor.id)) secrets.set(vendor.id, { value: `hookscope-demo-secret-${vendor.id}`, source: 'demo secret' });
   }
+  const secretValues = new Map([...secrets].map(([vendorId, s]) => [vendorId, s.value]));
   const onEvents = new Set((options.on ?? []).map((name) => resolveEvent(name).event.name));
   const inboundReply = options.reply ? readReply(options.reply) : undefined;
   const forwardUrl = options.forwardTo ? checkForwardUrl(options.forwardTo) : undefined;
@@ -128,10 +127,10 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
       record.schema = { state: 'not-json', issues: [{ code: 'too-large', severity: 'error', message: `body of ${bytes} bytes is over the ${maxBody}-byte limit (--max-body)` }] };
       answer = jsonAnswer(413, { error: 'payload too large', limitBytes: maxBody });
     } else {
-      const utf8 = isUtf8(body);
-      record.body = body.toString(utf8 ? 'utf8' : 'base64');
-      record.bodyEncoding = utf8 ? 'utf8' : 'base64';
-      const verdict = inspect(body, req.headers, { secrets: secretValuesOf(secrets), vendor, vendors: registry, dedupe, signatureHeader: options.signatureHeader, now: () => time.getTime() });
+      const text = decodeUtf8(body);
+      record.body = text ?? body.toString('base64');
+      record.bodyEncoding = text === null ? 'base64' : 'utf8';
+      const verdict = inspect(body, req.headers, { secrets: secretValues, vendor, vendors: registry, dedupe, signatureHeader: options.signatureHeader, now: () => time.getTime() }, text);
       Object.assign(record, verdict);
       if (forwardUrl) {
         answer = await forwardQueue.run(() => forward(forwardUrl, req, body, record, options.forwardTimeoutMs ?? 30_000, maxBody));
@@ -139,10 +138,10 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
         const ruled = onEvents.size === 0 || (record.event !== undefined && onEvents.has(record.event));
         const status = ruled && options.status ? options.status : 200;
         if (ruled && options.delayMs) record.response.delayMs = options.delayMs;
-        const event = verdict.vendor ? registry.find((v) => v.id === verdict.vendor)?.events.find((e) => e.name === verdict.event) : undefined;
-        if (event?.reply && verdict.part === 'request' && status < 300) {
-          const replyBody = inboundReply ?? Buffer.from(JSON.stringify(loadFixture(registry.find((v) => v.id === verdict.vendor)!, event, 'reply')));
-          answer = { status, headers: { 'content-type': 'application/json' }, body: replyBody };
+        const vendorDef = registry.find((v) => v.id === verdict.vendor);
+        const event = vendorDef?.events.find((e) => e.name === verdict.event);
+        if (vendorDef && event?.reply && verdict.part === 'request' && status < 300) {
+          answer = { status, headers: { 'content-type': 'application/json' }, body: inboundReply ?? defaultReply(vendorDef, event) };
         } else {
           answer = jsonAnswer(status, status < 300 ? { ok: true, id } : { error: `hookscope listen answered ${status} (--status)`, id });
         }
@@ -259,6 +258,16 @@ function headerObject(req: IncomingMessage): Record<string, string | string[]> {
   return out;
 }
 
+const defaultReplies = new Map<string, Buffer>();
+
+/** The event's reply fixture, compact, read once. */
+function defaultReply(vendor: VendorDefinition, event: EventDefinition): Buffer {
+  const key = `${vendor.id} ${event.name}`;
+  let reply = defaultReplies.get(key);
+  if (!reply) defaultReplies.set(key, (reply = Buffer.from(JSON.stringify(loadFixture(vendor, event, 'reply')))));
+  return reply;
+}
+
 function jsonAnswer(status: number, body: unknown): { status: number; headers: Record<string, string>; body: Buffer } {
   return { status, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
 }
@@ -279,7 +288,7 @@ async function forward(
   const headers: [string, string][] = [];
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i]!;
-    if (!HOP_BY_HOP.has(name.toLowerCase())) headers.push([name, req.rawHeaders[i + 1]!]);
+    if (!CONNECTION_HEADERS.has(name.toLowerCase())) headers.push([name, req.rawHeaders[i + 1]!]);
   }
   record.response.by = 'forward';
   const outcome = await deliver({ method: (req.method ?? 'POST') as 'POST', url: target.toString(), headers, body }, { timeoutMs, keepBytes: maxBody });
@@ -292,7 +301,7 @@ async function forward(
   const text = res.body.subarray(0, 200).toString('utf8');
   record.forward = { url: target.toString(), status: res.status, latencyMs: Math.round(res.latencyMs), bodyPreview: text };
   const headersBack: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(res.headers)) if (!HOP_BY_HOP.has(k)) headersBack[k] = v;
+  for (const [k, v] of Object.entries(res.headers)) if (!CONNECTION_HEADERS.has(k)) headersBack[k] = v;
   return { status: res.status, headers: headersBack, body: res.body };
 }
 
@@ -327,17 +336,6 @@ function parseSecrets(specs: string[], env: NodeJS.ProcessEnv): SecretMap {
     if (found) out.set(vendor.id, found);
   }
   return out;
-}
-
-const valueMaps = new WeakMap<SecretMap, { size: number; values: Map<string, string> }>();
-
-/** The secrets as vendor → value, rebuilt only when a secret was added (the demo adds some). */
-function secretValuesOf(secrets: SecretMap): Map<string, string> {
-  const cached = valueMaps.get(secrets);
-  if (cached && cached.size === secrets.size) return cached.values;
-  const values = new Map([...secrets].map(([k, v]) => [k, v.value]));
-  valueMaps.set(secrets, { size: secrets.size, values });
-  return values;
 }
 
 /**

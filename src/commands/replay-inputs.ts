@@ -1,6 +1,7 @@
 // What `replay` delivers: fixture files (sent compact and signed as `send` signs them) or the
 // records of a `listen` log (the recorded bytes and headers, re-signed only with --secret).
 // Everything is read and recognised before the first request, so bad input sends nothing.
+import { CONNECTION_HEADERS } from '../core/http-client.js';
 import { readInputs } from '../core/inputs.js';
 import { isLogRecord, logRecordBody, type LogRecord } from '../core/log-record.js';
 import { packageVersion } from '../core/package-root.js';
@@ -35,8 +36,6 @@ export interface LoadOptions {
   readStdin?: () => Buffer;
 }
 
-/** Headers a client sets for its own connection; never replayed. */
-const CONNECTION_HEADERS = new Set(['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'expect']);
 
 export function loadInputs(paths: string[], options: LoadOptions): ReplayItem[] {
   const flagSecrets = parseSecretFlags(options.secrets);

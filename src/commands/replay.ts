@@ -3,6 +3,7 @@
 // answers with what the vendor counts as success.
 import type { Dispatcher } from 'undici';
 import { loadInputs, type ReplayItem } from './replay-inputs.js';
+import { judgeStatus } from '../core/delivery.js';
 import { deliver, prepareHttp, type FailureKind } from '../core/http-client.js';
 import { runTimelines, type AttemptRecord, type Clock } from '../core/replay-scheduler.js';
 import { parseSchedule, plannedOffsets } from '../core/schedule.js';
@@ -111,12 +112,8 @@ async function attemptOnce(url: string, item: ReplayItem, timeoutMs: number, dis
   const outcome = await deliver({ method: 'POST', url: joinUrl(url, item.path), headers: item.headers, body: item.body }, { timeoutMs, keepBytes: 64 * 1024, dispatcher });
   if (!outcome.ok) return { success: false, latencyMs: outcome.latencyMs, failure: outcome.failure };
   const { status, latencyMs, headers } = outcome.response;
-  if (status >= 300 && status < 400) {
-    return { success: false, status, latencyMs, failure: { kind: 'redirect', message: `redirect to ${String(headers.location ?? '(no Location)')} not followed` } };
-  }
-  const rule = item.vendor.delivery.success;
-  if (rule.isSuccess(status)) return { success: true, status, latencyMs };
-  return { success: false, status, latencyMs, failure: { kind: 'rejected', message: `${item.vendor.id} counts ${status} as a failed delivery (success is ${rule.value})` } };
+  const judged = judgeStatus(item.vendor, status, headers.location);
+  return judged.delivered ? { success: true, status, latencyMs } : { success: false, status, latencyMs, failure: { kind: judged.kind, message: judged.reason } };
 }
 
 /** A recorded request keeps its own path when --url names only a host. */

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Dispatcher } from 'undici';
 import { EditError, freshen, parseAssignment, setPath, unsetPath } from '../core/body-edit.js';
 import { loadFixture } from '../core/fixtures.js';
+import { judgeStatus } from '../core/delivery.js';
 import { deliver, type FailureKind, type ReceivedResponse } from '../core/http-client.js';
 import type { Issue } from '../core/issues.js';
 import { packageVersion } from '../core/package-root.js';
@@ -222,22 +223,10 @@ function parseJson(text: string, headers: Record<string, string | string[]>): un
 /** The vendor's rule decides; request/response events also need a valid reply body. */
 function judge(result: SendResult, vendor: VendorDefinition, event: EventDefinition, res: ReceivedResponse, text: string): void {
   const rule = vendor.delivery.success;
-  if (res.status >= 300 && res.status < 400) {
-    const location = res.headers.location;
-    result.failure = { kind: 'redirect', message: `redirect (${res.status}) to ${location ?? '(no Location header)'} not followed: vendors do not follow redirects` };
-    result.verdict = { accepted: false, rule: rule.value, provenance: rule.provenance, reason: 'redirects are not followed' };
-    result.exitCode = ExitCode.problem;
-    return;
-  }
-  const accepted = rule.isSuccess(res.status);
-  result.verdict = {
-    accepted,
-    rule: rule.value,
-    provenance: rule.provenance,
-    reason: accepted ? `${vendor.id} counts ${res.status} as delivered (${rule.value})` : `${vendor.id} counts ${res.status} as a failed delivery (success is ${rule.value})${vendor.delivery.retryDelaysMs.value.length > 1 ? ' and would retry' : ''}`,
-  };
-  if (!accepted) {
-    result.failure = { kind: 'rejected', message: result.verdict.reason };
+  const judged = judgeStatus(vendor, res.status, res.headers.location);
+  result.verdict = { accepted: judged.delivered, rule: rule.value, provenance: rule.provenance, reason: judged.reason };
+  if (!judged.delivered) {
+    result.failure = { kind: judged.kind, message: judged.reason };
     result.exitCode = ExitCode.problem;
     return;
   }

@@ -3,6 +3,15 @@
 // whole exchange, and a reply read without keeping more than a bounded prefix in memory.
 import type { Dispatcher } from 'undici';
 
+/**
+ * Headers that belong to one connection, not to the message: never relayed or replayed (the
+ * client sets its own host, length and connection handling).
+ */
+export const CONNECTION_HEADERS: ReadonlySet<string> = new Set([
+  'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect',
+  'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'host', 'content-length',
+]);
+
 export type FailureKind = 'refused' | 'dns' | 'tls' | 'timeout' | 'reset' | 'bad-response' | 'bad-url' | 'other';
 
 export interface OutgoingRequest {

@@ -34,11 +34,11 @@ export interface InspectContext {
 /** How many issues a record keeps (the feed shows fewer). */
 const KEEP_ISSUES = 10;
 
-export function inspect(body: Buffer, headers: Record<string, string | string[] | undefined>, ctx: InspectContext): Inspection {
+/** `text`: the body decoded, when the caller has done it already; null when it is not UTF-8. */
+export function inspect(body: Buffer, headers: Record<string, string | string[] | undefined>, ctx: InspectContext, text: string | null = decodeUtf8(body)): Inspection {
   const flat: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(headers)) flat[k.toLowerCase()] = Array.isArray(v) ? v[0] : v;
-  const text = decodeUtf8(body);
-  if (text === undefined) {
+  if (text === null) {
     return { signature: signatureOf(ctx.vendor, body, flat, ctx), schema: { state: 'not-json', issues: [{ code: 'not-utf8', severity: 'error', message: 'the body is not UTF-8 text' }] } };
   }
   const checked = validateText(text, { vendor: ctx.vendor, headers: flat });
@@ -91,9 +91,9 @@ function signatureOf(vendor: VendorDefinition | undefined, body: Buffer, headers
   return { state: 'invalid', header, reason };
 }
 
-/** Strict UTF-8 decoding; undefined when the bytes are not UTF-8. */
-function decodeUtf8(body: Buffer): string | undefined {
-  return isUtf8(body) ? body.toString('utf8') : undefined;
+/** Strict UTF-8 decoding; null when the bytes are not UTF-8. */
+export function decodeUtf8(body: Buffer): string | null {
+  return isUtf8(body) ? body.toString('utf8') : null;
 }
 
 /** What was seen before, by dedupe key: the attempt count and when the first came. */

@@ -1,5 +1,6 @@
 // The live feed of `hookscope listen`: one entry per request, and the summary on Ctrl-C.
 import type { ChalkInstance } from 'chalk';
+import { printable } from '../ui/terminal.js';
 import type { ListenerStats } from '../commands/listen.js';
 import { formatIssue } from '../core/issues.js';
 import type { ListenRecord } from '../core/log-record.js';
@@ -85,11 +86,6 @@ function bodyLines(r: ListenRecord): string[] {
   return printable(text).split('\n');
 }
 
-/** Received text is untrusted: control characters are shown, not obeyed. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
 
 const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 

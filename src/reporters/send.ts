@@ -3,6 +3,7 @@
 // values, unsigned sends, assumptions) are chatter and go to stderr via `sendNotes`.
 import { STATUS_CODES } from 'node:http';
 import type { ChalkInstance } from 'chalk';
+import { printable } from '../ui/terminal.js';
 import type { SendResult } from '../commands/send.js';
 import { formatIssue, type Issue } from '../core/issues.js';
 
@@ -99,11 +100,6 @@ function issueLines(issues: readonly Issue[], chalk: ChalkInstance, source?: str
   });
 }
 
-/** A reply is untrusted: control characters (terminal escapes) are shown, not obeyed. */
-function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
 
 /** Pretty JSON when the reply is JSON, else the text; cut with a note past SHOW_REPLY_CHARS. */
 function showBody(body: string, json: unknown, totalBytes: number): string {

@@ -22,3 +22,9 @@ export function isSpinnerEnabled(stream: StreamLike, env: NodeJS.ProcessEnv = pr
 export function makeChalk(enabled: boolean): ChalkInstance {
   return new Chalk({ level: enabled ? 1 : 0 });
 }
+
+/** Text from the network is untrusted: control characters (terminal escapes) are shown, not obeyed. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

@@ -1,0 +1,17 @@
+// Judging an HTTP answer by a vendor's delivery rules: the one place send, replay (and any
+// later command) ask whether the vendor would count a status as delivered.
+import type { VendorDefinition } from '../vendors/types.js';
+
+export type Judgement =
+  | { delivered: true; reason: string }
+  | { delivered: false; kind: 'redirect' | 'rejected'; reason: string };
+
+export function judgeStatus(vendor: VendorDefinition, status: number, location?: string | string[]): Judgement {
+  const rule = vendor.delivery.success;
+  if (status >= 300 && status < 400) {
+    return { delivered: false, kind: 'redirect', reason: `redirect (${status}) to ${location === undefined ? '(no Location header)' : String(location)} not followed: vendors do not follow redirects` };
+  }
+  if (rule.isSuccess(status)) return { delivered: true, reason: `${vendor.id} counts ${status} as delivered (${rule.value})` };
+  const retries = vendor.delivery.retryDelaysMs.value.length > 1 ? ' and would retry' : '';
+  return { delivered: false, kind: 'rejected', reason: `${vendor.id} counts ${status} as a failed delivery (success is ${rule.value})${retries}` };
+}
