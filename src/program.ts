@@ -10,14 +10,13 @@ const FORMATS = ['pretty', 'json', 'junit', 'github'] as const;
 
 const EXAMPLES = `
 Examples:
-  $ hookscope validate payloads/                       check saved payloads (files, dirs, NDJSON, -)
-  $ hookscope validate --format github hooks/*.json    annotate a pull request from CI
-  $ hookscope listen --demo                             live feed of every vendor's events, signed
+  $ hookscope listen --demo                            live feed of every vendor's events, signed
   $ hookscope send relyable test_run.completed --url http://localhost:3000/hooks
                                                        sign and send a realistic event, judge the reply
+  $ hookscope validate payloads/                       check saved payloads (files, dirs, NDJSON, -)
+  $ hookscope validate --format github hooks/*.json    annotate a pull request from CI
   $ hookscope replay fixtures/relyable --url http://localhost:3000/hooks --speed 60
                                                        retry on the vendor's schedule, a minute per second
-  $ hookscope vendors                                  list vendors and their events
   $ hookscope vendors relyable                         signing and delivery rules, with provenance
   $ hookscope schema synthflow post_call > s.json      JSON Schema (draft 2020-12) for other tools
   $ hookscope completion bash >> ~/.bashrc             shell completion with vendor and event names
@@ -32,6 +31,11 @@ function parseTimeout(value: string): number {
     throw new InvalidArgumentError('expected a whole number of milliseconds above 0, e.g. 5000');
   }
   return ms;
+}
+
+/** A repeatable option: each use adds one value. */
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }
 
 function parsePort(value: string): number {
@@ -87,57 +91,6 @@ export function buildProgram(invoke: Invoke): Command {
     .exitOverride();
 
   program
-    .command('validate')
-    .summary('validate saved payloads against each vendor\'s schema (e.g. hookscope validate payloads/)')
-    .description('Validate payload files, directories (*.json, *.ndjson, recursive), listen logs or - (stdin). Vendor and event are detected unless forced.')
-    .argument('<paths...>', 'files, directories, or - for stdin')
-    .option('--vendor <id>', 'only consider this vendor')
-    .option('--event <name>', 'force the event (with --vendor when the name is ambiguous)')
-    .option('--reply', 'the payloads are replies a receiver gives (synthflow call_inbound)')
-    .option('--strict', 'treat warnings (unknown fields, unknown enum values, duplicate keys) as errors')
-    .addOption(new Option('--format <format>', 'output format (default: pretty; github when GITHUB_ACTIONS=true)').choices(FORMATS))
-    .option('-q, --quiet', 'pretty format: list only payloads with issues')
-    .addHelpText('after', '\nExample:\n  $ hookscope validate fixtures/ captured.ndjson --strict --format junit > report.xml')
-    .action((paths: string[], opts: { vendor?: string; event?: string; reply?: boolean; strict?: boolean; format?: (typeof FORMATS)[number]; quiet?: boolean }) =>
-      invoke({ command: 'validate', options: { paths, vendor: opts.vendor, event: opts.event, reply: opts.reply, strict: opts.strict, format: opts.format, quiet: opts.quiet } }, program),
-    );
-
-  const collect = (value: string, previous: string[] = []) => [...previous, value];
-  program
-    .command('send')
-    .summary('sign and send a vendor event to a URL, judge the reply by the vendor\'s rules (e.g. hookscope send relyable test_run.completed --url http://localhost:3000/hooks)')
-    .description(
-      'Build an event from its fixture (or --data), edit it with --set/--unset, validate it, sign exactly the bytes sent as the vendor does, POST it, and judge the reply by the vendor\'s success rule. Secret: --secret, the vendor\'s variable (see hookscope vendors <id>) or HOOKSCOPE_SECRET.',
-    )
-    .argument('<vendor>', 'vendor id or alias')
-    .argument('<event>', 'event name')
-    .option('--url <url>', 'where to send it (http:// or https://)')
-    .option('-d, --data <file>', 'the body: a JSON file, or - for stdin (default: the event\'s fixture)')
-    .option('--set <path=value>', 'set a field; the value is JSON when it parses, else a string (repeatable)', collect)
-    .option('--unset <path>', 'remove a field (repeatable)', collect)
-    .option('--no-fresh', 'keep the fixture\'s timestamps and delivery ids instead of fresh ones')
-    .option('--no-validate', 'send even when the body does not match the event schema')
-    .option('--secret <secret>', 'signing secret (prefer the environment: it stays out of shell history)')
-    .option('--signature-header <name>', 'put the signature in this header (where the vendor\'s wire name is uncertain)')
-    .option('-H, --header <header>', "add or replace a header, 'Name: value' (repeatable)", collect)
-    .option('--timeout <ms>', 'give up after this many ms (default: the vendor\'s timeout, else 30000)', parseTimeout)
-    .option('--dry-run', 'print the exact request and an equivalent curl command; send nothing')
-    .option('--json', 'one JSON result object on stdout')
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ hookscope send relyable test_run.completed --url http://localhost:3000/webhooks/relyable
-  $ hookscope send smallest post-conversation --url http://localhost:3000/hooks --set metadata.callId=c_1
-  $ hookscope send relyable test_run.completed --set data.score=42.5 --set 'data.scenarios_tested=["a"]' --dry-run
-  $ hookscope send synthflow call_inbound --url http://localhost:3000/inbound --json`,
-    )
-    .action((vendor: string, event: string, opts: Omit<SendInvocationOptions, 'vendor' | 'event' | 'timeoutMs'> & { timeout?: number }) => {
-      const { timeout, ...rest } = opts;
-      return invoke({ command: 'send', options: { vendor, event, ...rest, timeoutMs: timeout } }, program);
-    });
-
-  program
     .command('listen')
     .summary('receive webhooks locally with a live feed: vendor, event, signature, schema, duplicates (e.g. hookscope listen --demo)')
     .description(
@@ -176,6 +129,56 @@ Examples:
       const { delay, forwardTimeout, maxBody, ...rest } = opts;
       return invoke({ command: 'listen', options: { ...rest, delayMs: delay, forwardTimeoutMs: forwardTimeout, maxBodyBytes: maxBody } }, program);
     });
+
+  program
+    .command('send')
+    .summary('sign and send a vendor event to a URL, judge the reply by the vendor\'s rules (e.g. hookscope send relyable test_run.completed --url http://localhost:3000/hooks)')
+    .description(
+      'Build an event from its fixture (or --data), edit it with --set/--unset, validate it, sign exactly the bytes sent as the vendor does, POST it, and judge the reply by the vendor\'s success rule. Secret: --secret, the vendor\'s variable (see hookscope vendors <id>) or HOOKSCOPE_SECRET.',
+    )
+    .argument('<vendor>', 'vendor id or alias')
+    .argument('<event>', 'event name')
+    .option('--url <url>', 'where to send it (http:// or https://)')
+    .option('-d, --data <file>', 'the body: a JSON file, or - for stdin (default: the event\'s fixture)')
+    .option('--set <path=value>', 'set a field; the value is JSON when it parses, else a string (repeatable)', collect)
+    .option('--unset <path>', 'remove a field (repeatable)', collect)
+    .option('--no-fresh', 'keep the fixture\'s timestamps and delivery ids instead of fresh ones')
+    .option('--no-validate', 'send even when the body does not match the event schema')
+    .option('--secret <secret>', 'signing secret (prefer the environment: it stays out of shell history)')
+    .option('--signature-header <name>', 'put the signature in this header (where the vendor\'s wire name is uncertain)')
+    .option('-H, --header <header>', "add or replace a header, 'Name: value' (repeatable)", collect)
+    .option('--timeout <ms>', 'give up after this many ms (default: the vendor\'s timeout, else 30000)', parseTimeout)
+    .option('--dry-run', 'print the exact request and an equivalent curl command; send nothing')
+    .option('--json', 'one JSON result object on stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ hookscope send relyable test_run.completed --url http://localhost:3000/webhooks/relyable
+  $ hookscope send smallest post-conversation --url http://localhost:3000/hooks --set metadata.callId=c_1
+  $ hookscope send relyable test_run.completed --set data.score=42.5 --set 'data.scenarios_tested=["a"]' --dry-run
+  $ hookscope send synthflow call_inbound --url http://localhost:3000/inbound --json`,
+    )
+    .action((vendor: string, event: string, opts: Omit<SendInvocationOptions, 'vendor' | 'event' | 'timeoutMs'> & { timeout?: number }) => {
+      const { timeout, ...rest } = opts;
+      return invoke({ command: 'send', options: { vendor, event, ...rest, timeoutMs: timeout } }, program);
+    });
+
+  program
+    .command('validate')
+    .summary('validate saved payloads against each vendor\'s schema (e.g. hookscope validate payloads/)')
+    .description('Validate payload files, directories (*.json, *.ndjson, recursive), listen logs or - (stdin). Vendor and event are detected unless forced.')
+    .argument('<paths...>', 'files, directories, or - for stdin')
+    .option('--vendor <id>', 'only consider this vendor')
+    .option('--event <name>', 'force the event (with --vendor when the name is ambiguous)')
+    .option('--reply', 'the payloads are replies a receiver gives (synthflow call_inbound)')
+    .option('--strict', 'treat warnings (unknown fields, unknown enum values, duplicate keys) as errors')
+    .addOption(new Option('--format <format>', 'output format (default: pretty; github when GITHUB_ACTIONS=true)').choices(FORMATS))
+    .option('-q, --quiet', 'pretty format: list only payloads with issues')
+    .addHelpText('after', '\nExample:\n  $ hookscope validate fixtures/ captured.ndjson --strict --format junit > report.xml')
+    .action((paths: string[], opts: { vendor?: string; event?: string; reply?: boolean; strict?: boolean; format?: (typeof FORMATS)[number]; quiet?: boolean }) =>
+      invoke({ command: 'validate', options: { paths, vendor: opts.vendor, event: opts.event, reply: opts.reply, strict: opts.strict, format: opts.format, quiet: opts.quiet } }, program),
+    );
 
   program
     .command('replay')
