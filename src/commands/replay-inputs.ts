@@ -1,12 +1,11 @@
 // What `replay` delivers: fixture files (sent compact and signed as `send` signs them) or the
 // records of a `listen` log (the recorded bytes and headers, re-signed only with --secret).
 // Everything is read and recognised before the first request, so bad input sends nothing.
-import { CONNECTION_HEADERS } from '../core/http-client.js';
+import { CONNECTION_HEADERS, defaultHeaders } from '../core/http-client.js';
 import { readInputs } from '../core/inputs.js';
 import { isLogRecord, logRecordBody, type LogRecord } from '../core/log-record.js';
-import { packageVersion } from '../core/package-root.js';
 import { resolveSecret } from '../core/secrets.js';
-import { signBody } from '../core/signature.js';
+import { signatureHeaderNames, signBody } from '../core/signature.js';
 import { validateText } from '../core/validate.js';
 import { ExitCode, UserError } from '../errors.js';
 import { vendors as registry } from '../vendors/index.js';
@@ -80,10 +79,7 @@ function fromFixture(text: string, source: string, options: LoadOptions, flagSec
   if (checked.part === 'reply') return `this is a ${vendor.id} ${checked.event} reply, not something a vendor sends`;
   // Compact on the wire, as `send` sends it, so raw-byte and re-serialising receivers agree.
   const body = Buffer.from(JSON.stringify(checked.body));
-  const headers: [string, string][] = [
-    ['content-type', 'application/json'],
-    ['user-agent', `hookscope/${packageVersion()}`],
-  ];
+  const headers = defaultHeaders();
   const secret = flagSecrets.for(vendor) ?? resolveSecret(vendor, undefined, options.env)?.value;
   const signed = secret ? signBody(vendor, body, secret, options.signatureHeader) : undefined;
   if (signed) headers.push([signed.header, signed.signature]);
@@ -109,7 +105,8 @@ function fromRecord(record: LogRecord, source: string, options: LoadOptions, fla
   let signing: ReplayItem['signing'] = 'recorded';
   if (secret) {
     const signed = signBody(vendor, body, secret, options.signatureHeader);
-    const names = new Set([vendor.signing?.header.value, ...(vendor.signing?.alsoAccepted ?? []), options.signatureHeader?.toLowerCase()].filter(Boolean));
+    // Drop the recorded signature under any spelling, and whatever the override names.
+    const names = new Set([...signatureHeaderNames(vendor), ...(options.signatureHeader ? signatureHeaderNames(vendor, options.signatureHeader) : [])]);
     for (let i = headers.length - 1; i >= 0; i--) if (names.has(headers[i]![0].toLowerCase())) headers.splice(i, 1);
     if (signed) headers.push([signed.header, signed.signature]);
     signing = signed ? 're-signed' : 'unsigned';

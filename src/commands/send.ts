@@ -6,9 +6,8 @@ import type { Dispatcher } from 'undici';
 import { EditError, freshen, parseAssignment, setPath, unsetPath } from '../core/body-edit.js';
 import { loadFixture } from '../core/fixtures.js';
 import { judgeStatus } from '../core/delivery.js';
-import { deliver, type FailureKind, type ReceivedResponse } from '../core/http-client.js';
+import { defaultHeaders, deliver, type FailureKind, type ReceivedResponse } from '../core/http-client.js';
 import type { Issue } from '../core/issues.js';
-import { packageVersion } from '../core/package-root.js';
 import { resolveEvent, resolveVendor } from '../core/resolve.js';
 import { maskSecret, resolveSecret } from '../core/secrets.js';
 import { signBody } from '../core/signature.js';
@@ -77,10 +76,7 @@ export async function send(options: SendOptions): Promise<SendResult> {
   // receiver that re-serialises the parsed body (Relyable's Node sample) computes.
   const secret = resolveSecret(vendor, options.secret, env);
   let signing: SendResult['signing'];
-  const headers: [string, string][] = [
-    ['content-type', 'application/json'],
-    ['user-agent', `hookscope/${packageVersion()}`],
-  ];
+  const headers = defaultHeaders();
   if (!vendor.signing) {
     signing = { signed: false, reason: `${vendor.id} documents no signature scheme; sent unsigned` };
   } else if (!secret) {

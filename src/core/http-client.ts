@@ -2,6 +2,7 @@
 // none of fetch's accept/sec-fetch-*/user-agent), no redirects followed, one deadline for the
 // whole exchange, and a reply read without keeping more than a bounded prefix in memory.
 import type { Dispatcher } from 'undici';
+import { packageVersion } from './package-root.js';
 
 /**
  * Headers that belong to one connection, not to the message: never relayed or replayed (the
@@ -11,6 +12,14 @@ export const CONNECTION_HEADERS: ReadonlySet<string> = new Set([
   'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect',
   'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'host', 'content-length',
 ]);
+
+/** What hookscope puts on a request it sends as a vendor would: a JSON body, and its own name. */
+export function defaultHeaders(): [string, string][] {
+  return [
+    ['content-type', 'application/json'],
+    ['user-agent', `hookscope/${packageVersion()}`],
+  ];
+}
 
 export type FailureKind = 'refused' | 'dns' | 'tls' | 'timeout' | 'reset' | 'bad-response' | 'bad-url' | 'other';
 

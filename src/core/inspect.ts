@@ -3,7 +3,7 @@
 // Pure apart from the dedupe memory it is handed: bytes and headers in, verdicts out.
 import { isUtf8 } from 'node:buffer';
 import type { Issue } from './issues.js';
-import { verifyRequest } from './signature.js';
+import { findSignatureHeader, signatureHeaderNames } from './signature.js';
 import { validateText } from './validate.js';
 import type { VendorDefinition } from '../vendors/types.js';
 
@@ -75,16 +75,16 @@ function schemaState(valid: boolean, event: string | undefined, issues: readonly
 function signatureOf(vendor: VendorDefinition | undefined, body: Buffer, headers: Record<string, string | undefined>, ctx: InspectContext): Inspection['signature'] {
   if (!vendor) return { state: 'not-checked', reason: 'vendor unknown' };
   if (!vendor.signing) return { state: 'unsigned', reason: `${vendor.id} documents no signature` };
-  const names = ctx.signatureHeader ? [ctx.signatureHeader.toLowerCase()] : [vendor.signing.header.value, ...(vendor.signing.alsoAccepted ?? [])];
-  const header = names.find((n) => headers[n] !== undefined);
+  const found = findSignatureHeader(vendor, headers, ctx.signatureHeader);
+  const header = found?.name;
   const secret = ctx.secrets.get(vendor.id);
   if (!secret) return header ? { state: 'no-secret', header, reason: `no secret for ${vendor.id}: signature present but not checked` } : { state: 'unsigned', reason: 'no signature header' };
-  if (!header) {
+  if (!found) {
     // Some bodies carry nothing the scheme signs (synthflow call_inbound has no call_id).
     if (vendor.signing.sign(body, secret) === undefined) return { state: 'unsigned', reason: `nothing to sign: ${vendor.signing.signedBytes.value}` };
-    return { state: 'invalid', reason: `header missing: no ${names[0]}` };
+    return { state: 'invalid', reason: `header missing: no ${signatureHeaderNames(vendor, ctx.signatureHeader)[0]}` };
   }
-  const verdict = verifyRequest(vendor, body, secret, headers, header);
+  const verdict = vendor.signing.verify(body, secret, found.value);
   if (verdict.valid) return { state: 'valid', header };
   // HMAC cannot tell a wrong secret from a changed body; the reason says both.
   const reason = verdict.reason === 'mismatch' ? 'wrong secret or body changed' : verdict.reason === 'malformed' ? `wrong encoding: ${verdict.detail}` : verdict.detail;

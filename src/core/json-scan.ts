@@ -490,26 +490,17 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
             continue main;
           }
           case 116: // t
-            if (text.startsWith('true', i) && !isWordChar(text.charCodeAt(i + 4))) {
-              i += 4;
-              state = S_AFTER;
-              continue main;
-            }
-            break;
           case 102: // f
-            if (text.startsWith('false', i) && !isWordChar(text.charCodeAt(i + 5))) {
-              i += 5;
+          case 110: {
+            // n
+            const word = c === 116 ? 'true' : c === 102 ? 'false' : 'null';
+            if (text.startsWith(word, i) && !isWordChar(text.charCodeAt(i + word.length))) {
+              i += word.length;
               state = S_AFTER;
               continue main;
             }
             break;
-          case 110: // n
-            if (text.startsWith('null', i) && !isWordChar(text.charCodeAt(i + 4))) {
-              i += 4;
-              state = S_AFTER;
-              continue main;
-            }
-            break;
+          }
         }
         errOff = i;
         if (depth === 0 && i >= len) {

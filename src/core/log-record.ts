@@ -1,7 +1,7 @@
 // The record `listen` appends to its NDJSON log, one per request. `validate` and `replay`
 // read the same records, so the shape lives here, once.
 
-import type { Issue } from './issues.js';
+import type { Inspection } from './inspect.js';
 
 export const LOG_RECORD_KIND = 'hookscope.request';
 
@@ -19,18 +19,11 @@ export interface LogRecord {
 }
 
 /** What `listen` adds to each record: its verdicts and the answer it gave. */
-export interface ListenRecord extends LogRecord {
+export interface ListenRecord extends LogRecord, Inspection {
   id: number;
   bodyBytes: number;
   /** Set when the body was not kept (larger than --max-body): the record has an empty body. */
   bodyOmitted?: 'too-large';
-  vendor?: string;
-  event?: string;
-  part?: 'request' | 'reply';
-  signature: { state: string; reason?: string; header?: string };
-  schema: { state: string; issues: Issue[] };
-  duplicate?: { key: string; attempt: number; firstSeen: string; sinceFirstMs: number };
-  summary?: string;
   response: { status: number; by: 'listener' | 'forward'; delayMs?: number };
   forward?: { url: string; status?: number; latencyMs: number; error?: string; bodyPreview?: string };
 }

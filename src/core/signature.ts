@@ -4,13 +4,19 @@ import type { VendorDefinition, VerifyResult } from '../vendors/types.js';
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
+/** The header names a vendor's signature may arrive in (lower case, preferred first); only `override` when given. */
+export function signatureHeaderNames(vendor: VendorDefinition, override?: string): string[] {
+  const scheme = vendor.signing;
+  if (override) return [override.toLowerCase()];
+  return scheme ? [scheme.header.value, ...(scheme.alsoAccepted ?? [])] : [];
+}
+
 /** The signature header a request carries for this vendor, by any accepted spelling. */
 export function findSignatureHeader(vendor: VendorDefinition, headers: HeaderBag, override?: string): { name: string; value: string } | undefined {
   const scheme = vendor.signing;
   if (!scheme) return undefined;
   const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
-  const names = override ? [override.toLowerCase()] : [scheme.header.value, ...(scheme.alsoAccepted ?? [])];
-  for (const name of names) {
+  for (const name of signatureHeaderNames(vendor, override)) {
     const value = lower.get(name);
     if (value !== undefined) return { name, value };
   }
