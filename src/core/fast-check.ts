@@ -1,0 +1,268 @@
+// "Would zod report nothing at all for this value?", answered without zod's parse machinery.
+//
+// `validate` spends most of its time in zod on payloads that are clean, and zod builds a parsed
+// copy of every one of them. This module compiles a zod schema, once, into a plain predicate that
+// is true only when zod would report no issue (no error and no warning: warnings are zod issues
+// too). When it says false, the caller asks zod, whose issues carry the messages.
+//
+// It reads zod 4's schema definitions (`schema._zod.def`, the part of zod meant for tools built on
+// it) and mirrors the parse rules of zod/v4/core/schemas.js for the constructs the vendor catalog
+// uses. Anything else (transforms, pipes, lazy, coercion, exclusive unions, async checks, …) is
+// delegated to zod's own `safeParse` for that node, and any value it is unsure about answers
+// false. An unknown construct therefore costs speed, never a verdict. Checks (formats, lengths,
+// refinements, growing enums) are zod's own check functions, run the way zod runs them.
+// test/unit/fast-check.test.ts holds the predicate to zod on fixtures and thousands of mutants.
+import type { z } from 'zod';
+
+type Predicate = (value: unknown) => boolean;
+
+interface Internals {
+  def: Record<string, unknown> & { type: string; checks?: CheckNode[] };
+  traits: Set<string>;
+  optin?: string;
+  optout?: string;
+  values?: Set<unknown>;
+  check?: (payload: Payload) => unknown;
+}
+interface Node {
+  _zod: Internals;
+  safeParse(value: unknown): { success: boolean };
+}
+interface CheckNode {
+  _zod: { def: { check: string; when?: (payload: Payload) => boolean }; check: (payload: Payload) => unknown };
+}
+interface Payload {
+  value: unknown;
+  issues: unknown[];
+}
+
+const compiled = new WeakMap<object, Predicate>();
+
+/** True only if zod would parse `value` with `schema` and report no issue at all. */
+export function isClean(schema: z.ZodType, value: unknown): boolean {
+  return cleanPredicate(schema)(value);
+}
+
+/** The compiled predicate for a schema (compiled on first use, then cached). */
+export function cleanPredicate(schema: z.ZodType): Predicate {
+  return compile(schema as unknown as Node);
+}
+
+function compile(node: Node): Predicate {
+  const known = compiled.get(node);
+  if (known) return known;
+  // Recursive schemas reach themselves while compiling: point at the slot until it is filled.
+  let done: Predicate | undefined;
+  compiled.set(node, (v) => done!(v));
+  const base = baseOf(node);
+  const checks = checksOf(node);
+  done = base && checks ? withChecks(base, checks) : (v) => node.safeParse(v).success;
+  compiled.set(node, done);
+  return done;
+}
+
+/** The checks zod runs after the type's own parse, or undefined when one is not mirrored. */
+function checksOf(node: Node): CheckNode[] | undefined {
+  const list: CheckNode[] = node._zod.traits.has('$ZodCheck') ? [node as unknown as CheckNode] : [];
+  for (const check of node._zod.def.checks ?? []) list.push(check);
+  // `overwrite` checks (trim, toLowerCase, …) change the value the later checks see.
+  return list.some((c) => c._zod.def.check === 'overwrite' || typeof c._zod.check !== 'function') ? undefined : list;
+}
+
+function withChecks(base: Predicate, checks: CheckNode[]): Predicate {
+  if (checks.length === 0) return base;
+  return (value) => {
+    if (!base(value)) return false;
+    // Zod runs a check with `when` only if `when` says so, and one without only if nothing
+    // failed before it; here nothing has failed, so the second kind always runs.
+    const payload: Payload = { value, issues: [] };
+    for (const check of checks) {
+      const when = check._zod.def.when;
+      if (when && !when(payload)) continue;
+      if (check._zod.check(payload) instanceof Promise) return false;
+      if (payload.issues.length > 0) return false;
+    }
+    return true;
+  };
+}
+
+/** The type's own parse rule, or undefined when it is not mirrored (zod decides instead). */
+function baseOf(node: Node): Predicate | undefined {
+  const { def, traits } = node._zod;
+  if (def.coerce) return undefined;
+  switch (def.type) {
+    case 'string':
+      return (v) => typeof v === 'string';
+    case 'number':
+      // zod 4 refuses NaN and ±Infinity.
+      return (v) => typeof v === 'number' && Number.isFinite(v);
+    case 'boolean':
+      return (v) => typeof v === 'boolean';
+    case 'null':
+      return (v) => v === null;
+    case 'unknown':
+    case 'any':
+      return () => true;
+    case 'never':
+      return () => false;
+    case 'literal':
+    case 'enum': {
+      const values = node._zod.values;
+      return values ? (v) => values.has(v) : undefined;
+    }
+    case 'optional': {
+      if (!traits.has('$ZodOptional') || traits.has('$ZodExactOptional')) return undefined;
+      const innerNode = def.innerType as Node;
+      if (innerNode._zod.optin === 'defaulted') return undefined;
+      const inner = compile(innerNode);
+      return (v) => v === undefined || inner(v);
+    }
+    case 'nullable': {
+      const inner = compile(def.innerType as Node);
+      return (v) => v === null || inner(v);
+    }
+    case 'array': {
+      const element = compile(def.element as Node);
+      return (v) => {
+        if (!Array.isArray(v)) return false;
+        for (let i = 0; i < v.length; i++) if (!element(v[i])) return false;
+        return true;
+      };
+    }
+    case 'object':
+      return objectRule(def);
+    case 'record':
+      return recordRule(def);
+    case 'union': {
+      if (def.inclusive === false) return undefined;
+      const options = (def.options as Node[]).map(compile);
+      return (v) => options.some((option) => option(v));
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Leaf members tested inline, without a call: most members are plain strings, numbers or booleans,
+ * maybe nullable or optional, and a call per member was most of the predicate's cost.
+ * Bits: the base type, then whether null and undefined are accepted. 0 = not simple.
+ */
+const STRING = 1;
+const NUMBER = 2;
+const BOOLEAN = 3;
+const ANY = 4;
+const NULL_OK = 8;
+const UNDEFINED_OK = 16;
+
+function simpleCode(node: Node): number {
+  const { def, traits } = node._zod;
+  if (def.coerce || (def.checks?.length ?? 0) > 0 || traits.has('$ZodCheck')) return 0;
+  switch (def.type) {
+    case 'string':
+      return STRING;
+    case 'number':
+      return NUMBER;
+    case 'boolean':
+      return BOOLEAN;
+    case 'unknown':
+    case 'any':
+      return ANY;
+    case 'nullable': {
+      const inner = simpleCode(def.innerType as Node);
+      return inner === 0 ? 0 : inner | NULL_OK;
+    }
+    case 'optional': {
+      const innerNode = def.innerType as Node;
+      if (!traits.has('$ZodOptional') || traits.has('$ZodExactOptional') || innerNode._zod.optin === 'defaulted') return 0;
+      const inner = simpleCode(innerNode);
+      return inner === 0 ? 0 : inner | UNDEFINED_OK;
+    }
+    default:
+      return 0;
+  }
+}
+
+function simpleTest(code: number, v: unknown): boolean {
+  if (v === null) return (code & NULL_OK) !== 0 || (code & 7) === ANY;
+  if (v === undefined) return (code & UNDEFINED_OK) !== 0 || (code & 7) === ANY;
+  switch (code & 7) {
+    case STRING:
+      return typeof v === 'string';
+    case NUMBER:
+      // zod 4 refuses NaN and ±Infinity.
+      return typeof v === 'number' && Number.isFinite(v);
+    case BOOLEAN:
+      return typeof v === 'boolean';
+    default:
+      return true;
+  }
+}
+
+interface Field {
+  key: string;
+  /** What zod's handlePropertyResult makes of an absent key (see objectRule). */
+  absent: 'ok' | 'check' | 'fail';
+  simple: number;
+  pred: Predicate;
+}
+
+/** Shape keys by their rule when absent; then what to do with keys outside the shape. */
+function objectRule(def: Internals['def']): Predicate | undefined {
+  const shape = def.shape as Record<string, Node>;
+  const fields: Field[] = Object.keys(shape).map((key) => {
+    const node = shape[key]!;
+    const { optin, optout } = node._zod;
+    // Absent keys are skipped when the schema is optional in and out; otherwise the schema must
+    // be optional in and accept undefined.
+    const absent = optin === undefined ? 'fail' : optout === 'optional' ? 'ok' : 'check';
+    const simple = simpleCode(node);
+    return { key, absent, simple, pred: simple === 0 ? compile(node) : (v) => simpleTest(simple, v) };
+  });
+  if (fields.some((f) => f.key === '__proto__')) return undefined;
+  const keys = new Set(fields.map((f) => f.key));
+  const catchall = def.catchall as Node | undefined;
+  // No catchall: unknown keys are stripped silently. `never`: any unknown key is an issue.
+  const extra = catchall === undefined ? 'ignore' : catchall._zod.def.type === 'never' ? 'refuse' : undefined;
+  if (extra === undefined) return undefined;
+  return (v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+    const o = v as Record<string, unknown>;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      const value = o[f.key];
+      if (value !== undefined || f.key in o) {
+        if (f.simple !== 0 ? !simpleTest(f.simple, value) : !f.pred(value)) return false;
+      } else if (f.absent === 'fail' || (f.absent === 'check' && !f.pred(undefined))) {
+        return false;
+      }
+    }
+    if (extra === 'refuse') for (const key in o) if (!keys.has(key)) return false;
+    return true;
+  };
+}
+
+/** Records keyed by plain strings only; other key schemas are left to zod. */
+function recordRule(def: Internals['def']): Predicate | undefined {
+  const keyNode = def.keyType as Node;
+  const k = keyNode._zod;
+  if (k.def.type !== 'string' || k.def.coerce || (k.def.checks?.length ?? 0) > 0 || k.traits.has('$ZodCheck') || k.values) return undefined;
+  const value = compile(def.valueType as Node);
+  return (v) => {
+    if (!isPlainObject(v)) return false;
+    const o = v as Record<PropertyKey, unknown>;
+    for (const key of Reflect.ownKeys(o)) {
+      if (typeof key !== 'string') return false;
+      if (key === '__proto__' || !Object.prototype.propertyIsEnumerable.call(o, key)) continue;
+      if (!value(o[key])) return false;
+    }
+    return true;
+  };
+}
+
+/** Plain objects as zod's records accept them; when in doubt, false (zod then decides). */
+function isPlainObject(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}

@@ -1,0 +1,137 @@
+// The compiled "clean" predicate must agree with zod: true exactly when zod's safeParse succeeds
+// (zod fails on warnings too, so "success" means no issue of any severity). It is checked on every
+// fixture and on thousands of seeded mutants of them, and on small schemas for each construct.
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { isClean } from '../../src/core/fast-check.js';
+import { growingEnum } from '../../src/core/schema-kit.js';
+import { vendors } from '../../src/vendors/index.js';
+import { allFixtures, clone } from '../helpers/fixtures.js';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Every place a value sits: [container, key] pairs, found without recursion limits. */
+function slots(root: unknown): [Record<string | number, unknown>, string | number][] {
+  const out: [Record<string | number, unknown>, string | number][] = [];
+  const stack = [root];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    const keys = Array.isArray(v) ? v.map((_, i) => i) : Object.keys(v);
+    for (const k of keys) {
+      out.push([v as Record<string | number, unknown>, k]);
+      stack.push((v as Record<string | number, unknown>)[k]);
+    }
+  }
+  return out;
+}
+
+const REPLACEMENTS: unknown[] = [
+  null, 0, -1, 1.5, 2, '', 'x', 'not a date', '2026-11-23T10:00:00Z', 'https://example.com/x', '+15551234567',
+  'completed', 'agent', 'user', true, false, [], {}, [1], { a: 1 },
+];
+
+/** One random edit: replace a value, delete a key, add an unknown key, or empty an array. */
+function mutate(body: unknown, rnd: () => number): unknown {
+  const copy = clone(body);
+  const places = slots(copy);
+  if (places.length === 0) return copy;
+  const [container, key] = places[Math.floor(rnd() * places.length)]!;
+  const roll = rnd();
+  if (roll < 0.5) container[key] = REPLACEMENTS[Math.floor(rnd() * REPLACEMENTS.length)];
+  else if (roll < 0.7 && !Array.isArray(container)) delete container[key];
+  else if (roll < 0.85 && !Array.isArray(container)) container[`extra_${Math.floor(rnd() * 3)}`] = 1;
+  else if (Array.isArray(container[key])) (container[key] as unknown[]).length = 0;
+  else container[key] = clone(container[Object.keys(container)[0] as string]);
+  return copy;
+}
+
+const schemaOf = (vendor: string, event: string, part: string) => {
+  const e = vendors.find((v) => v.id === vendor)!.events.find((x) => x.name === event)!;
+  return part === 'reply' ? e.reply!.schema : e.schema;
+};
+
+describe('isClean agrees with zod', () => {
+  const fixtures = allFixtures();
+
+  it.each(fixtures.map((f) => [`${f.vendor} ${f.event} ${f.part}`, f] as const))('fixture %s is clean', (_, f) => {
+    const schema = schemaOf(f.vendor, f.event, f.part);
+    expect(schema.safeParse(f.body).success).toBe(true);
+    expect(isClean(schema, f.body)).toBe(true);
+  });
+
+  it.each(fixtures.map((f) => [`${f.vendor} ${f.event} ${f.part}`, f] as const))('mutants of %s', (_, f) => {
+    const schema = schemaOf(f.vendor, f.event, f.part);
+    const rnd = rng(f.file.length * 7919 + f.text.length);
+    let clean = 0;
+    let dirty = 0;
+    for (let i = 0; i < 400; i++) {
+      // One to three edits, so that some mutants stay clean (e.g. an optional key removed).
+      let m: unknown = f.body;
+      for (let n = 1 + Math.floor(rnd() * 3); n > 0; n--) m = mutate(m, rnd);
+      const zod = schema.safeParse(m).success;
+      if (isClean(schema, m) !== zod) {
+        throw new Error(`disagrees with zod (zod says ${zod ? 'clean' : 'not clean'}) on:\n${JSON.stringify(m)}`);
+      }
+      if (zod) clean++;
+      else dirty++;
+    }
+    // Both verdicts must occur, or the comparison proved little.
+    expect(dirty).toBeGreaterThan(100);
+    expect(clean + dirty).toBe(400);
+  });
+});
+
+describe('isClean on each construct', () => {
+  const cases: [string, z.ZodType, unknown[]][] = [
+    ['strict object', z.strictObject({ a: z.string(), b: z.number().optional() }), [{ a: 'x' }, { a: 'x', b: 1 }, { a: 'x', c: 1 }, { b: 1 }, { a: 1 }, [], null, { a: 'x', b: Infinity }, { a: 'x', b: undefined }]],
+    ['plain object strips unknown keys', z.object({ a: z.string() }), [{ a: 'x', extra: 1 }, {}]],
+    ['loose object (left to zod)', z.looseObject({ a: z.string() }), [{ a: 'x', extra: 1 }, {}]],
+    ['unknown field is required unless optional', z.strictObject({ a: z.unknown() }), [{}, { a: undefined }, { a: null }]],
+    ['nullable', z.string().nullable(), [null, 'x', undefined, 1]],
+    ['union', z.union([z.string(), z.strictObject({ n: z.number() })]), ['x', { n: 1 }, { n: 'x' }, 1]],
+    ['exclusive union (left to zod)', z.xor([z.string(), z.string().min(2)]), ['x', 'xy']],
+    ['literal and enum', z.strictObject({ l: z.literal(['a', 1]), e: z.enum(['x', 'y']) }), [{ l: 'a', e: 'x' }, { l: 1, e: 'y' }, { l: 'b', e: 'x' }, { l: 'a', e: 'z' }]],
+    ['record', z.record(z.string(), z.number()), [{}, { a: 1 }, { a: 'x' }, [], null]],
+    ['record with enum keys (left to zod)', z.record(z.enum(['a', 'b']), z.number()), [{ a: 1, b: 2 }, { a: 1 }]],
+    ['array with checks', z.array(z.number().int()).min(1), [[], [1], [1.5], 'x']],
+    ['formats', z.strictObject({ t: z.iso.datetime({ offset: true }), u: z.url(), id: z.uuid() }), [
+      { t: '2026-11-23T10:00:00Z', u: 'https://a.example/x', id: '123e4567-e89b-42d3-a456-426614174000' },
+      { t: '2026-11-23', u: 'https://a.example/x', id: '123e4567-e89b-42d3-a456-426614174000' },
+      { t: '2026-11-23T10:00:00Z', u: 'not a url', id: '123e4567-e89b-42d3-a456-426614174000' },
+      { t: '2026-11-23T10:00:00Z', u: 'https://a.example/x', id: 'nope' },
+    ]],
+    ['number bounds', z.number().min(0).max(1), [0, 1, 1.01, -0.1, NaN]],
+    ['growing enum (a warning is an issue)', growingEnum(['a', 'b'], 'status'), ['a', 'c', 1]],
+    ['refinement on an object', z.strictObject({ a: z.number(), b: z.number() }).refine((o) => o.a < o.b), [{ a: 1, b: 2 }, { a: 2, b: 1 }]],
+    ['transform and default (left to zod)', z.strictObject({ a: z.string().transform((s) => s.length), d: z.number().default(1) }), [{ a: 'x' }, { a: 1 }, { a: 'x', d: 'y' }]],
+    ['trim (overwrite) and coercion (left to zod)', z.strictObject({ s: z.string().trim().min(1), n: z.coerce.number() }), [{ s: ' x ', n: '1' }, { s: '  ', n: 1 }]],
+    ['recursive schema', (() => {
+      const tree: z.ZodType = z.strictObject({ name: z.string(), get children() { return z.array(tree).optional(); } });
+      return tree;
+    })(), [{ name: 'a' }, { name: 'a', children: [{ name: 'b', children: [] }] }, { name: 'a', children: [{ name: 1 }] }]],
+  ];
+  it.each(cases)('%s', (_, schema, values) => {
+    const verdicts = values.map((v) => isClean(schema, v));
+    expect(verdicts).toEqual(values.map((v) => schema.safeParse(v).success));
+    // Each case includes at least one clean and one not-clean value.
+    expect(new Set(verdicts).size).toBe(2);
+  });
+
+  it('says false, never true, where it is unsure: zod then decides', () => {
+    // A record given an object with a prototype of its own (never produced by JSON.parse).
+    const schema = z.record(z.string(), z.number());
+    const odd = Object.create({ inherited: 1 }) as Record<string, number>;
+    odd.a = 1;
+    expect(schema.safeParse(odd).success).toBe(true);
+    expect(isClean(schema, odd)).toBe(false);
+  });
+});
