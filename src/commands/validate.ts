@@ -1,6 +1,6 @@
 // `hookscope validate <paths...>`: validate saved payloads (files, directories, NDJSON logs,
 // stdin) against each vendor's schema. Returns a structured report; reporters render it.
-import { readInputs, type InputUnit } from '../core/inputs.js';
+import { listTargets, readTarget, type InputUnit } from '../core/inputs.js';
 import { isLogRecord, logRecordBody } from '../core/log-record.js';
 import { resolveEvent, resolveVendor } from '../core/resolve.js';
 import { validateText, validateValue, type PayloadResult, type ValidateOptions } from '../core/validate.js';
@@ -54,48 +54,55 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
 
   const entries: ValidateEntry[] = [];
   const skipped: ValidateReport['skipped'] = [];
-  for (const unit of readInputs(options.paths, { readStdin: options.readStdin })) {
-    if (unit.kind === 'skipped') skipped.push({ source: unit.source, message: unit.message });
-    else entries.push(checkUnit(unit, opts));
+  const sources = new Set<string>();
+  const summary: ValidateSummary = { files: 0, payloads: 0, valid: 0, invalid: 0, warnings: 0, unreadable: 0, skipped: 0 };
+  for (const target of listTargets(options.paths)) {
+    if (target.kind === 'skipped') {
+      skipped.push({ source: target.source, message: target.message });
+      continue;
+    }
+    for (const unit of readTarget(target, { readStdin: options.readStdin })) {
+      const entry = checkUnit(unit as Exclude<InputUnit, { kind: 'skipped' }>, opts);
+      entries.push(entry);
+      sources.add(entry.source);
+      if (entry.unreadable) summary.unreadable++;
+      else if (entry.valid) summary.valid++;
+      else summary.invalid++;
+      for (const issue of entry.issues) if (issue.severity === 'warning') summary.warnings++;
+    }
   }
-  const sources = new Set(entries.map((e) => e.source));
-
-  const summary: ValidateSummary = {
-    files: sources.size,
-    payloads: entries.filter((e) => !e.unreadable).length,
-    valid: entries.filter((e) => !e.unreadable && e.valid).length,
-    invalid: entries.filter((e) => !e.unreadable && !e.valid).length,
-    warnings: entries.reduce((n, e) => n + e.issues.filter((i) => i.severity === 'warning').length, 0),
-    unreadable: entries.filter((e) => e.unreadable).length,
-    skipped: skipped.length,
-  };
+  summary.files = sources.size;
+  summary.payloads = summary.valid + summary.invalid;
+  summary.skipped = skipped.length;
   const exitCode = summary.unreadable > 0 || (entries.length === 0 && options.paths.length > 0) ? ExitCode.usage : summary.invalid > 0 ? ExitCode.problem : ExitCode.ok;
   return { entries, skipped, summary, exitCode };
 }
 
 function checkUnit(unit: Exclude<InputUnit, { kind: 'skipped' }>, opts: ValidateOptions): ValidateEntry {
-  const at = { source: unit.source, ...(unit.kind === 'text' && unit.line !== undefined ? { line: unit.line } : {}) };
+  const line = unit.kind === 'text' ? unit.line : undefined;
   if (unit.kind === 'unreadable') {
-    return { ...at, unreadable: true, valid: false, issues: [{ code: 'unreadable', severity: 'error', message: unit.message }] };
+    const entry = make(unit.source, line, { valid: false, issues: [{ code: 'unreadable', severity: 'error', message: unit.message }] });
+    entry.unreadable = true;
+    return entry;
   }
   if (unit.kind === 'not-text') {
-    return { ...at, valid: false, issues: [{ code: unit.code, severity: 'error', message: unit.message }] };
+    return make(unit.source, line, { valid: false, issues: [{ code: unit.code, severity: 'error', message: unit.message }] });
   }
-  if (unit.line === undefined) return strip(at, validateText(unit.text, opts));
+  if (line === undefined) return make(unit.source, line, validateText(unit.text, opts));
 
   // An NDJSON line: a `listen` log record is judged by the body it recorded.
   const parsed = parseOrUndefined(unit.text);
   if (isLogRecord(parsed)) {
     const inner = validateText(logRecordBody(parsed).toString('utf8'), opts);
     for (const issue of inner.issues) {
-      onLine(issue, unit.line, undefined);
+      onLine(issue, line, undefined);
       if (issue.code === 'invalid-json') issue.message = `recorded body is ${issue.message}`;
     }
-    return strip(at, inner);
+    return make(unit.source, line, inner);
   }
   const result = parsed === undefined ? validateText(unit.text, opts) : validateValue(parsed, opts, unit.text);
-  for (const issue of result.issues) onLine(issue, unit.line, issue.column);
-  return strip(at, result);
+  for (const issue of result.issues) onLine(issue, line, issue.column);
+  return make(unit.source, line, result);
 }
 
 /** Issues inside one NDJSON line point at that line of the file. */
@@ -112,9 +119,11 @@ function parseOrUndefined(text: string): unknown {
   }
 }
 
-function strip(at: { source: string; line?: number }, result: PayloadResult): ValidateEntry {
-  const { body: _body, ...rest } = result;
-  return { ...at, ...rest };
+/** The entry for a result, without the parsed body (a report keeps entries, not bodies). */
+function make(source: string, line: number | undefined, r: Omit<PayloadResult, 'body'>): ValidateEntry {
+  const entry: ValidateEntry = { source, vendor: r.vendor, event: r.event, part: r.part, valid: r.valid, issues: r.issues };
+  if (line !== undefined) entry.line = line;
+  return entry;
 }
 
 // Re-exported so the library entry can offer the same engine.

@@ -1,6 +1,6 @@
 // Which vendor and event a body belongs to, decided by the vendor modules themselves.
 import { vendors as registry } from '../vendors/index.js';
-import type { BodyPart, EventDefinition, VendorDefinition } from '../vendors/types.js';
+import type { BodyPart, DetectResult, EventDefinition, VendorDefinition } from '../vendors/types.js';
 
 export interface Detection {
   vendor: VendorDefinition;
@@ -30,19 +30,26 @@ export function detect(
   only?: VendorDefinition,
   vendors: readonly VendorDefinition[] = registry,
 ): DetectOutcome {
-  const matches: Detection[] = [];
-  const nearMisses: NearMiss[] = [];
+  // One match is the common case: build the lists only when there is something to explain.
+  let first: Detection | undefined;
+  let more: Detection[] | undefined;
+  const results: [VendorDefinition, DetectResult][] = [];
   for (const vendor of only ? [only] : vendors) {
     const result = vendor.detect(body, headers);
-    if (result.match) {
-      const event = vendor.events.find((e) => e.name === result.event);
-      if (event) matches.push({ vendor, event, part: result.part, reason: result.reason });
-    } else {
-      nearMisses.push({ vendor: vendor.id, resemblance: result.resemblance, reason: result.reason });
-    }
+    results.push([vendor, result]);
+    if (!result.match) continue;
+    const event = vendor.events.find((e) => e.name === result.event);
+    if (!event) continue;
+    const found: Detection = { vendor, event, part: result.part, reason: result.reason };
+    if (first === undefined) first = found;
+    else (more ??= [first]).push(found);
   }
-  if (matches.length === 1) return { ok: true, ...matches[0]! };
-  if (matches.length > 1) return { ok: false, why: 'ambiguous', candidates: matches };
+  if (more) return { ok: false, why: 'ambiguous', candidates: more };
+  if (first) return { ok: true, vendor: first.vendor, event: first.event, part: first.part, reason: first.reason };
+  const nearMisses: NearMiss[] = [];
+  for (const [vendor, result] of results) {
+    if (!result.match) nearMisses.push({ vendor: vendor.id, resemblance: result.resemblance, reason: result.reason });
+  }
   nearMisses.sort((a, b) => b.resemblance - a.resemblance);
   return { ok: false, why: 'none', nearMisses };
 }

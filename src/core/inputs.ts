@@ -43,24 +43,40 @@ export function listTargets(paths: readonly string[]): InputTarget[] {
 }
 
 /** Read one target into the units to validate (one per NDJSON line). */
-export function* readTarget(target: InputTarget, options: InputOptions = {}): Generator<InputUnit> {
+export function readTarget(target: InputTarget, options: InputOptions = {}): InputUnit[] {
   if (target.kind === 'stdin') {
     const buf = options.readStdin ? options.readStdin() : readFileSync(0);
-    yield* fromBuffer('<stdin>', buf, looksLineDelimited(buf));
-    return;
+    return fromBuffer('<stdin>', buf, looksLineDelimited(buf));
   }
-  if (target.kind !== 'file') {
-    yield target;
-    return;
+  if (target.kind !== 'file') return [target];
+  const lineDelimited = LINE_DELIMITED.has(extname(target.source).toLowerCase());
+  // Most files are UTF-8 text: read them as such in one call. A NUL or a U+FFFD in the text means
+  // binary data, bytes that are not UTF-8, or a U+FFFD written on purpose; the bytes decide which.
+  let text: string;
+  try {
+    text = readFileSync(target.source, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') return [tooLarge(target.source)];
+    return [{ kind: 'unreadable', source: target.source, message: describeFsError(err) }];
   }
+  if (text.indexOf('\0') === -1 && text.indexOf('\uFFFD') === -1) return fromText(target.source, text, lineDelimited);
   let buf: Buffer;
   try {
     buf = readFileSync(target.source);
   } catch (err) {
-    yield { kind: 'unreadable', source: target.source, message: describeFsError(err) };
-    return;
+    return [{ kind: 'unreadable', source: target.source, message: describeFsError(err) }];
   }
-  yield* fromBuffer(target.source, buf, LINE_DELIMITED.has(extname(target.source).toLowerCase()));
+  return fromBuffer(target.source, buf, lineDelimited);
+}
+
+function tooLarge(source: string, bytes?: number): InputUnit {
+  let size = bytes;
+  try {
+    size ??= statSync(source).size;
+  } catch {
+    // The size only decorates the message.
+  }
+  return { kind: 'unreadable', source, message: `too large to read as text${size === undefined ? '' : ` (${size} bytes)`}` };
 }
 
 type Kind = 'file' | 'dir' | 'other';
@@ -121,27 +137,22 @@ function isDirectoryish(path: string): boolean {
   }
 }
 
-function* fromBuffer(source: string, buf: Buffer, lineDelimited: boolean): Generator<InputUnit> {
+function fromBuffer(source: string, buf: Buffer, lineDelimited: boolean): InputUnit[] {
   const nul = buf.indexOf(0);
-  if (nul !== -1) {
-    yield { kind: 'not-text', source, code: 'binary', message: `binary data, not JSON (NUL byte at offset ${nul})` };
-    return;
-  }
-  if (!isUtf8(buf)) {
-    yield { kind: 'not-text', source, code: 'not-utf8', message: 'not valid UTF-8 text (JSON must be UTF-8)' };
-    return;
-  }
+  if (nul !== -1) return [{ kind: 'not-text', source, code: 'binary', message: `binary data, not JSON (NUL byte at offset ${nul})` }];
+  if (!isUtf8(buf)) return [{ kind: 'not-text', source, code: 'not-utf8', message: 'not valid UTF-8 text (JSON must be UTF-8)' }];
   let text: string;
   try {
     text = buf.toString('utf8');
   } catch {
-    yield { kind: 'unreadable', source, message: `too large to read as text (${buf.length} bytes)` };
-    return;
+    return [tooLarge(source, buf.length)];
   }
-  if (!lineDelimited) {
-    yield { kind: 'text', source, text };
-    return;
-  }
+  return fromText(source, text, lineDelimited);
+}
+
+function fromText(source: string, text: string, lineDelimited: boolean): InputUnit[] {
+  if (!lineDelimited) return [{ kind: 'text', source, text }];
+  const units: InputUnit[] = [];
   let line = 0;
   let from = 0;
   while (from <= text.length) {
@@ -150,9 +161,10 @@ function* fromBuffer(source: string, buf: Buffer, lineDelimited: boolean): Gener
     line++;
     const raw = text.slice(from, to);
     const content = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (content.trim() !== '') yield { kind: 'text', source, line, text: content };
+    if (content.trim() !== '') units.push({ kind: 'text', source, line, text: content });
     from = to + 1;
   }
+  return units;
 }
 
 /** stdin is NDJSON when its first line alone is a complete JSON value and more lines follow. */

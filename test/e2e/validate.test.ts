@@ -175,6 +175,17 @@ describe('hookscope validate never crashes', () => {
     noStack(r.stderr);
   });
 
+  it('a U+FFFD written in the text is valid UTF-8; a NUL after it is still binary', async () => {
+    // Files are read as text in one call; a replacement character sends them back to the bytes.
+    const body = structuredClone(fixture('relyable', 'test_run.failed').body) as { data: Record<string, unknown> };
+    body.data.error = 'caller said \uFFFD';
+    const ok = await runCli(['validate', '--format', 'json', file('fffd.json', JSON.stringify(body, null, 2))]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).results[0]).toMatchObject({ valid: true, issues: [] });
+    const nul = await runCli(['validate', '--format', 'json', file('fffd-nul.json', Buffer.concat([Buffer.from('{"a":"\uFFFD"'), Buffer.from([0]), Buffer.from('}')]))]);
+    expect(JSON.parse(nul.stdout).results[0].issues[0]).toMatchObject({ code: 'binary', message: expect.stringContaining('NUL byte at offset 10') });
+  });
+
   it('a BOM is accepted and columns ignore it', async () => {
     const p = file('bom.json', `\uFEFF${badScore()}`);
     const r = await runCli(['validate', '--format', 'json', p]);
