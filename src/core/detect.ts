@@ -1,6 +1,6 @@
 // Which vendor and event a body belongs to, decided by the vendor modules themselves.
 import { vendors as registry } from '../vendors/index.js';
-import type { BodyPart, DetectResult, EventDefinition, VendorDefinition } from '../vendors/types.js';
+import type { BodyPart, EventDefinition, VendorDefinition } from '../vendors/types.js';
 
 export interface Detection {
   vendor: VendorDefinition;
@@ -30,13 +30,12 @@ export function detect(
   only?: VendorDefinition,
   vendors: readonly VendorDefinition[] = registry,
 ): DetectOutcome {
-  // One match is the common case: build the lists only when there is something to explain.
+  // One match is the common case: nothing is kept for explaining a miss until there is one.
+  const asked = only ? [only] : vendors;
   let first: Detection | undefined;
   let more: Detection[] | undefined;
-  const results: [VendorDefinition, DetectResult][] = [];
-  for (const vendor of only ? [only] : vendors) {
+  for (const vendor of asked) {
     const result = vendor.detect(body, headers);
-    results.push([vendor, result]);
     if (!result.match) continue;
     const event = vendor.events.find((e) => e.name === result.event);
     if (!event) continue;
@@ -46,8 +45,10 @@ export function detect(
   }
   if (more) return { ok: false, why: 'ambiguous', candidates: more };
   if (first) return { ok: true, vendor: first.vendor, event: first.event, part: first.part, reason: first.reason };
+  // No match: ask again for the reasons (detection is pure), most resembling first.
   const nearMisses: NearMiss[] = [];
-  for (const [vendor, result] of results) {
+  for (const vendor of asked) {
+    const result = vendor.detect(body, headers);
     if (!result.match) nearMisses.push({ vendor: vendor.id, resemblance: result.resemblance, reason: result.reason });
   }
   nearMisses.sort((a, b) => b.resemblance - a.resemblance);

@@ -19,7 +19,7 @@ const WALKED = new Set(['.json', ...LINE_DELIMITED]);
 
 /** What the paths name, before anything is read: files to read, or problems found walking. */
 export type InputTarget =
-  | { kind: 'file'; source: string }
+  | { kind: 'file'; source: string; /** NDJSON: one payload per line (by extension). */ lines: boolean }
   | { kind: 'stdin' }
   | Extract<InputUnit, { kind: 'unreadable' | 'skipped' }>;
 
@@ -49,7 +49,7 @@ export function readTarget(target: InputTarget, options: InputOptions = {}): Inp
     return fromBuffer('<stdin>', buf, looksLineDelimited(buf));
   }
   if (target.kind !== 'file') return [target];
-  const lineDelimited = LINE_DELIMITED.has(extname(target.source).toLowerCase());
+  const lineDelimited = target.lines;
   // Most files are UTF-8 text: read them as such in one call. A NUL or a U+FFFD in the text means
   // binary data, bytes that are not UTF-8, or a U+FFFD written on purpose; the bytes decide which.
   let text: string;
@@ -81,7 +81,7 @@ function tooLarge(source: string, bytes?: number): InputUnit {
 
 type Kind = 'file' | 'dir' | 'other';
 
-function walk(path: string, seenDirs: Set<string>, explicit: boolean, known: Kind | undefined, out: InputTarget[]): void {
+function walk(path: string, seenDirs: Set<string>, explicit: boolean, known: Kind | undefined, out: InputTarget[], ext?: string): void {
   let kind = known;
   if (!kind) {
     try {
@@ -93,7 +93,7 @@ function walk(path: string, seenDirs: Set<string>, explicit: boolean, known: Kin
     }
   }
   if (kind === 'dir') walkDirectory(path, seenDirs, out);
-  else if (kind === 'file' || explicit) out.push({ kind: 'file', source: path });
+  else if (kind === 'file' || explicit) out.push({ kind: 'file', source: path, lines: ext === undefined ? LINE_DELIMITED.has(extname(path).toLowerCase()) : LINE_DELIMITED.has(ext) });
 }
 
 function walkDirectory(path: string, seenDirs: Set<string>, out: InputTarget[]): void {
@@ -114,12 +114,13 @@ function walkDirectory(path: string, seenDirs: Set<string>, out: InputTarget[]):
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const child = join(path, entry.name);
-    const wanted = WALKED.has(extname(entry.name).toLowerCase());
+    const ext = extname(entry.name).toLowerCase();
+    const wanted = WALKED.has(ext);
     // The directory listing already says what plain files and directories are: no stat for
     // them (a stat per file was a fifth of validate's time on 10,000 files). Links are
     // followed with a stat, which is also where a looping link shows up.
     if (entry.isFile()) {
-      if (wanted) walk(child, inner, false, 'file', out);
+      if (wanted) walk(child, inner, false, 'file', out, ext);
     } else if (entry.isDirectory()) {
       walk(child, inner, false, 'dir', out);
     } else if (entry.isSymbolicLink() && (wanted || isDirectoryish(child))) {
