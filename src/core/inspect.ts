@@ -37,7 +37,10 @@ const KEEP_ISSUES = 10;
 /** `text`: the body decoded, when the caller has done it already; null when it is not UTF-8. */
 export function inspect(body: Buffer, headers: Record<string, string | string[] | undefined>, ctx: InspectContext, text: string | null = decodeUtf8(body)): Inspection {
   const flat: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(headers)) flat[k.toLowerCase()] = Array.isArray(v) ? v[0] : v;
+  for (const k in headers) {
+    const v = headers[k];
+    flat[k.toLowerCase()] = Array.isArray(v) ? v[0] : v;
+  }
   if (text === null) {
     return { signature: signatureOf(ctx.vendor, body, flat, ctx), schema: { state: 'not-json', issues: [{ code: 'not-utf8', severity: 'error', message: 'the body is not UTF-8 text' }] } };
   }
@@ -99,6 +102,9 @@ export function decodeUtf8(body: Buffer): string | null {
 /** What was seen before, by dedupe key: the attempt count and when the first came. */
 export class DedupeMemory {
   private readonly seen = new Map<string, { first: number; count: number }>();
+  /** Keys in arrival order, as a ring: the slot at `oldest` is the next to forget. */
+  private readonly order: string[] = [];
+  private oldest = 0;
 
   /** 10,000 keys: far more than the events a vendor retries within its schedule during local work. */
   constructor(private readonly limit = 10_000) {}
@@ -107,8 +113,15 @@ export class DedupeMemory {
   see(key: string, now: number): Inspection['duplicate'] {
     const prior = this.seen.get(key);
     if (!prior) {
-      // Bounded: the oldest key goes first, so memory stays flat on a long run.
-      if (this.seen.size >= this.limit) this.seen.delete(this.seen.keys().next().value!);
+      // Bounded: the oldest key goes first, so memory stays flat on a long run. (A ring, not
+      // Map.keys().next(): deleted entries stay in a Map's table and make that walk slow.)
+      if (this.order.length < this.limit) {
+        this.order.push(key);
+      } else {
+        this.seen.delete(this.order[this.oldest]!);
+        this.order[this.oldest] = key;
+        this.oldest = (this.oldest + 1) % this.limit;
+      }
       this.seen.set(key, { first: now, count: 1 });
       return undefined;
     }

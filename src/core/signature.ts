@@ -15,13 +15,21 @@ export function signatureHeaderNames(vendor: VendorDefinition, override?: string
 export function findSignatureHeader(vendor: VendorDefinition, headers: HeaderBag, override?: string): { name: string; value: string } | undefined {
   const scheme = vendor.signing;
   if (!scheme) return undefined;
-  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v[0] : v]));
-  for (const name of signatureHeaderNames(vendor, override)) {
+  const names = signatureHeaderNames(vendor, override);
+  // Node's request headers are lower case already: look them up directly first.
+  for (const name of names) {
+    const value = first(headers[name]);
+    if (value !== undefined) return { name, value };
+  }
+  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), first(v)]));
+  for (const name of names) {
     const value = lower.get(name);
     if (value !== undefined) return { name, value };
   }
   return undefined;
 }
+
+const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
 export interface Signed {
   header: string;

@@ -44,9 +44,20 @@ export function parsePath(path: string): PathSegment[] {
   return out;
 }
 
+// Vendor modules read the same few paths from every body a listener receives: parse each once.
+const parsedPaths = new Map<string, readonly PathSegment[]>();
+function parsedPath(path: string): readonly PathSegment[] {
+  let segments = parsedPaths.get(path);
+  if (segments === undefined) {
+    segments = parsePath(path);
+    if (parsedPaths.size < 1000) parsedPaths.set(path, segments);
+  }
+  return segments;
+}
+
 /** The value at a path, or undefined when any step is missing. Accepts a string path or segments. */
 export function field(value: unknown, path: string | readonly PathSegment[]): unknown {
-  const segments = typeof path === 'string' ? parsePath(path) : path;
+  const segments = typeof path === 'string' ? parsedPath(path) : path;
   let cur: unknown = value;
   for (const seg of segments) {
     if (typeof seg === 'number') {

@@ -137,10 +137,15 @@ export const relyable: VendorDefinition = {
       note: "The Node sample signs JSON.stringify of the parsed body, the Python sample the raw body; hookscope sends compact bytes so both agree, and accepts either when verifying.",
     },
     candidates(raw) {
-      const parsed = parseJsonBytes(raw);
-      if (parsed === undefined) return [raw];
-      const compact = Buffer.from(JSON.stringify(parsed), 'utf8');
-      return compact.equals(raw) ? [compact] : [compact, raw];
+      const compact = compactJson(raw);
+      return compact === undefined || compact.equals(raw) ? [raw] : [compact, raw];
+    },
+    // The raw bytes first: a sender that signs JSON.stringify output sends those very bytes, so
+    // most bodies verify without being parsed again.
+    *verifyOrder(raw) {
+      yield raw;
+      const compact = compactJson(raw);
+      if (compact !== undefined && !compact.equals(raw)) yield compact;
     },
   }),
   delivery: {
@@ -175,3 +180,9 @@ export const relyable: VendorDefinition = {
   },
   notes: ['Relyable only delivers to HTTPS URLs; a local listener on plain HTTP needs a tunnel in front of it.'],
 };
+
+/** The body re-serialised compactly (what the vendor's Node sample signs), or undefined if not JSON. */
+function compactJson(raw: Uint8Array): Buffer | undefined {
+  const parsed = parseJsonBytes(raw);
+  return parsed === undefined ? undefined : Buffer.from(JSON.stringify(parsed), 'utf8');
+}

@@ -57,6 +57,15 @@ describe('DedupeMemory', () => {
     expect(m.see('a', 4)).toBeUndefined();
     expect(m.see('c', 5)?.attempt).toBe(2);
   });
+
+  it('keeps exactly the last `limit` distinct keys, however many times it wraps', () => {
+    const m = new DedupeMemory(3);
+    for (let i = 0; i < 10; i++) {
+      m.see(`k${i}`, i);
+      m.see(`k${i}`, i); // a repeat takes no slot
+    }
+    expect(['k7', 'k8', 'k9', 'k6'].map((k) => m.see(k, 100)?.attempt)).toEqual([3, 3, 3, undefined]);
+  });
 });
 
 describe('feed rendering', () => {
