@@ -121,7 +121,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
       response: { status: 200, by: 'listener' },
     };
 
-    let answer: { status: number; headers: Record<string, string | string[]>; body: Buffer };
+    let answer: Answer;
     if (tooLarge) {
       record.bodyOmitted = 'too-large';
       record.schema = { state: 'not-json', issues: [{ code: 'too-large', severity: 'error', message: `body of ${bytes} bytes is over the ${maxBody}-byte limit (--max-body)` }] };
@@ -258,6 +258,12 @@ function headerObject(req: IncomingMessage): Record<string, string | string[]> {
   return out;
 }
 
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer | string;
+}
+
 const defaultReplies = new Map<string, Buffer>();
 
 /** The event's reply fixture, compact, read once. */
@@ -268,8 +274,9 @@ function defaultReply(vendor: VendorDefinition, event: EventDefinition): Buffer 
   return reply;
 }
 
-function jsonAnswer(status: number, body: unknown): { status: number; headers: Record<string, string>; body: Buffer } {
-  return { status, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) };
+/** A small JSON answer. A string body goes out in one write with the head; a Buffer takes a writev. */
+function jsonAnswer(status: number, body: unknown): Answer {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 
 /** Relay the exact bytes and end-to-end headers to the app; its answer goes back to the sender. */
@@ -280,7 +287,7 @@ async function forward(
   record: ListenRecord,
   timeoutMs: number,
   maxBody: number,
-): Promise<{ status: number; headers: Record<string, string | string[]>; body: Buffer }> {
+): Promise<Answer> {
   const target = new URL(url);
   const incoming = new URL(req.url ?? '/', 'http://x');
   if (target.pathname === '/' || target.pathname === '') target.pathname = incoming.pathname;
