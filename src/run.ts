@@ -125,21 +125,26 @@ export async function run(call: Invocation, ctx: RunContext = {}): Promise<ExitC
       const { makeChalk, isSpinnerEnabled } = await import('./ui/terminal.js');
       const { json, ...options } = call.options;
       const countdown = !json && isSpinnerEnabled(stderr, env) ? await startCountdown(stderr) : undefined;
+      // Attempts that fall due together write their lines in one go, after the burst has started.
+      const out = coalesced(stdout);
+      const err = coalesced(stderr);
       try {
         const report = await replay({
           ...options,
           env,
           onAttempt: (item, a) => {
-            if (json) stdout.write(attemptRecord(item, a));
-            else countdown ? countdown.log(attemptLine(item, a)) : stderr.write(attemptLine(item, a));
+            if (json) out.write(attemptRecord(item, a));
+            else countdown ? countdown.log(attemptLine(item, a)) : err.write(attemptLine(item, a));
           },
           onWait: (item, next, waitMs) => {
             if (json) return;
             if (countdown) countdown.wait(`${item.vendor.id} ${item.event ?? ''} attempt ${next}`, waitMs);
-            else if (waitMs >= 1000) stderr.write(waitLine(item, next, waitMs));
+            else if (waitMs >= 1000) err.write(waitLine(item, next, waitMs));
           },
         });
         countdown?.stop();
+        out.flush();
+        err.flush();
         stdout.write(json ? replaySummaryRecord(report) : renderReplay(report, makeChalk(color)));
         return report.exitCode;
       } finally {
@@ -152,6 +157,24 @@ export async function run(call: Invocation, ctx: RunContext = {}): Promise<ExitC
       return ExitCode.ok;
     }
   }
+}
+
+/** Writes made in one turn of the event loop, joined into one write at its end. */
+function coalesced(stream: NodeJS.WritableStream): { write(text: string): void; flush(): void } {
+  let parts: string[] = [];
+  const flush = () => {
+    if (parts.length === 0) return;
+    const text = parts.join('');
+    parts = [];
+    stream.write(text);
+  };
+  return {
+    write(text) {
+      if (parts.length === 0) setImmediate(flush);
+      parts.push(text);
+    },
+    flush,
+  };
 }
 
 /** A spinner on a TTY that counts down to the soonest next attempt. */

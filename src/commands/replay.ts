@@ -87,13 +87,16 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   // The scheduler works in compressed time; reports carry both the vendor's and the compressed offset.
   const full = (item: ReplayItem, a: AttemptRecord<AttemptResult>): ReplayAttempt => ({ ...a, plannedMs: offsets[item.index]![a.attempt - 1]!, scheduledMs: a.plannedMs });
 
+  // Everything an attempt needs is worked out before the first one: when a burst of attempts
+  // falls due together, each starts with as little work as possible.
+  const targets = items.map((item) => joinUrl(url, item.path));
   await prepareHttp();
   const results = await runTimelines(
     items.map((item) => ({ item, offsets: offsets[item.index]!.map(compress) })),
     {
       clock: options.clock,
       concurrency: options.concurrency ?? 4,
-      attempt: (item) => attemptOnce(url, item, options.timeoutMs ?? item.vendor.delivery.timeoutMs.value, options.dispatcher),
+      attempt: (item) => attemptOnce(targets[item.index]!, item, options.timeoutMs ?? item.vendor.delivery.timeoutMs.value, options.dispatcher),
       onAttempt: (item, a) => options.onAttempt?.(item, full(item, a)),
       onWait: options.onWait,
     },
@@ -108,8 +111,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   return { url, speed, events, exitCode: events.every((e) => e.succeeded) ? ExitCode.ok : ExitCode.problem };
 }
 
-async function attemptOnce(url: string, item: ReplayItem, timeoutMs: number, dispatcher?: Dispatcher): Promise<AttemptResult> {
-  const outcome = await deliver({ method: 'POST', url: joinUrl(url, item.path), headers: item.headers, body: item.body }, { timeoutMs, keepBytes: 64 * 1024, dispatcher });
+async function attemptOnce(target: string, item: ReplayItem, timeoutMs: number, dispatcher?: Dispatcher): Promise<AttemptResult> {
+  const outcome = await deliver({ method: 'POST', url: target, headers: item.headers, body: item.body }, { timeoutMs, keepBytes: 64 * 1024, dispatcher });
   if (!outcome.ok) return { success: false, latencyMs: outcome.latencyMs, failure: outcome.failure };
   const { status, latencyMs, headers } = outcome.response;
   const judged = judgeStatus(item.vendor, status, headers.location);
