@@ -10,10 +10,24 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
+/**
+ * How long before a planned time the real clock stops sleeping on a timer and keeps the event
+ * loop turning instead. A process (or a virtual CPU) that has slept for seconds can take several
+ * milliseconds to wake on a timer; one that is already running answers at once. Costs one busy
+ * core for this long before each wake-up, which replay's waits (seconds to hours) easily afford.
+ */
+export const WAKE_EARLY_MS = 20;
+
 export const realClock: Clock = {
   now: () => performance.now(),
-  // Timers take whole milliseconds and may fire a fraction early; round up.
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.ceil(ms))),
+  sleep: (ms) =>
+    new Promise((resolve) => {
+      const due = performance.now() + ms;
+      // setImmediate lets I/O (responses of other attempts) through between checks.
+      const turn = () => (performance.now() >= due ? resolve() : setImmediate(turn));
+      if (ms > WAKE_EARLY_MS) setTimeout(turn, Math.floor(ms - WAKE_EARLY_MS));
+      else turn();
+    }),
 };
 
 export interface AttemptRecord<R> {

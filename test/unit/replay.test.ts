@@ -4,7 +4,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { replay, type ReplayReport } from '../../src/commands/replay.js';
-import { runTimelines } from '../../src/core/replay-scheduler.js';
+import { realClock, runTimelines, WAKE_EARLY_MS } from '../../src/core/replay-scheduler.js';
 import { formatDuration, parseDuration, parseSchedule, plannedOffsets } from '../../src/core/schedule.js';
 import { renderReplay } from '../../src/reporters/replay.js';
 import { makeChalk } from '../../src/ui/terminal.js';
@@ -35,6 +35,26 @@ async function run(paths: string[], script: Record<string, number[]>, extra: Par
 }
 
 const offsetsOf = (report: ReplayReport, i = 0) => report.events[i]!.attempts.map((a) => a.actualMs);
+
+describe('the real clock', () => {
+  // Only the lower bound is asserted: how late a timer is depends on the machine.
+  it.each([
+    ['a short wait (turns the loop only)', 3],
+    ['a long wait (a timer, then turns of the loop)', WAKE_EARLY_MS + 15],
+  ])('%s never ends early', async (_, ms) => {
+    const started = performance.now();
+    await realClock.sleep(ms);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(ms);
+  });
+
+  it('lets I/O and other callbacks run while it waits out the last stretch', async () => {
+    let ran = 0;
+    const ticker = setInterval(() => ran++, 1);
+    await realClock.sleep(10);
+    clearInterval(ticker);
+    expect(ran).toBeGreaterThan(0);
+  });
+});
 
 describe('schedules', () => {
   it('parses durations and lists', () => {
