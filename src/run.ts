@@ -99,7 +99,8 @@ export async function run(call: Invocation, ctx: RunContext = {}): Promise<ExitC
         ...options,
         log: log === true ? undefined : log,
         env,
-        onRecords: (batch) => stdout.write(batch.map(({ record, line }) => (json ? `${line}\n` : feedEntry(record, chalk, verbose))).join('')),
+        // --json prints the log's own bytes: one encoding for both.
+        onRecords: (batch, lines) => stdout.write(json ? lines() : batch.map(({ record }) => feedEntry(record, chalk, verbose)).join('')),
         onNotice: (message) => stderr.write(`hookscope: ${message}\n`),
       });
       const secrets = [...listener.secrets].map(([vendor, s]) => `${vendor} (${s.source})`);

@@ -47,7 +47,8 @@ export interface ListenOptions {
    * Called with the records logged together (requests that arrived in the same turn of the
    * event loop), after they are in the log and before they are answered.
    */
-  onRecords(batch: readonly { record: ListenRecord; line: string }[]): void;
+  /** `lines()`: the batch as NDJSON bytes, exactly as written to the log (made once, on demand). */
+  onRecords(batch: readonly { record: ListenRecord; line: string }[], lines: () => Buffer): void;
   /** A message for the user (stderr): demo progress, HTTP-level errors. */
   onNotice?(message: string): void;
 }
@@ -373,15 +374,17 @@ class Committer {
     this.pending = [];
     this.scheduled = false;
     let failure: Error | undefined;
+    let bytes: Buffer | undefined;
+    const lines = () => (bytes ??= Buffer.from(batch.map((b) => `${b.line}\n`).join('')));
     if (this.fd !== undefined) {
       try {
-        const bytes = Buffer.from(batch.map((b) => `${b.line}\n`).join(''));
-        for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off);
+        const out = lines();
+        for (let off = 0; off < out.length; ) off += writeSync(this.fd, out, off);
       } catch (err) {
         failure = err as Error;
       }
     }
-    if (!failure) this.emit(batch);
+    if (!failure) this.emit(batch, lines);
     for (const b of batch) b.done(failure);
   }
 }
