@@ -7,16 +7,8 @@ import { isClean } from '../../src/core/fast-check.js';
 import { growingEnum } from '../../src/core/schema-kit.js';
 import { vendors } from '../../src/vendors/index.js';
 import { allFixtures, clone } from '../helpers/fixtures.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The benchmark's seeded generator: the same mutants on every run.
+import { mulberry32 as rng } from '../../bench/gen-payloads.js';
 
 /** Every place a value sits: [container, key] pairs, found without recursion limits. */
 function slots(root: unknown): [Record<string | number, unknown>, string | number][] {
