@@ -5,7 +5,8 @@ import { createServer } from 'node:http';
 const server = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'application/json' });
+    // With a length, as hookscope listen answers: head and body in one write, not chunked.
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': '11' });
     res.end('{"ok":true}');
   });
 });

@@ -163,6 +163,8 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
 
     if (record.response.delayMs) await new Promise((r) => setTimeout(r, record.response.delayMs));
     if (tooLarge) answer.headers.connection = 'close';
+    // With its length known, node sends head and body in one write, not as chunked pieces.
+    answer.headers['content-length'] = String(typeof answer.body === 'string' ? Buffer.byteLength(answer.body) : answer.body.length);
     res.writeHead(answer.status, answer.headers);
     res.end(answer.body);
     if (tooLarge) req.socket.destroySoon?.();
@@ -275,7 +277,7 @@ function defaultReply(vendor: VendorDefinition, event: EventDefinition): Buffer 
   return reply;
 }
 
-/** A small JSON answer. A string body goes out in one write with the head; a Buffer takes a writev. */
+/** A small JSON answer. */
 function jsonAnswer(status: number, body: unknown): Answer {
   return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }

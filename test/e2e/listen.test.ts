@@ -59,6 +59,9 @@ describe('listen: every vendor, every fixture', () => {
       const expected = f.vendor === 'bluejay' || f.event === 'call_inbound' ? 'unsigned' : 'valid';
       expect(r.signature.state, `${f.vendor} ${f.event}`).toBe(expected);
       expect(res.status).toBe(200);
+      // Answers carry their length (one write with the head), never chunked framing.
+      expect(res.headers['content-length']).toBe(String(Buffer.byteLength(res.text)));
+      expect(res.headers['transfer-encoding']).toBeUndefined();
       expect(r.response.status).toBe(200);
       if (f.event === 'call_inbound') {
         // Request/response: the listener answers with a valid reply, never an empty one.
