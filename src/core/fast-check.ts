@@ -88,21 +88,23 @@ function withChecks(base: Predicate, checks: CheckNode[]): Predicate {
 
 /** The type's own parse rule, or undefined when it is not mirrored (zod decides instead). */
 function baseOf(node: Node): Predicate | undefined {
-  const { def, traits } = node._zod;
+  const { def } = node._zod;
   if (def.coerce) return undefined;
+  const leaf = leafCode(node);
+  if (leaf !== 0) return (v) => leafTest(leaf, v);
   switch (def.type) {
+    // With checks (a leaf with none was handled above): the type test here, the checks in withChecks.
     case 'string':
-      return (v) => typeof v === 'string';
+      return (v) => leafTest(STRING, v);
     case 'number':
-      // zod 4 refuses NaN and ±Infinity.
-      return (v) => typeof v === 'number' && Number.isFinite(v);
+      return (v) => leafTest(NUMBER, v);
     case 'boolean':
-      return (v) => typeof v === 'boolean';
-    case 'null':
-      return (v) => v === null;
+      return (v) => leafTest(BOOLEAN, v);
     case 'unknown':
     case 'any':
       return () => true;
+    case 'null':
+      return (v) => v === null;
     case 'never':
       return () => false;
     case 'literal':
@@ -111,9 +113,8 @@ function baseOf(node: Node): Predicate | undefined {
       return values ? (v) => values.has(v) : undefined;
     }
     case 'optional': {
-      if (!traits.has('$ZodOptional') || traits.has('$ZodExactOptional')) return undefined;
-      const innerNode = def.innerType as Node;
-      if (innerNode._zod.optin === 'defaulted') return undefined;
+      const innerNode = plainOptionalInner(node);
+      if (!innerNode) return undefined;
       const inner = compile(innerNode);
       return (v) => v === undefined || inner(v);
     }
@@ -144,9 +145,10 @@ function baseOf(node: Node): Predicate | undefined {
 }
 
 /**
- * Leaf members tested inline, without a call: most members are plain strings, numbers or booleans,
- * maybe nullable or optional, and a call per member was most of the predicate's cost.
- * Bits: the base type, then whether null and undefined are accepted. 0 = not simple.
+ * Leaves, as a code the object rule tests inline, without a call per member (most members are
+ * plain strings, numbers or booleans, maybe nullable or optional). The one place these types'
+ * rules live. Bits: the base type, then whether null and undefined are accepted; 0 = not a
+ * plain leaf (it has checks, coerces, or is another type).
  */
 const STRING = 1;
 const NUMBER = 2;
@@ -155,7 +157,7 @@ const ANY = 4;
 const NULL_OK = 8;
 const UNDEFINED_OK = 16;
 
-function simpleCode(node: Node): number {
+function leafCode(node: Node): number {
   const { def, traits } = node._zod;
   if (def.coerce || (def.checks?.length ?? 0) > 0 || traits.has('$ZodCheck')) return 0;
   switch (def.type) {
@@ -169,13 +171,12 @@ function simpleCode(node: Node): number {
     case 'any':
       return ANY;
     case 'nullable': {
-      const inner = simpleCode(def.innerType as Node);
+      const inner = leafCode(def.innerType as Node);
       return inner === 0 ? 0 : inner | NULL_OK;
     }
     case 'optional': {
-      const innerNode = def.innerType as Node;
-      if (!traits.has('$ZodOptional') || traits.has('$ZodExactOptional') || innerNode._zod.optin === 'defaulted') return 0;
-      const inner = simpleCode(innerNode);
+      const innerNode = plainOptionalInner(node);
+      const inner = innerNode ? leafCode(innerNode) : 0;
       return inner === 0 ? 0 : inner | UNDEFINED_OK;
     }
     default:
@@ -183,7 +184,7 @@ function simpleCode(node: Node): number {
   }
 }
 
-function simpleTest(code: number, v: unknown): boolean {
+function leafTest(code: number, v: unknown): boolean {
   if (v === null) return (code & NULL_OK) !== 0 || (code & 7) === ANY;
   if (v === undefined) return (code & UNDEFINED_OK) !== 0 || (code & 7) === ANY;
   switch (code & 7) {
@@ -199,11 +200,19 @@ function simpleTest(code: number, v: unknown): boolean {
   }
 }
 
+/** The inner schema of an optional whose rule is "undefined, or the inner one"; else undefined. */
+function plainOptionalInner(node: Node): Node | undefined {
+  const { def, traits } = node._zod;
+  const inner = def.innerType as Node;
+  return traits.has('$ZodOptional') && !traits.has('$ZodExactOptional') && inner._zod.optin !== 'defaulted' ? inner : undefined;
+}
+
 interface Field {
   key: string;
   /** What zod's handlePropertyResult makes of an absent key (see objectRule). */
   absent: 'ok' | 'check' | 'fail';
-  simple: number;
+  /** leafCode of the member, tested inline; 0: call `pred`. */
+  leaf: number;
   pred: Predicate;
 }
 
@@ -216,8 +225,7 @@ function objectRule(def: Internals['def']): Predicate | undefined {
     // Absent keys are skipped when the schema is optional in and out; otherwise the schema must
     // be optional in and accept undefined.
     const absent = optin === undefined ? 'fail' : optout === 'optional' ? 'ok' : 'check';
-    const simple = simpleCode(node);
-    return { key, absent, simple, pred: simple === 0 ? compile(node) : (v) => simpleTest(simple, v) };
+    return { key, absent, leaf: leafCode(node), pred: compile(node) };
   });
   if (fields.some((f) => f.key === '__proto__')) return undefined;
   const keys = new Set(fields.map((f) => f.key));
@@ -232,7 +240,7 @@ function objectRule(def: Internals['def']): Predicate | undefined {
       const f = fields[i]!;
       const value = o[f.key];
       if (value !== undefined || f.key in o) {
-        if (f.simple !== 0 ? !simpleTest(f.simple, value) : !f.pred(value)) return false;
+        if (f.leaf !== 0 ? !leafTest(f.leaf, value) : !f.pred(value)) return false;
       } else if (f.absent === 'fail' || (f.absent === 'check' && !f.pred(undefined))) {
         return false;
       }
