@@ -1,2 +1,4 @@
 #!/usr/bin/env node
-import '../dist/cli.js';
+// CommonJS (bin/package.json): the launcher runs the CLI bundle with V8's code cache.
+'use strict';
+require('../dist/launcher.cjs').launch(require('node:path').join(__dirname, '..', 'dist', 'cli.cjs'));

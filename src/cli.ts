@@ -30,4 +30,5 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-await main(process.argv);
+// Not awaited at the top level: the bundle is CommonJS (see src/launcher.ts); main never rejects.
+void main(process.argv);

@@ -3,6 +3,7 @@
 import type { ListenOptions } from './commands/listen.js';
 import type { ReplayOptions } from './commands/replay.js';
 import type { SendOptions } from './commands/send.js';
+import { setFlagsFromString } from 'node:v8';
 import { ExitCode, type ExitCodeValue } from './errors.js';
 
 export type ValidateFormat = 'pretty' | 'json' | 'junit' | 'github';
@@ -68,7 +69,7 @@ export async function run(call: Invocation, ctx: RunContext = {}): Promise<ExitC
       // undici parses HTTP with llhttp compiled to WebAssembly; V8 optimises it on background
       // threads that a process waits for at exit, ~130 ms after a one-shot request is done.
       // Baseline-compiled code is plenty for one reply. (Long-running commands keep the default.)
-      (await import('node:v8')).setFlagsFromString('--liftoff-only');
+      setFlagsFromString('--liftoff-only');
       const { send } = await import('./commands/send.js');
       const { renderSend, renderSendJson, sendNotes } = await import('./reporters/send.js');
       const { makeChalk, isSpinnerEnabled } = await import('./ui/terminal.js');
