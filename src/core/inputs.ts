@@ -2,7 +2,7 @@
 // *.json / *.ndjson / *.jsonl), and `-` for stdin. NDJSON is split into one unit per line.
 import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { join, extname } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 
 export type InputUnit =
   /** One JSON text to validate; `line` is its 1-based line in an NDJSON file. */
@@ -112,8 +112,9 @@ function walkDirectory(path: string, seenDirs: Set<string>, out: InputTarget[]):
   }
   const inner = new Set(seenDirs).add(real);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const inDir = childPath(path);
   for (const entry of entries) {
-    const child = join(path, entry.name);
+    const child = inDir(entry.name);
     const ext = extname(entry.name).toLowerCase();
     const wanted = WALKED.has(ext);
     // The directory listing already says what plain files and directories are: no stat for
@@ -127,6 +128,18 @@ function walkDirectory(path: string, seenDirs: Set<string>, out: InputTarget[]):
       walk(child, inner, false, undefined, out);
     }
   }
+}
+
+/**
+ * `name => join(dir, name)` for the names readdir gives (no separators, never . or ..): the
+ * directory is normalised once, not once per file. Elsewhere than POSIX paths, join itself.
+ */
+function childPath(dir: string): (name: string) => string {
+  if (sep !== '/') return (name) => join(dir, name);
+  const base = normalize(dir);
+  if (base === '.' || base === './') return (name) => name;
+  const prefix = base.endsWith('/') ? base : `${base}/`;
+  return (name) => prefix + name;
 }
 
 function isDirectoryish(path: string): boolean {
