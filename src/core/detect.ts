@@ -34,10 +34,11 @@ export function detect(
   const asked = only ? [only] : vendors;
   let first: Detection | undefined;
   let more: Detection[] | undefined;
-  for (const vendor of asked) {
+  for (let i = 0; i < asked.length; i++) {
+    const vendor = asked[i]!;
     const result = vendor.detect(body, headers);
     if (!result.match) continue;
-    const event = vendor.events.find((e) => e.name === result.event);
+    const event = eventNamed(vendor, result.event);
     if (!event) continue;
     const found: Detection = { vendor, event, part: result.part, reason: result.reason };
     if (first === undefined) first = found;
@@ -53,4 +54,11 @@ export function detect(
   }
   nearMisses.sort((a, b) => b.resemblance - a.resemblance);
   return { ok: false, why: 'none', nearMisses };
+}
+
+/** A loop, not find() with a closure: this runs once per payload. */
+function eventNamed(vendor: VendorDefinition, name: string): EventDefinition | undefined {
+  const events = vendor.events;
+  for (let i = 0; i < events.length; i++) if (events[i]!.name === name) return events[i];
+  return undefined;
 }

@@ -111,14 +111,16 @@ function finish(
   text?: string,
 ): PayloadResult {
   const issues = partial.issues;
-  if (text !== undefined && issues.every((i) => i.code !== 'invalid-json' && i.code !== 'empty')) {
+  // Most payloads are clean: no issues, and (below) no closures or iterators for them.
+  if (text !== undefined && (issues.length === 0 || issues.every((i) => i.code !== 'invalid-json' && i.code !== 'empty'))) {
     // The scan is only needed to place issues or to find duplicate keys; most payloads are
     // clean, and skipping it for them halves the cost of a large validate run.
-    if (issues.some((i) => i.locationPath) || mayHaveDuplicateKeys(text, partial.body)) locate(text, issues);
+    if ((issues.length > 0 && issues.some((i) => i.locationPath)) || mayHaveDuplicateKeys(text, partial.body)) locate(text, issues);
   }
-  if (options.strict) for (const issue of issues) issue.severity = 'error';
   let valid = true;
-  for (const issue of issues) {
+  for (let i = 0; i < issues.length; i++) {
+    const issue = issues[i]!;
+    if (options.strict) issue.severity = 'error';
     if (issue.locationPath) delete issue.locationPath;
     if (issue.severity === 'error') valid = false;
   }
@@ -155,7 +157,10 @@ function countKeys(value: unknown): number {
     const v = stack.pop();
     if (typeof v !== 'object' || v === null) continue;
     if (Array.isArray(v)) {
-      for (const item of v) if (typeof item === 'object' && item !== null) stack.push(item);
+      for (let i = 0; i < v.length; i++) {
+        const item: unknown = v[i];
+        if (typeof item === 'object' && item !== null) stack.push(item);
+      }
     } else {
       for (const k in v) {
         keys++;

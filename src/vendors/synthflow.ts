@@ -192,8 +192,8 @@ function detectBody(body: Record<string, unknown>): DetectResult {
     if (others.length === 0) return { match: true, event: 'call_inbound', part: 'reply', reason: 'a body with only a `call_inbound` object is the answer to an inbound-call webhook' };
     return { match: false, resemblance: 0.6, reason: `has a \`call_inbound\` object like an inbound-call reply, but also ${others.map((k) => `\`${k}\``).join(', ')} and no \`event\`` };
   }
-  const companions = ['lead', 'executed_actions', 'status'].filter((k) => k in body);
   if (isObject(body.call)) {
+    const companions = ['lead', 'executed_actions', 'status'].filter((k) => k in body);
     if (typeof body.call.call_id !== 'string') {
       const seen = companions.length > 0 ? ` and ${companions.map((k) => `\`${k}\``).join(', ')}` : '';
       return { match: false, resemblance: companions.length > 0 ? 0.7 : 0.5, reason: `has a \`call\` object${seen}, but no string \`call.call_id\`` };
@@ -206,8 +206,11 @@ function detectBody(body: Record<string, unknown>): DetectResult {
   if (isObject(body.lead) && isObject(body.executed_actions)) {
     return { match: false, resemblance: 0.6, reason: 'has `lead` and `executed_actions` like a post-call body, but no `call` object' };
   }
-  return { match: false, resemblance: 0, reason: 'neither a post-call body (a `call` object with `call_id`) nor an inbound-call request/reply (`call_inbound`)' };
+  return NOT_SYNTHFLOW;
 }
+
+// Every other vendor's body ends here: one shared answer, not a new object per body.
+const NOT_SYNTHFLOW: DetectResult = Object.freeze({ match: false, resemblance: 0, reason: 'neither a post-call body (a `call` object with `call_id`) nor an inbound-call request/reply (`call_inbound`)' });
 
 export const synthflow: VendorDefinition = {
   id: 'synthflow',

@@ -92,7 +92,16 @@ describe('isClean on each construct', () => {
     ['union', z.union([z.string(), z.strictObject({ n: z.number() })]), ['x', { n: 1 }, { n: 'x' }, 1]],
     ['exclusive union (left to zod)', z.xor([z.string(), z.string().min(2)]), ['x', 'xy']],
     ['literal and enum', z.strictObject({ l: z.literal(['a', 1]), e: z.enum(['x', 'y']) }), [{ l: 'a', e: 'x' }, { l: 1, e: 'y' }, { l: 'b', e: 'x' }, { l: 'a', e: 'z' }]],
-    ['record', z.record(z.string(), z.number()), [{}, { a: 1 }, { a: 'x' }, [], null]],
+    ['record', z.record(z.string(), z.number()), [
+      {}, { a: 1 }, { a: 'x' }, [], null,
+      // The keys zod reads: an own __proto__ (JSON.parse makes one) and non-enumerable keys are
+      // passed over; any symbol key fails a string key schema.
+      JSON.parse('{"__proto__": "x", "a": 1}'),
+      Object.defineProperty({ a: 1 }, 'hidden', { value: 'x', enumerable: false }),
+      { a: 1, [Symbol('s')]: 2 },
+      Object.assign(Object.create(null) as object, { a: 1 }),
+      Object.assign(Object.create(null) as object, { a: 'x' }),
+    ]],
     ['record with enum keys (left to zod)', z.record(z.enum(['a', 'b']), z.number()), [{ a: 1, b: 2 }, { a: 1 }]],
     ['array with checks', z.array(z.number().int()).min(1), [[], [1], [1.5], 'x']],
     ['formats', z.strictObject({ t: z.iso.datetime({ offset: true }), u: z.url(), id: z.uuid() }), [
@@ -103,6 +112,11 @@ describe('isClean on each construct', () => {
     ]],
     ['number bounds', z.number().min(0).max(1), [0, 1, 1.01, -0.1, NaN]],
     ['growing enum (a warning is an issue)', growingEnum(['a', 'b'], 'status'), ['a', 'c', 1]],
+    ['a check that calls isClean again (the shared check payload is not reused while taken)', (() => {
+      const inner = z.string().min(2);
+      // The refinement runs first: a check after it must still see the value.
+      return z.strictObject({ a: z.string().refine((v) => isClean(inner, v)).max(5), b: z.number().int() });
+    })(), [{ a: 'xy', b: 1 }, { a: 'x', b: 1 }, { a: 'xy', b: 1.5 }, { a: 'xyzxyz', b: 1 }]],
     ['refinement on an object', z.strictObject({ a: z.number(), b: z.number() }).refine((o) => o.a < o.b), [{ a: 1, b: 2 }, { a: 2, b: 1 }]],
     ['transform and default (left to zod)', z.strictObject({ a: z.string().transform((s) => s.length), d: z.number().default(1) }), [{ a: 'x' }, { a: 1 }, { a: 'x', d: 'y' }]],
     ['trim (overwrite) and coercion (left to zod)', z.strictObject({ s: z.string().trim().min(1), n: z.coerce.number() }), [{ s: ' x ', n: '1' }, { s: '  ', n: 1 }]],
