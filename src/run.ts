@@ -3,7 +3,6 @@
 import type { ListenOptions } from './commands/listen.js';
 import type { ReplayOptions } from './commands/replay.js';
 import type { SendOptions } from './commands/send.js';
-import { setFlagsFromString } from 'node:v8';
 import { ExitCode, type ExitCodeValue } from './errors.js';
 
 export type ValidateFormat = 'pretty' | 'json' | 'junit' | 'github';
@@ -66,10 +65,8 @@ export async function run(call: Invocation, ctx: RunContext = {}): Promise<ExitC
       return ExitCode.ok;
     }
     case 'send': {
-      // undici parses HTTP with llhttp compiled to WebAssembly; V8 optimises it on background
-      // threads that a process waits for at exit, ~130 ms after a one-shot request is done.
-      // Baseline-compiled code is plenty for one reply. (Long-running commands keep the default.)
-      setFlagsFromString('--liftoff-only');
+      // Before undici loads (see src/core/v8-flags.ts).
+      (await import('./core/v8-flags.js')).baselineWasmOnly();
       const { send } = await import('./commands/send.js');
       const { renderSend, renderSendJson, sendNotes } = await import('./reporters/send.js');
       const { makeChalk, isSpinnerEnabled } = await import('./ui/terminal.js');

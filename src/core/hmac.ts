@@ -1,11 +1,17 @@
 // HMAC signing primitives shared by every vendor scheme. Pure: no I/O.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { Fact, SigningScheme, VerifyResult } from '../vendors/types.js';
+
+// node:crypto loads ~15 internal modules; every command loads the catalog, but only signing and
+// verifying need crypto, so it is loaded on first use (validate never does).
+const requireBuiltin = createRequire(import.meta.url);
+let crypto: typeof import('node:crypto') | undefined;
+const nodeCrypto = () => (crypto ??= requireBuiltin('node:crypto') as typeof import('node:crypto'));
 
 export type Encoding = 'hex' | 'base64';
 
 export function hmacSha256(secret: string, bytes: Uint8Array | string, encoding: Encoding): string {
-  return createHmac('sha256', secret).update(bytes).digest(encoding);
+  return nodeCrypto().createHmac('sha256', secret).update(bytes).digest(encoding);
 }
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
@@ -37,7 +43,7 @@ export function compareSignature(presented: string | undefined, expected: string
   const got = decodeSignature(presented.trim(), encoding);
   if (typeof got === 'string') return { valid: false, reason: 'malformed', detail: got };
   const want = Buffer.from(expected, encoding);
-  if (got.length !== want.length || !timingSafeEqual(got, want)) {
+  if (got.length !== want.length || !nodeCrypto().timingSafeEqual(got, want)) {
     return { valid: false, reason: 'mismatch', detail: 'signature does not match: wrong secret, or the signed bytes changed' };
   }
   return { valid: true };
