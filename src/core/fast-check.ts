@@ -98,7 +98,8 @@ function withChecks(base: Predicate, checks: CheckNode[]): Predicate {
       return true;
     } finally {
       payload.value = undefined;
-      payload.issues.length = 0;
+      // Only when needed: setting an array's length is a call into the runtime.
+      if (payload.issues.length !== 0) payload.issues.length = 0;
       spare = payload;
     }
   };

@@ -15,6 +15,8 @@ export type InputUnit =
   | { kind: 'skipped'; source: string; message: string };
 
 const LINE_DELIMITED = new Set(['.ndjson', '.jsonl']);
+/** An options object, not the string 'utf8': node copies a string option into a new object per call. */
+const AS_UTF8 = { encoding: 'utf8' } as const;
 const WALKED = new Set(['.json', ...LINE_DELIMITED]);
 
 /** What the paths name, before anything is read: files to read, or problems found walking. */
@@ -54,7 +56,7 @@ export function readTarget(target: InputTarget, options: InputOptions = {}): Inp
   // binary data, bytes that are not UTF-8, or a U+FFFD written on purpose; the bytes decide which.
   let text: string;
   try {
-    text = readFileSync(target.source, 'utf8');
+    text = readFileSync(target.source, AS_UTF8);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_STRING_TOO_LONG') return [tooLarge(target.source)];
     return [{ kind: 'unreadable', source: target.source, message: describeFsError(err) }];
