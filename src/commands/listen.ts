@@ -15,7 +15,7 @@ import { resolveEvent, resolveVendor } from '../core/resolve.js';
 import { resolveSecret } from '../core/secrets.js';
 import { signBody } from '../core/signature.js';
 import { UserError } from '../errors.js';
-import { vendors as registry } from '../vendors/index.js';
+import { findEvent, findVendor, vendors as registry } from '../vendors/index.js';
 import type { EventDefinition, VendorDefinition } from '../vendors/types.js';
 
 export interface ListenOptions {
@@ -104,7 +104,8 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     const path = req.url ?? '/';
     const vendor = routeVendor(routes, path) ?? forced;
     const { body, bytes, tooLarge } = await readBody(req, maxBody);
-    const headers = headerObject(req);
+    // node's own object (lower-case names; arrays only for set-cookie): recorded as it is.
+    const headers = req.headers as Record<string, string | string[]>;
 
     const record: ListenRecord = {
       kind: LOG_RECORD_KIND,
@@ -139,12 +140,13 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
         const ruled = onEvents.size === 0 || (record.event !== undefined && onEvents.has(record.event));
         const status = ruled && options.status ? options.status : 200;
         if (ruled && options.delayMs) record.response.delayMs = options.delayMs;
-        const vendorDef = registry.find((v) => v.id === verdict.vendor);
-        const event = vendorDef?.events.find((e) => e.name === verdict.event);
+        const vendorDef = verdict.vendor === undefined ? undefined : findVendor(verdict.vendor);
+        const event = vendorDef && findEvent(vendorDef, verdict.event);
         if (vendorDef && event?.reply && verdict.part === 'request' && status < 300) {
           answer = { status, headers: { 'content-type': 'application/json' }, body: inboundReply ?? defaultReply(vendorDef, event) };
         } else {
-          answer = jsonAnswer(status, status < 300 ? { ok: true, id } : { error: `hookscope listen answered ${status} (--status)`, id });
+          // The common answer is built as text: JSON.stringify of a fresh object per request cost more.
+          answer = status < 300 ? { status, headers: { 'content-type': 'application/json' }, body: `{"ok":true,"id":${id}}` } : jsonAnswer(status, { error: `hookscope listen answered ${status} (--status)`, id });
         }
       }
     }
@@ -253,12 +255,6 @@ function readBody(req: IncomingMessage, max: number): Promise<{ body: Buffer; by
     req.on('end', () => resolveBody({ body: tooLarge ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), bytes, tooLarge }));
     req.on('error', reject);
   });
-}
-
-function headerObject(req: IncomingMessage): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = v;
-  return out;
 }
 
 interface Answer {

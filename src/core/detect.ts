@@ -1,5 +1,5 @@
 // Which vendor and event a body belongs to, decided by the vendor modules themselves.
-import { vendors as registry } from '../vendors/index.js';
+import { findEvent, vendors as registry } from '../vendors/index.js';
 import type { BodyPart, EventDefinition, VendorDefinition } from '../vendors/types.js';
 
 export interface Detection {
@@ -38,7 +38,7 @@ export function detect(
     const vendor = asked[i]!;
     const result = vendor.detect(body, headers);
     if (!result.match) continue;
-    const event = eventNamed(vendor, result.event);
+    const event = findEvent(vendor, result.event);
     if (!event) continue;
     const found: Detection = { vendor, event, part: result.part, reason: result.reason };
     if (first === undefined) first = found;
@@ -54,11 +54,4 @@ export function detect(
   }
   nearMisses.sort((a, b) => b.resemblance - a.resemblance);
   return { ok: false, why: 'none', nearMisses };
-}
-
-/** A loop, not find() with a closure: this runs once per payload. */
-function eventNamed(vendor: VendorDefinition, name: string): EventDefinition | undefined {
-  const events = vendor.events;
-  for (let i = 0; i < events.length; i++) if (events[i]!.name === name) return events[i];
-  return undefined;
 }

@@ -5,6 +5,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Issue } from './issues.js';
 import { findSignatureHeader, signatureHeaderNames } from './signature.js';
 import { validateText } from './validate.js';
+import { findEvent } from '../vendors/index.js';
 import type { VendorDefinition } from '../vendors/types.js';
 
 export type SignatureState = 'valid' | 'invalid' | 'unsigned' | 'no-secret' | 'not-checked';
@@ -45,8 +46,8 @@ export function inspect(body: Buffer, headers: Record<string, string | string[] 
     return { signature: signatureOf(ctx.vendor, body, flat, ctx), schema: { state: 'not-json', issues: [{ code: 'not-utf8', severity: 'error', message: 'the body is not UTF-8 text' }] } };
   }
   const checked = validateText(text, { vendor: ctx.vendor, headers: flat });
-  const vendor = ctx.vendors.find((v) => v.id === checked.vendor) ?? ctx.vendor;
-  const issues = checked.issues.slice(0, KEEP_ISSUES);
+  const vendor = vendorWithId(ctx.vendors, checked.vendor) ?? ctx.vendor;
+  const issues = checked.issues.length > KEEP_ISSUES ? checked.issues.slice(0, KEEP_ISSUES) : checked.issues;
   const result: Inspection = {
     vendor: vendor?.id,
     event: checked.event,
@@ -55,7 +56,7 @@ export function inspect(body: Buffer, headers: Record<string, string | string[] 
     schema: { state: schemaState(checked.valid, checked.event, checked.issues), issues },
   };
   if (checked.body === undefined) result.schema.state = 'not-json';
-  const event = vendor?.events.find((e) => e.name === checked.event);
+  const event = vendor && findEvent(vendor, checked.event);
   if (vendor && event && checked.part === 'request') {
     try {
       result.summary = event.summarize?.(checked.body);
@@ -68,8 +69,14 @@ export function inspect(body: Buffer, headers: Record<string, string | string[] 
   return result;
 }
 
+/** Loops, not find() with closures: the listener inspects every request. */
+function vendorWithId(vendors: readonly VendorDefinition[], id: string | undefined): VendorDefinition | undefined {
+  for (let i = 0; i < vendors.length; i++) if (vendors[i]!.id === id) return vendors[i];
+  return undefined;
+}
+
 function schemaState(valid: boolean, event: string | undefined, issues: readonly Issue[]): SchemaState {
-  if (issues.some((i) => i.code === 'invalid-json' || i.code === 'empty' || i.code === 'not-an-object')) return 'not-json';
+  if (issues.length > 0 && issues.some((i) => i.code === 'invalid-json' || i.code === 'empty' || i.code === 'not-an-object')) return 'not-json';
   if (!event) return 'undetected';
   if (!valid) return 'invalid';
   return issues.length ? 'drift' : 'valid';

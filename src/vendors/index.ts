@@ -17,8 +17,11 @@ export function findVendor(idOrAlias: string): VendorDefinition | undefined {
   return vendors.find((v) => v.id === key || v.aliases.includes(key));
 }
 
-export function findEvent(vendor: VendorDefinition, name: string): EventDefinition | undefined {
-  return vendor.events.find((e) => e.name === name);
+/** A loop, not find() with a closure: detection and the listener call this for every payload. */
+export function findEvent(vendor: VendorDefinition, name: string | undefined): EventDefinition | undefined {
+  const events = vendor.events;
+  for (let i = 0; i < events.length; i++) if (events[i]!.name === name) return events[i];
+  return undefined;
 }
 
 export type { EventDefinition, VendorDefinition } from './types.js';

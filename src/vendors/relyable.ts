@@ -172,7 +172,7 @@ export const relyable: VendorDefinition = {
       provenance: 'assumed',
       note: 'The docs say "use the event ID" but no payload carries one; hookscope assumes a retry repeats the same body.',
       key(body) {
-        const id = ['data.test_run_id', 'data.call_id', 'data.agent_id'].map((p) => field(body, p)).find((v) => typeof v === 'string');
+        const id = firstString(body, ID_FIELDS);
         const event = field(body, 'event');
         return typeof event === 'string' && typeof id === 'string' ? `${event}:${id}:${String(field(body, 'timestamp'))}` : undefined;
       },
@@ -185,4 +185,16 @@ export const relyable: VendorDefinition = {
 function compactJson(raw: Uint8Array): Buffer | undefined {
   const parsed = parseJsonBytes(raw);
   return parsed === undefined ? undefined : Buffer.from(JSON.stringify(parsed), 'utf8');
+}
+
+/** The ids a dedupe key uses, by event: test runs, test cases and calls, agents. */
+const ID_FIELDS = ['data.test_run_id', 'data.call_id', 'data.agent_id'];
+
+/** The first of `paths` that holds a string (a loop: the listener computes a key per request). */
+function firstString(body: unknown, paths: readonly string[]): string | undefined {
+  for (let i = 0; i < paths.length; i++) {
+    const v = field(body, paths[i]!);
+    if (typeof v === 'string') return v;
+  }
+  return undefined;
 }
