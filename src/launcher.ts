@@ -91,8 +91,9 @@ export function launch(bundle: string, env: NodeJS.ProcessEnv = process.env): La
   if (!file) return { cache: 'off' };
   if (!usable) return { cacheFile: file, cache: 'unavailable' };
   if (cachedData && !script.cachedDataRejected) return { cacheFile: file, cache: 'used' };
-  // Written now, after the bundle's synchronous start (argument parsing, the command's set-up),
-  // so the functions that start-up compiled are in it too; before any command changes V8 flags.
+  // Written now, after the bundle's synchronous start (loading commander and parsing the
+  // arguments), so the functions that start compiled are in it too, and before any command
+  // changes V8 flags (send does; a cache written after that would not match the next run).
   if (!save(file, script.createCachedData())) return { cacheFile: file, cache: 'unavailable' };
   return { cacheFile: file, cache: cachedData ? 'rejected-and-written' : 'written' };
 }

@@ -145,8 +145,8 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
         if (vendorDef && event?.reply && verdict.part === 'request' && status < 300) {
           answer = { status, headers: { 'content-type': 'application/json' }, body: inboundReply ?? defaultReply(vendorDef, event) };
         } else {
-          // The common answer is built as text: JSON.stringify of a fresh object per request cost more.
-          answer = status < 300 ? { status, headers: { 'content-type': 'application/json' }, body: `{"ok":true,"id":${id}}` } : jsonAnswer(status, { error: `hookscope listen answered ${status} (--status)`, id });
+          // The common answer is written as text: JSON.stringify of a fresh object per request cost more.
+          answer = status < 300 ? jsonText(status, `{"ok":true,"id":${id}}`) : jsonAnswer(status, { error: `hookscope listen answered ${status} (--status)`, id });
         }
       }
     }
@@ -275,7 +275,11 @@ function defaultReply(vendor: VendorDefinition, event: EventDefinition): Buffer 
 
 /** A small JSON answer. */
 function jsonAnswer(status: number, body: unknown): Answer {
-  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  return jsonText(status, JSON.stringify(body));
+}
+
+function jsonText(status: number, text: string): Answer {
+  return { status, headers: { 'content-type': 'application/json' }, body: text };
 }
 
 /** Relay the exact bytes and end-to-end headers to the app; its answer goes back to the sender. */
