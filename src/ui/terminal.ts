@@ -4,6 +4,8 @@ import { Chalk, type ChalkInstance } from 'chalk';
 
 export interface StreamLike {
   isTTY?: boolean;
+  /** A terminal's width; 0 when the terminal does not say (e.g. a pseudo-terminal of size 0x0). */
+  columns?: number;
   write(chunk: string): unknown;
 }
 
@@ -14,9 +16,12 @@ export function isColorEnabled(stream: StreamLike, env: NodeJS.ProcessEnv = proc
   return stream.isTTY === true;
 }
 
-/** Spinners only on an interactive terminal, never in CI or machine output. */
+/**
+ * Spinners only on an interactive terminal of known width, never in CI or machine output. (ora
+ * divides by the width to count the lines it clears: at 0 columns it clears lines forever.)
+ */
 export function isSpinnerEnabled(stream: StreamLike, env: NodeJS.ProcessEnv = process.env): boolean {
-  return stream.isTTY === true && !env.CI && isColorEnabled(stream, env);
+  return stream.isTTY === true && (stream.columns ?? 0) > 0 && !env.CI && isColorEnabled(stream, env);
 }
 
 export function makeChalk(enabled: boolean): ChalkInstance {

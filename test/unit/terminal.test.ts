@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isColorEnabled, isSpinnerEnabled } from '../../src/ui/terminal.js';
 
-const tty = { isTTY: true, write: () => true };
+const tty = { isTTY: true, columns: 80, write: () => true };
 const pipe = { isTTY: false, write: () => true };
 
 describe('terminal etiquette', () => {
@@ -19,5 +19,8 @@ describe('terminal etiquette', () => {
     expect(isSpinnerEnabled(tty, { CI: 'true' })).toBe(false);
     expect(isSpinnerEnabled(pipe, {})).toBe(false);
     expect(isSpinnerEnabled(tty, { NO_COLOR: '1' })).toBe(false);
+    // A terminal that does not say its width (a 0x0 pseudo-terminal): ora would loop forever.
+    expect(isSpinnerEnabled({ ...tty, columns: 0 }, {})).toBe(false);
+    expect(isSpinnerEnabled({ isTTY: true, write: () => true }, {})).toBe(false);
   });
 });
