@@ -23,16 +23,29 @@ await build({
   banner: { js: "import { createRequire as __hookscopeRequire } from 'node:module'; const require = __hookscopeRequire(import.meta.url);" },
 });
 
-await build({
+const commonJs = {
   ...common,
-  entryPoints: { cli: 'src/cli.ts', launcher: 'src/launcher.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
   // The sources are ESM and find package.json and fixtures/ from import.meta.url.
   define: { 'import.meta.url': '__hookscopeModuleUrl' },
   banner: { js: "const __hookscopeModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-});
+};
+// undici (used by send, replay and listen --forward-to) is a file of its own, required on first
+// use: every run parses, or reads from the code cache, the whole CLI bundle, and undici alone
+// was 40% of it. Only named exports cross this line: a module's default export would not
+// survive it (esbuild's interop makes `default` the whole CommonJS exports object).
+await build({ ...commonJs, entryPoints: { 'undici-lite': 'src/core/undici-lite.ts' } });
+const apart = {
+  name: 'apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/undici-lite\.js$/ }, () => ({ path: 'undici-lite', namespace: 'apart' }));
+    b.onLoad({ filter: /.*/, namespace: 'apart' }, (args) => ({ contents: `module.exports = require('./${args.path}.cjs');`, loader: 'js' }));
+    b.onResolve({ filter: /^\.\/[\w-]+\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+  },
+};
+await build({ ...commonJs, entryPoints: { cli: 'src/cli.ts', launcher: 'src/launcher.ts' }, plugins: [apart] });
 const cli = readFileSync('dist/cli.cjs', 'utf8');
 // A vm.Script has no module loader: an import() left in the bundle (of a Node built-in, say)
 // would fail at run time. Import built-ins statically instead.
