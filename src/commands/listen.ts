@@ -3,13 +3,14 @@
 // `onRecord`, and answered by the rules given (status, delay, synthflow reply) or relayed to
 // the user's app with --forward-to.
 import { mkdirSync, openSync, readFileSync, closeSync, writeSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fixturePath, loadFixture } from '../core/fixtures.js';
 import { FifoLimit } from '../core/fifo-limit.js';
+import type { Http1Answer, Http1Request } from '../core/http1.js';
+import { createHttp1Server } from '../core/http1-server.js';
 import { CONNECTION_HEADERS, deliver } from '../core/http-client.js';
-import { DedupeMemory, decodeUtf8, inspect } from '../core/inspect.js';
+import { DedupeMemory, decodeUtf8, inspect, type InspectContext } from '../core/inspect.js';
 import { LOG_RECORD_KIND, type ListenRecord } from '../core/log-record.js';
 import { resolveEvent, resolveVendor } from '../core/resolve.js';
 import { resolveSecret } from '../core/secrets.js';
@@ -97,22 +98,29 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
   const log = openLog(options.log, options.cwd ?? process.cwd());
   const committer = new Committer(log?.fd, options.onRecords);
   let nextId = 1;
+  const clock = { ms: 0, iso: '' };
+  // One options object, set for each request (inspect is synchronous).
+  const inspectOptions: InspectContext = { secrets: secretValues, vendor: undefined, vendors: registry, dedupe, signatureHeader: options.signatureHeader, now: () => clock.ms };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  // Callbacks rather than async/await here: this runs for every request, and promises cost.
+  const handle = (req: Http1Request, respond: (answer: Answer) => void): void => {
     const id = nextId++;
-    const time = new Date();
-    const path = req.url ?? '/';
+    const ms = Date.now();
+    // Requests in the same millisecond share one timestamp string.
+    if (ms !== clock.ms) {
+      clock.ms = ms;
+      clock.iso = new Date(ms).toISOString();
+    }
+    const path = req.url;
     const vendor = routeVendor(routes, path) ?? forced;
-    const { body, bytes, tooLarge } = await readBody(req, maxBody);
-    // node's own object (lower-case names; arrays only for set-cookie): recorded as it is.
-    const headers = req.headers as Record<string, string | string[]>;
+    const { body, bodyBytes: bytes, tooLarge, headers } = req;
 
     const record: ListenRecord = {
       kind: LOG_RECORD_KIND,
       version: 1,
       id,
-      time: time.toISOString(),
-      method: req.method ?? '',
+      time: clock.iso,
+      method: req.method,
       path,
       headers,
       body: '',
@@ -123,73 +131,72 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
       response: { status: 200, by: 'listener' },
     };
 
-    let answer: Answer;
     if (tooLarge) {
       record.bodyOmitted = 'too-large';
       record.schema = { state: 'not-json', issues: [{ code: 'too-large', severity: 'error', message: `body of ${bytes} bytes is over the ${maxBody}-byte limit (--max-body)` }] };
-      answer = jsonAnswer(413, { error: 'payload too large', limitBytes: maxBody });
+      return finish(record, jsonAnswer(413, { error: 'payload too large', limitBytes: maxBody }), respond);
+    }
+    const text = decodeUtf8(body);
+    record.body = text ?? body.toString('base64');
+    record.bodyEncoding = text === null ? 'base64' : 'utf8';
+    inspectOptions.vendor = vendor;
+    const verdict = inspect(body, headers, inspectOptions, text);
+    Object.assign(record, verdict);
+    if (forwardUrl) {
+      forwardQueue.run(() => forward(forwardUrl, req, record, options.forwardTimeoutMs ?? 30_000, maxBody)).then(
+        (answer) => finish(record, answer, respond),
+        (err: Error) => {
+          options.onNotice?.(`request failed inside hookscope: ${err.message}`);
+          finish(record, jsonAnswer(502, { error: `hookscope listen could not forward this request: ${err.message}` }), respond);
+        },
+      );
+      return;
+    }
+    const ruled = onEvents.size === 0 || (record.event !== undefined && onEvents.has(record.event));
+    const status = ruled && options.status ? options.status : 200;
+    if (ruled && options.delayMs) record.response.delayMs = options.delayMs;
+    const vendorDef = verdict.vendor === undefined ? undefined : findVendor(verdict.vendor);
+    const event = vendorDef && findEvent(vendorDef, verdict.event);
+    let answer: Answer;
+    if (vendorDef && event?.reply && verdict.part === 'request' && status < 300) {
+      answer = { status, headers: { 'content-type': 'application/json' }, body: inboundReply ?? defaultReply(vendorDef, event) };
     } else {
-      const text = decodeUtf8(body);
-      record.body = text ?? body.toString('base64');
-      record.bodyEncoding = text === null ? 'base64' : 'utf8';
-      const verdict = inspect(body, req.headers, { secrets: secretValues, vendor, vendors: registry, dedupe, signatureHeader: options.signatureHeader, now: () => time.getTime() }, text);
-      Object.assign(record, verdict);
-      if (forwardUrl) {
-        answer = await forwardQueue.run(() => forward(forwardUrl, req, body, record, options.forwardTimeoutMs ?? 30_000, maxBody));
-      } else {
-        const ruled = onEvents.size === 0 || (record.event !== undefined && onEvents.has(record.event));
-        const status = ruled && options.status ? options.status : 200;
-        if (ruled && options.delayMs) record.response.delayMs = options.delayMs;
-        const vendorDef = verdict.vendor === undefined ? undefined : findVendor(verdict.vendor);
-        const event = vendorDef && findEvent(vendorDef, verdict.event);
-        if (vendorDef && event?.reply && verdict.part === 'request' && status < 300) {
-          answer = { status, headers: { 'content-type': 'application/json' }, body: inboundReply ?? defaultReply(vendorDef, event) };
-        } else {
-          // The common answer is written as text: JSON.stringify of a fresh object per request cost more.
-          answer = status < 300 ? jsonText(status, `{"ok":true,"id":${id}}`) : jsonAnswer(status, { error: `hookscope listen answered ${status} (--status)`, id });
-        }
-      }
+      // The common answer is written as text: JSON.stringify of a fresh object per request cost more.
+      answer = status < 300 ? jsonText(status, `{"ok":true,"id":${id}}`) : jsonAnswer(status, { error: `hookscope listen answered ${status} (--status)`, id });
     }
-    record.response.status = answer.status;
-    count(stats, record);
-
-    // Logged before answering: a crash after this line loses no request. A request that
-    // cannot be logged is answered 503, so the vendor delivers it again later.
-    const line = JSON.stringify(record);
-    const logged = await committer.commit(record, line);
-    if (logged) {
-      options.onNotice?.(`could not write the log, answered 503 so the sender retries: ${logged.message}`);
-      answer = jsonAnswer(503, { error: 'hookscope listen could not record this request; retry later' });
-      record.response.delayMs = undefined;
-    }
-
-    if (record.response.delayMs) await new Promise((r) => setTimeout(r, record.response.delayMs));
-    if (tooLarge) answer.headers.connection = 'close';
-    // With its length known, node sends head and body in one write, not as chunked pieces.
-    answer.headers['content-length'] = String(typeof answer.body === 'string' ? Buffer.byteLength(answer.body) : answer.body.length);
-    res.writeHead(answer.status, answer.headers);
-    res.end(answer.body);
-    if (tooLarge) req.socket.destroySoon?.();
+    finish(record, answer, respond);
   };
 
-  const server = createServer({ headersTimeout: 10_000, requestTimeout: 60_000, keepAliveTimeout: 5_000 }, (req, res) => {
-    handle(req, res).catch((err: Error) => {
-      options.onNotice?.(`request failed inside hookscope: ${err.message}`);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end('{"error":"hookscope listen failed to handle this request"}');
+  /** Count, log, then answer (after the delay asked for). */
+  const finish = (record: ListenRecord, answer: Answer, respond: (answer: Answer) => void): void => {
+    record.response.status = answer.status;
+    count(stats, record);
+    // Logged before answering: a crash after this line loses no request. A request that
+    // cannot be logged is answered 503, so the vendor delivers it again later.
+    committer.commit(record, JSON.stringify(record), (failure) => {
+      if (failure) {
+        options.onNotice?.(`could not write the log, answered 503 so the sender retries: ${failure.message}`);
+        respond(jsonAnswer(503, { error: 'hookscope listen could not record this request; retry later' }));
+      } else if (record.response.delayMs) {
+        setTimeout(respond, record.response.delayMs, answer);
+      } else {
+        respond(answer);
+      }
     });
+  };
+
+  const http = createHttp1Server({
+    maxBodyBytes: maxBody,
+    handle,
+    onProblem: (problem) => {
+      if (problem.code === 'handler') return options.onNotice?.(problem.message);
+      stats.badHttp++;
+      if (problem.code === 'timeout') options.onNotice?.(`answered ${problem.status} to a slow client: ${problem.message}`);
+      else if (problem.code === 'cut-off') options.onNotice?.(`a client went away in the middle of a request (not recorded: it never arrived whole)`);
+      else options.onNotice?.(`rejected a malformed HTTP request with ${problem.status}: ${problem.message}`);
+    },
   });
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    stats.badHttp++;
-    if (err.code !== 'ECONNRESET') options.onNotice?.(`rejected a malformed HTTP request (${err.code ?? err.message})`);
-    if (socket.writable) socket.end(`HTTP/1.1 ${err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400} Bad Request\r\nconnection: close\r\n\r\n`);
-    else socket.destroy();
-  });
-  const sockets = new Set<Socket>();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
+  const server = http.server;
 
   await listenOn(server, port, host);
   const address = server.address() as AddressInfo;
@@ -205,14 +212,10 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     secrets,
     stats,
     runDemo: () => runDemo(url, secrets, options.onNotice),
-    close: () =>
-      new Promise<void>((resolveClose) => {
-        server.close(() => {
-          if (log) closeSync(log.fd);
-          resolveClose();
-        });
-        for (const s of sockets) s.destroy();
-      }),
+    close: async () => {
+      await http.close();
+      if (log) closeSync(log.fd);
+    },
   };
 }
 
@@ -228,40 +231,7 @@ function listenOn(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-/** The body, unless it is over `max` (then only its size). Event-based: cheaper than async iteration. */
-function readBody(req: IncomingMessage, max: number): Promise<{ body: Buffer; bytes: number; tooLarge: boolean }> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > max) {
-    req.resume();
-    return Promise.resolve({ body: Buffer.alloc(0), bytes: declared, tooLarge: true });
-  }
-  return new Promise((resolveBody, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      bytes += chunk.length;
-      if (tooLarge) return;
-      if (bytes > max) {
-        tooLarge = true;
-        chunks.length = 0;
-        // Answer now: the rest of an oversized body is not worth waiting for.
-        req.pause();
-        resolveBody({ body: Buffer.alloc(0), bytes, tooLarge });
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolveBody({ body: tooLarge ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), bytes, tooLarge }));
-    req.on('error', reject);
-  });
-}
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[]>;
-  body: Buffer | string;
-}
+type Answer = Http1Answer;
 
 const defaultReplies = new Map<string, Buffer>();
 
@@ -285,14 +255,13 @@ function jsonText(status: number, text: string): Answer {
 /** Relay the exact bytes and end-to-end headers to the app; its answer goes back to the sender. */
 async function forward(
   url: URL,
-  req: IncomingMessage,
-  body: Buffer,
+  req: Http1Request,
   record: ListenRecord,
   timeoutMs: number,
   maxBody: number,
 ): Promise<Answer> {
   const target = new URL(url);
-  const incoming = new URL(req.url ?? '/', 'http://x');
+  const incoming = new URL(req.url, 'http://x');
   if (target.pathname === '/' || target.pathname === '') target.pathname = incoming.pathname;
   if (!target.search) target.search = incoming.search;
   const headers: [string, string][] = [];
@@ -301,7 +270,7 @@ async function forward(
     if (!CONNECTION_HEADERS.has(name.toLowerCase())) headers.push([name, req.rawHeaders[i + 1]!]);
   }
   record.response.by = 'forward';
-  const outcome = await deliver({ method: (req.method ?? 'POST') as 'POST', url: target.toString(), headers, body }, { timeoutMs, keepBytes: maxBody });
+  const outcome = await deliver({ method: req.method as 'POST', url: target.toString(), headers, body: req.body }, { timeoutMs, keepBytes: maxBody });
   if (!outcome.ok) {
     const status = outcome.failure.kind === 'timeout' ? 504 : 502;
     record.forward = { url: target.toString(), latencyMs: Math.round(outcome.latencyMs), error: outcome.failure.message };
@@ -311,8 +280,13 @@ async function forward(
   const text = res.body.subarray(0, 200).toString('utf8');
   record.forward = { url: target.toString(), status: res.status, latencyMs: Math.round(res.latencyMs), bodyPreview: text };
   const headersBack: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(res.headers)) if (!CONNECTION_HEADERS.has(k)) headersBack[k] = v;
+  // Only values that can be written back as they came (the app's server may be laxer than ours).
+  for (const [k, v] of Object.entries(res.headers)) if (!CONNECTION_HEADERS.has(k) && writable(v)) headersBack[k] = v;
   return { status: res.status, headers: headersBack, body: res.body };
+}
+
+function writable(value: string | string[]): boolean {
+  return typeof value === 'string' ? !/[\r\n\0]/.test(value) : value.every(writable);
 }
 
 function parseRoutes(specs: string[]): { prefix: string; vendor: VendorDefinition }[] {
@@ -350,7 +324,7 @@ function parseSecrets(specs: string[], env: NodeJS.ProcessEnv): SecretMap {
 
 /**
  * Group commit: records of requests that arrive in the same turn of the event loop are written
- * to the log with one write, then reported, then answered. Resolves with the write error, if any.
+ * to the log with one write, then reported, then answered.
  */
 class Committer {
   private pending: { record: ListenRecord; line: string; done: (err?: Error) => void }[] = [];
@@ -361,15 +335,16 @@ class Committer {
     private readonly emit: ListenOptions['onRecords'],
   ) {}
 
-  commit(record: ListenRecord, line: string): Promise<Error | undefined> {
-    return new Promise((resolveCommit) => {
-      this.pending.push({ record, line, done: resolveCommit });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+  /** `done` is called once the record is written (or with the error that stopped it). */
+  commit(record: ListenRecord, line: string, done: (failure?: Error) => void): void {
+    this.pending.push({ record, line, done });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushNow);
+    }
   }
+
+  private readonly flushNow = () => this.flush();
 
   private flush(): void {
     const batch = this.pending;
