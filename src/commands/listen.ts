@@ -190,9 +190,9 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     handle,
     onProblem: (problem) => {
       if (problem.code === 'handler') return options.onNotice?.(problem.message);
+      if (problem.code === 'cut-off') return options.onNotice?.('a client went away in the middle of a request (not recorded: it never arrived whole)');
       stats.badHttp++;
       if (problem.code === 'timeout') options.onNotice?.(`answered ${problem.status} to a slow client: ${problem.message}`);
-      else if (problem.code === 'cut-off') options.onNotice?.(`a client went away in the middle of a request (not recorded: it never arrived whole)`);
       else options.onNotice?.(`rejected a malformed HTTP request with ${problem.status}: ${problem.message}`);
     },
   });

@@ -53,21 +53,14 @@ interface Slot {
 export function createHttp1Server(options: Http1ServerOptions): Http1Server {
   const settings: Settings = { ...DEFAULTS, ...definedOnly(options), maxBodyBytes: options.maxBodyBytes, handle: options.handle };
   const connections = new Set<Connection>();
-  let now = Date.now();
-  let date = new Date(now).toUTCString();
   const tickMs = Math.max(25, Math.min(1000, Math.floor(Math.min(settings.headersTimeoutMs, settings.requestTimeoutMs, settings.keepAliveTimeoutMs, settings.lingerMs) / 4)));
-  const clock = {
-    get now() {
-      return now;
-    },
-    get date() {
-      return date;
-    },
-  };
+  // A coarse clock, set by the timer that checks the timeouts: one Date per tick, not per request.
+  const clock: Clock = { now: Date.now(), date: '' };
+  clock.date = new Date(clock.now).toUTCString();
   const timer = setInterval(() => {
-    now = Date.now();
-    date = new Date(now).toUTCString();
-    for (const c of connections) c.tick(now);
+    clock.now = Date.now();
+    clock.date = new Date(clock.now).toUTCString();
+    for (const c of connections) c.tick(clock.now);
   }, tickMs);
   timer.unref();
 
@@ -93,6 +86,11 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 }
 
 type Settings = typeof DEFAULTS & Http1ServerOptions;
+interface Clock {
+  now: number;
+  /** The Date header's value. */
+  date: string;
+}
 
 class Connection implements Http1Sink {
   private readonly parser: Http1Parser;
@@ -110,7 +108,7 @@ class Connection implements Http1Sink {
   constructor(
     private readonly socket: Socket,
     private readonly settings: Settings,
-    private readonly clock: { readonly now: number; readonly date: string },
+    private readonly clock: Clock,
   ) {
     this.parser = new Http1Parser({ maxHeadBytes: settings.maxHeadBytes, maxBodyBytes: settings.maxBodyBytes }, this);
     this.lastActive = clock.now;

@@ -106,7 +106,7 @@ export function listenSummary(stats: ListenerStats, logPath: string | undefined,
   ].map(String));
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const fmt = (row: string[]) => `  ${row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`;
-  const out = [`hookscope listen: ${stats.requests} request${stats.requests === 1 ? '' : 's'} in ${seconds(now - stats.started)}${stats.badHttp ? `, ${stats.badHttp} malformed HTTP rejected` : ''}`];
+  const out = [`hookscope listen: ${stats.requests} request${stats.requests === 1 ? '' : 's'} in ${seconds(now - stats.started)}${stats.badHttp ? `, ${stats.badHttp} rejected as malformed or too slow HTTP` : ''}`];
   if (rows.length) out.push(fmt(head), ...body.map(fmt));
   out.push(logPath ? `log: ${logPath}` : 'log: off (--no-log)');
   return `${out.join('\n')}\n`;

@@ -293,4 +293,58 @@ describe('listen: robustness', () => {
     expect(new Set(lines.map((r) => r.path)).size).toBe(1000);
     expect(lines.filter((r) => r.schema.state === 'not-json' && !r.bodyOmitted)).toHaveLength(100);
   }, 60_000);
+
+  it('malformed HTTP and smuggling attempts get 400 on their own connection; the listener goes on and says why', async () => {
+    const log = join(dir, 'bad-http.ndjson');
+    const listener = await startListen(['--json', '--log', log]);
+    const { port } = new URL(listener.url);
+    const { connect } = await import('node:net');
+    const exchange = (bytes: string) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        let text = '';
+        socket.on('data', (d) => (text += d.toString('latin1')));
+        socket.on('error', () => {});
+        socket.on('close', () => resolve(text));
+        socket.write(bytes);
+      });
+    const answers = await Promise.all([
+      exchange('POST /smuggle HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /hidden HTTP/1.1\r\nHost: x\r\n\r\n'),
+      exchange('POST /fold HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n  continued\r\nContent-Length: 0\r\n\r\n'),
+      exchange(`GET /${'h'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`),
+      exchange('\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 a TLS hello on a plain port\r\n\r\n'),
+    ]);
+    // A well-formed request afterwards, pipelined twice on one connection.
+    const good = await exchange(`POST /after HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\n{"a":1}POST /after2 HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\nConnection: close\r\n\r\n{"b":2}`);
+    const { code, stderr } = await listener.stop();
+    expect(answers.map((a) => a.slice(0, 12))).toEqual(['HTTP/1.1 400', 'HTTP/1.1 400', 'HTTP/1.1 431', 'HTTP/1.1 400']);
+    expect(good.match(/HTTP\/1\.1 \d+/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200']);
+    expect(code).toBe(0);
+    expect(stderr).toContain('rejected a malformed HTTP request with 400: both Content-Length and Transfer-Encoding');
+    expect(stderr).toContain('folded header line (obs-fold)');
+    expect(stderr).toContain('hookscope listen: 2 requests');
+    expect(stderr).toContain('4 rejected as malformed or too slow HTTP');
+    // Nothing hidden behind the smuggling attempt was taken as a request.
+    const records = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    expect(records.map((r) => r.path)).toEqual(['/after', '/after2']);
+    expect(records.map((r) => r.body)).toEqual(['{"a":1}', '{"b":2}']);
+  });
+
+  it('a client that sends Expect: 100-continue (as curl does for bodies over 1 KB) gets its body logged', async () => {
+    const listener = await startListen(['--json', '--no-log', ...secretArgs]);
+    const { request: httpRequest } = await import('node:http');
+    const f = allFixtures().find((x) => x.vendor === 'relyable' && x.part === 'request')!;
+    const body = JSON.stringify(f.body, null, 2).padEnd(3000, ' ');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${listener.url}/curl-like`, { method: 'POST', headers: { expect: '100-continue', 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...signedHeaders('relyable', body) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('continue', () => req.end(body));
+      req.on('error', reject);
+    });
+    await listener.stop();
+    expect(status).toBe(200);
+    expect(listener.records()[0]).toMatchObject({ path: '/curl-like', body, signature: { state: 'valid' }, headers: { expect: '100-continue' } });
+  });
 });

@@ -107,7 +107,7 @@ describe('feed rendering', () => {
   it('the summary counts verdicts per vendor and event', () => {
     const stats = { started: 0, requests: 2, badHttp: 1, byEvent: new Map([['relyable test_run.completed', { requests: 2, sig: { valid: 1, invalid: 1 }, schema: { valid: 1, drift: 1 }, duplicates: 1 }]]) };
     const out = listenSummary(stats, '/tmp/x.ndjson', 65_000);
-    expect(out).toContain('hookscope listen: 2 requests in 65.0 s, 1 malformed HTTP rejected');
+    expect(out).toContain('hookscope listen: 2 requests in 65.0 s, 1 rejected as malformed or too slow HTTP');
     expect(out).toMatch(/relyable test_run.completed\s+2\s+1\s+1\s+0\s+0\s+1\s+0\s+1\s+1/);
     expect(out).toContain('log: /tmp/x.ndjson');
   });
