@@ -352,7 +352,7 @@ class Committer {
     this.scheduled = false;
     let failure: Error | undefined;
     let bytes: Buffer | undefined;
-    const lines = () => (bytes ??= Buffer.from(batch.map((b) => `${b.line}\n`).join('')));
+    const lines = () => (bytes ??= ndjson(batch));
     if (this.fd !== undefined) {
       try {
         const out = lines();
@@ -364,6 +364,19 @@ class Committer {
     if (!failure) this.emit(batch, lines);
     for (const b of batch) b.done(failure);
   }
+}
+
+/** The lines as NDJSON bytes, encoded straight into one buffer (no joined string in between). */
+function ndjson(batch: readonly { line: string }[]): Buffer {
+  let total = 0;
+  for (let i = 0; i < batch.length; i++) total += Buffer.byteLength(batch[i]!.line) + 1;
+  const out = Buffer.allocUnsafe(total);
+  let off = 0;
+  for (let i = 0; i < batch.length; i++) {
+    off += out.write(batch[i]!.line, off);
+    out[off++] = 0x0a;
+  }
+  return out;
 }
 
 function readReply(file: string): Buffer {
