@@ -141,7 +141,13 @@ class Connection implements Http1Sink {
       this.settings.onProblem?.({ code: 'cut-off', message: 'the client closed the connection in the middle of a request' });
     }
     this.parser.stop();
-    if (this.queue.length === 0) this.socket.end();
+    // A request whose body never came has no answer to wait for.
+    if (this.current !== undefined) {
+      this.queue.splice(this.queue.indexOf(this.current), 1);
+      this.current = undefined;
+    }
+    // The answers still due go out first (flush closes after the last one).
+    if (this.queue.length === 0 && !this.closing) this.startClosing();
   }
 
   // Sink: the parser's output.

@@ -197,6 +197,17 @@ describe('http1 server', () => {
     expect(c.text()).toMatch(/after-fin$/);
   });
 
+  it('a client that half-closes in the middle of a body: reported, and the connection is closed', async () => {
+    const { port, problems, seen } = await start();
+    const c = raw(port);
+    c.write(post('/whole', 'ok'));
+    await c.answers(1);
+    c.socket.end(Buffer.from('POST /cut HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc'));
+    await c.closed;
+    expect(seen.map((r) => r.url)).toEqual(['/whole']);
+    expect(problems).toEqual([expect.objectContaining({ code: 'cut-off' })]);
+  });
+
   it('a handler that throws gets the sender a 500, and the connection goes on', async () => {
     const { port, problems } = await start({
       handle: (req, respond) => {
