@@ -125,12 +125,14 @@ class Connection implements Http1Sink {
   }
 
   private onData(chunk: Buffer): void {
-    this.lastActive = this.clock.now;
     if (this.closing || this.parser.stopped) return; // lingering: read and dropped
     this.parser.push(chunk);
+    // Only the start of a request counts as activity: empty lines between requests, which
+    // the parser skips, do not keep an idle connection open.
     if (this.parser.started !== this.seenStarted) {
       this.seenStarted = this.parser.started;
       this.requestStartedAt = this.clock.now;
+      this.lastActive = this.clock.now;
     }
     this.flow();
   }

@@ -85,6 +85,8 @@ const STOPPED = 6;
 const CR = 13;
 const LF = 10;
 const CRLF2 = Buffer.from('\r\n\r\n', 'latin1');
+/** Body pieces kept as views before they are copied into one buffer. */
+const MAX_PARTS = 16;
 /** A chunk-size line with extensions, at most. */
 const MAX_CHUNK_LINE = 4096;
 
@@ -133,6 +135,8 @@ export class Http1Parser {
   private scanFrom = 0;
   private head: Http1Request | undefined;
   private parts: Buffer[] = [];
+  private acc: Buffer | undefined;
+  private accLength = 0;
   private bodyBytes = 0;
   private remaining = 0;
   /** An unfinished chunk-size or trailer line. */
@@ -168,6 +172,7 @@ export class Http1Parser {
     this.partial = undefined;
     this.held = undefined;
     this.parts = [];
+    this.acc = undefined;
   }
 
   /** Stop at the next request boundary, keeping the bytes after it, until `release()`. */
@@ -201,7 +206,7 @@ export class Http1Parser {
           break;
         case LENGTH_BODY: {
           const take = Math.min(this.remaining, end - off);
-          this.parts.push(take === end - off && off === 0 ? chunk : chunk.subarray(off, off + take));
+          this.append(take === end - off && off === 0 ? chunk : chunk.subarray(off, off + take));
           this.bodyBytes += take;
           this.remaining -= take;
           off += take;
@@ -213,7 +218,7 @@ export class Http1Parser {
           break;
         case CHUNK_DATA: {
           const take = Math.min(this.remaining, end - off);
-          this.parts.push(chunk.subarray(off, off + take));
+          this.append(chunk.subarray(off, off + take));
           this.remaining -= take;
           off += take;
           if (this.remaining === 0) {
@@ -478,11 +483,38 @@ export class Http1Parser {
     return [text.slice(0, -1), lf + 1];
   }
 
+  /**
+   * Keep a piece of the body: as a view while there are few (the usual body comes in one or two
+   * reads), copied into one growing buffer once there are many, so a body sent in tiny chunks
+   * or segments costs its size in memory, not an object per piece.
+   */
+  private append(piece: Buffer): void {
+    if (this.acc === undefined) {
+      if (this.parts.length < MAX_PARTS) {
+        this.parts.push(piece);
+        return;
+      }
+      const first = Buffer.concat(this.parts);
+      this.parts = [];
+      this.acc = Buffer.allocUnsafe(Math.max(first.length * 2, 16 * 1024));
+      first.copy(this.acc);
+      this.accLength = first.length;
+    }
+    if (this.accLength + piece.length > this.acc.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.acc.length * 2, this.accLength + piece.length));
+      this.acc.copy(grown, 0, 0, this.accLength);
+      this.acc = grown;
+    }
+    piece.copy(this.acc, this.accLength);
+    this.accLength += piece.length;
+  }
+
   private complete(): void {
     const head = this.head!;
     const parts = this.parts;
-    const body = parts.length === 0 ? EMPTY : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    const body = this.acc !== undefined ? this.acc.subarray(0, this.accLength) : parts.length === 0 ? EMPTY : parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     this.parts = [];
+    this.acc = undefined;
     this.head = undefined;
     this.state = head.keepAlive ? HEAD : STOPPED;
     head.body = body;

@@ -171,6 +171,16 @@ describe('http1 server', () => {
     expect(c.text()).toContain('keep-alive: timeout=0');
   });
 
+  it('empty lines alone do not keep an idle connection open', async () => {
+    const { port } = await start({ keepAliveTimeoutMs: 200 });
+    const c = raw(port);
+    const drip = setInterval(() => c.write('\r\n'), 40);
+    const at = Date.now();
+    await c.closed;
+    clearInterval(drip);
+    expect(Date.now() - at).toBeLessThan(2000);
+  });
+
   it('HEAD gets headers without a body; HTTP/1.0 closes after its answer', async () => {
     const { port } = await start();
     const head = raw(port);

@@ -112,6 +112,16 @@ describe('Http1Parser: valid requests', () => {
     expect(flag('POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 0\r\n\r\n')).toBe(false);
   });
 
+  it('a body sent in many tiny pieces (1-byte chunks, 1-byte reads) comes out whole', () => {
+    // 40 KB: past the views kept, and past two doublings of the buffer they are copied into.
+    const data = Array.from({ length: 40_000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
+    const limits = { maxHeadBytes: 1024, maxBodyBytes: 100_000 };
+    const chunked = `POST /tiny HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${[...data].map((c) => `1\r\n${c}\r\n`).join('')}0\r\n\r\n`;
+    expect(run([Buffer.from(chunked)], limits).at(-1)).toMatchObject({ kind: 'request', req: { body: data, bodyBytes: 40_000 } });
+    const bytes = Buffer.from(`POST /tiny HTTP/1.1\r\nHost: x\r\nContent-Length: 40000\r\n\r\n${data}`, 'latin1');
+    expect(run([...bytes].map((b) => Buffer.from([b])), limits).at(-1)).toMatchObject({ kind: 'request', req: { body: data, bodyBytes: 40_000 } });
+  });
+
   it('hold() stops at the next request boundary and keeps the rest; release() goes on in order', () => {
     const urls: string[] = [];
     const parser = new Http1Parser(LIMITS, { head: () => {}, request: (r) => urls.push(r.url), error: (e) => urls.push(`error ${e.code}`) });
