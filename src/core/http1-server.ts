@@ -157,6 +157,8 @@ class Connection implements Http1Sink {
     const slot: Slot = { head, close: false, continueSent: false };
     this.current = slot;
     this.queue.push(slot);
+    // Many requests can come in one read: stop at the limit, not only at the next read.
+    if (this.queue.length >= this.settings.maxPipelined) this.flow();
     if (head.expectContinue && head.contentLength !== 0 && head.contentLength <= this.settings.maxBodyBytes) this.flush();
   }
 

@@ -260,6 +260,31 @@ describe('http1 server', () => {
     expect(urls).toEqual(Array.from({ length: 200 }, (_, i) => `/p${i}`));
   });
 
+  it('takes at most maxPipelined unanswered requests, even when many come in one read', async () => {
+    const pending: (() => void)[] = [];
+    const urls: string[] = [];
+    const { port } = await start({
+      maxPipelined: 4,
+      handle: (req, respond) => {
+        urls.push(req.url);
+        pending.push(() => respond(ok(req.url)));
+      },
+    });
+    const c = raw(port);
+    c.write(Array.from({ length: 100 }, (_, i) => `GET /g${i} HTTP/1.1\r\nHost: x\r\n\r\n`).join(''));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(urls).toHaveLength(4);
+    // Answer whatever is waiting until all 100 are in.
+    while (urls.length < 100) {
+      pending.splice(0).forEach((answer) => answer());
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    pending.splice(0).forEach((answer) => answer());
+    await c.answers(100);
+    expect([...c.text().matchAll(/\r\n\r\n(\/g\d+)/g)].map((m) => m[1])).toEqual(Array.from({ length: 100 }, (_, i) => `/g${i}`));
+    c.socket.destroy();
+  });
+
   it('close() drops open connections, idle or mid-request', async () => {
     const { port, http } = await start();
     const idle = raw(port);
