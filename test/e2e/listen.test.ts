@@ -330,7 +330,7 @@ describe('listen: robustness', () => {
     expect(records.map((r) => r.body)).toEqual(['{"a":1}', '{"b":2}']);
   });
 
-  it('a client that sends Expect: 100-continue (as curl does for bodies over 1 KB) gets its body logged', async () => {
+  it('a client that sends Expect: 100-continue (as curl does for uploads and large bodies) gets its body logged', async () => {
     const listener = await startListen(['--json', '--no-log', ...secretArgs]);
     const { request: httpRequest } = await import('node:http');
     const f = allFixtures().find((x) => x.vendor === 'relyable' && x.part === 'request')!;
