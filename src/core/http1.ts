@@ -1,7 +1,7 @@
 // An incremental HTTP/1.x request parser for `listen`, with no I/O: bytes go in with `push`, in
 // chunks split anywhere, and requests come out through a sink. It replaces node:http's parser
-// and stream objects, which cost about twice what listen's whole pipeline may spend per request
-// (README, "Why listen has its own HTTP layer"). It is strict where leniency lets a request be
+// and stream objects, which cost about as much per request as all of listen's checks (README,
+// Design: "listen's HTTP layer"). It is strict where leniency lets a request be
 // read two ways (request smuggling) and otherwise follows what node:http does:
 // - a head (request line and headers) of at most `maxHeadBytes` (16 KiB, node's default), else
 //   431; CRLF line ends only; no obs-fold, no whitespace before the colon, no control characters
@@ -15,6 +15,7 @@
 //   the parser stops, since the connection must close after the answer.
 // After an error, a tooLarge request or a request without keep-alive, the parser takes no more
 // input: whatever follows on that connection is not read as requests.
+import { STATUS_CODES } from 'node:http';
 
 export interface Http1Head {
   method: string;
@@ -52,7 +53,7 @@ export interface Http1Sink {
 export class Http1Error extends Error {
   constructor(
     /** The status to answer with. */
-    readonly status: 400 | 408 | 431 | 505,
+    readonly status: 400 | 431 | 505,
     /** A short machine-readable reason, e.g. "obs-fold". */
     readonly code: string,
     message: string,
@@ -90,10 +91,10 @@ const MAX_PARTS = 16;
 /** A chunk-size line with extensions, at most. */
 const MAX_CHUNK_LINE = 4096;
 
-// Byte classes. tchar (RFC 9110 token characters) for methods and header names; field value
-// characters (HTAB, SP, VCHAR, obs-text); request-target characters (VCHAR, obs-text; no space).
 /** Control characters other than HTAB, CR and LF: never valid in a head (CR and LF are checked where lines end). */
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+// Byte classes. tchar (RFC 9110 token characters) for methods and header names; field value
+// characters (HTAB, SP, VCHAR, obs-text); request-target characters (VCHAR, obs-text; no space).
 const TOKEN = new Uint8Array(256);
 const FIELD = new Uint8Array(256);
 const TARGET = new Uint8Array(256);
@@ -112,24 +113,24 @@ const SINGLE = new Set([
 ]);
 
 /** Add one header to a node-style headers object, by node's rules for duplicates. */
-export function addHeader(headers: Record<string, string | string[]>, lowerName: string, value: string): void {
+function addHeader(headers: Record<string, string | string[]>, lowerName: string, value: string): void {
   if (lowerName === 'set-cookie') {
     const list = headers['set-cookie'];
     if (list === undefined) headers['set-cookie'] = [value];
     else (list as string[]).push(value);
-  } else if (SINGLE.has(lowerName)) {
-    if (headers[lowerName] === undefined) headers[lowerName] = value;
-  } else {
-    // Written as node does, so odd names behave alike ("__proto__" is dropped, "constructor" kept).
-    const old = headers[lowerName];
-    if (typeof old === 'string') headers[lowerName] = old + (lowerName === 'cookie' ? '; ' : ', ') + value;
-    else headers[lowerName] = value;
+    return;
   }
+  const old = headers[lowerName];
+  if (old === undefined) headers[lowerName] = value;
+  else if (SINGLE.has(lowerName)) return; // node keeps the first
+  // Written as node does, so odd names behave alike ("__proto__" is dropped, "constructor" kept).
+  else if (typeof old === 'string') headers[lowerName] = old + (lowerName === 'cookie' ? '; ' : ', ') + value;
+  else headers[lowerName] = value;
 }
 
 export class Http1Parser {
   private state = HEAD;
-  /** Bytes of an unfinished head (or trailer line) carried over from earlier chunks. */
+  /** Bytes of an unfinished head carried over from earlier chunks. */
   private partial: Buffer | undefined;
   /** Where to resume looking for the end of the head in `partial`. */
   private scanFrom = 0;
@@ -318,6 +319,8 @@ export class Http1Parser {
     let expect: string | undefined;
     let host = false;
     let pairs = 0;
+    // The framing headers are read from every line, not from `headers`, which stops at
+    // maxHeaderPairs: a Transfer-Encoding past the cap must still count.
     i = lineEnd + 2;
     while (i < n) {
       let eol = h.indexOf('\r', i);
@@ -361,9 +364,7 @@ export class Http1Parser {
       if (pairs < this.maxHeaderPairs) {
         pairs++;
         rawHeaders.push(name, value);
-        // The first of a name is simply set; duplicates (and odd names) follow node's rules.
-        if (headers[lower] === undefined && lower !== 'set-cookie') headers[lower] = value;
-        else addHeader(headers, lower, value);
+        addHeader(headers, lower, value);
       }
       i = eol + 2;
     }
@@ -428,7 +429,7 @@ export class Http1Parser {
     let j = i;
     while (j < text.length && (text.charCodeAt(j) === 0x20 || text.charCodeAt(j) === 0x09)) j++;
     if (j < text.length && text.charCodeAt(j) !== 0x3b) return this.fail(400, 'chunk-size', 'malformed chunk size');
-    for (; j < text.length; j++) if (!FIELD[text.charCodeAt(j)]) return this.fail(400, 'chunk-size', 'control character in a chunk extension');
+    if (!fieldChars(text, j)) return this.fail(400, 'chunk-size', 'control character in a chunk extension');
     if (size === 0) {
       this.state = TRAILERS;
       this.trailerBytes = 0;
@@ -458,7 +459,7 @@ export class Http1Parser {
     let j = 0;
     while (j < text.length && TOKEN[text.charCodeAt(j)]) j++;
     if (j === 0 || text.charCodeAt(j) !== 0x3a) return this.fail(400, 'trailer', 'malformed trailer line');
-    for (let k = j + 1; k < text.length; k++) if (!FIELD[text.charCodeAt(k)]) return this.fail(400, 'trailer', 'control character in a trailer');
+    if (!fieldChars(text, j + 1)) return this.fail(400, 'trailer', 'control character in a trailer');
     return next;
   }
 
@@ -548,6 +549,12 @@ const EMPTY = Buffer.alloc(0);
 // Buffer's own latin1 decoder, without toString's argument checks (it is called for every request).
 const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Buffer, start: number, end: number): string }).latin1Slice;
 
+/** Whether text[from..] holds only field-value characters (no control characters but HTAB). */
+function fieldChars(text: string, from: number): boolean {
+  for (let k = from; k < text.length; k++) if (!FIELD[text.charCodeAt(k)]) return false;
+  return true;
+}
+
 /** Content-Length: 1 to 15 digits, nothing else; -1 if not. */
 function parseLength(value: string): number {
   if (value.length === 0 || value.length > 15) return -1;
@@ -568,19 +575,6 @@ function hasToken(list: string, token: string): boolean {
   return false;
 }
 
-/** Reason phrases for the statuses listen answers with; others get "Unknown". */
-const REASONS: Record<number, string> = {
-  100: 'Continue', 200: 'OK', 201: 'Created', 202: 'Accepted', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found',
-  304: 'Not Modified', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  408: 'Request Timeout', 409: 'Conflict', 410: 'Gone', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Entity', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
-  501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout', 505: 'HTTP Version Not Supported',
-};
-
-export function reasonPhrase(status: number): string {
-  return REASONS[status] ?? 'Unknown';
-}
-
 export interface Http1Answer {
   status: number;
   headers: Record<string, string | string[]>;
@@ -595,7 +589,7 @@ export interface Http1Answer {
 export function serializeResponse(answer: Http1Answer, options: { head: boolean; keepAlive: boolean; keepAliveSeconds: number; date: string }): Buffer {
   const { status, headers } = answer;
   const bodyless = status < 200 || status === 204 || status === 304;
-  let text = `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n`;
+  let text = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
   let dated = false;
   for (const name in headers) {
     const lower = name.toLowerCase();
