@@ -47,11 +47,13 @@ interface Slot {
   answer?: Http1Answer;
   /** Close the connection after this answer. */
   close: boolean;
-  continueSent: boolean;
+  /** "100 Continue" is to be sent when this request reaches the front (it expects one, has a body within the limit, and the body has not come yet). */
+  continueDue: boolean;
 }
 
 export function createHttp1Server(options: Http1ServerOptions): Http1Server {
-  const settings: Settings = { ...DEFAULTS, ...definedOnly(options), maxBodyBytes: options.maxBodyBytes, handle: options.handle };
+  const merged = { ...DEFAULTS, ...definedOnly(options), maxBodyBytes: options.maxBodyBytes, handle: options.handle };
+  const settings: Settings = { ...merged, keepAliveSeconds: Math.round(merged.keepAliveTimeoutMs / 1000) };
   const connections = new Set<Connection>();
   const tickMs = Math.max(25, Math.min(1000, Math.floor(Math.min(settings.headersTimeoutMs, settings.requestTimeoutMs, settings.keepAliveTimeoutMs, settings.lingerMs) / 4)));
   // A coarse clock, set by the timer that checks the timeouts: one Date per tick, not per request.
@@ -85,7 +87,7 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-type Settings = typeof DEFAULTS & Http1ServerOptions;
+type Settings = typeof DEFAULTS & Http1ServerOptions & { keepAliveSeconds: number };
 interface Clock {
   now: number;
   /** The Date header's value. */
@@ -154,18 +156,20 @@ class Connection implements Http1Sink {
 
   // Sink: the parser's output.
   head(head: Http1Head): void {
-    const slot: Slot = { head, close: false, continueSent: false };
+    const continueDue = head.expectContinue && head.contentLength !== 0 && head.contentLength <= this.settings.maxBodyBytes;
+    const slot: Slot = { head, close: false, continueDue };
     this.current = slot;
     this.queue.push(slot);
     // Many requests can come in one read: stop at the limit, not only at the next read.
     if (this.queue.length >= this.settings.maxPipelined) this.flow();
-    if (head.expectContinue && head.contentLength !== 0 && head.contentLength <= this.settings.maxBodyBytes) this.flush();
+    if (continueDue) this.flush();
   }
 
   request(request: Http1Request): void {
     const slot = this.current!;
     this.current = undefined;
     slot.close = !request.keepAlive || request.tooLarge;
+    slot.continueDue = false; // the body is here (or will never be read)
     try {
       this.settings.handle(request, (answer) => this.answer(slot, answer));
     } catch (err) {
@@ -174,18 +178,19 @@ class Connection implements Http1Sink {
   }
 
   error(error: Http1Error): void {
-    this.settings.onProblem?.({ status: error.status, code: error.code, message: error.message });
-    this.fatal(error.status, error.message);
+    this.refuse(error.status, error.code, error.message);
   }
 
-  /** Answer with `status` after the answers already due, then close; read no more requests. */
-  private fatal(status: number, message: string): void {
+  /** Report, then answer with `status` after the answers already due, and close; read no more requests. */
+  private refuse(status: number, code: string, message: string): void {
+    this.settings.onProblem?.({ status, code, message });
     this.parser.stop();
     // A request whose head came but whose body did not: its slot gets this answer.
-    const slot = this.current ?? { head: BARE_HEAD, close: true, continueSent: true };
+    const slot = this.current ?? { head: BARE_HEAD, close: true, continueDue: false };
     if (this.current === undefined) this.queue.push(slot);
     this.current = undefined;
     slot.close = true;
+    slot.continueDue = false;
     this.answer(slot, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: message }) });
   }
 
@@ -206,8 +211,8 @@ class Connection implements Http1Sink {
     while (this.queue.length > 0) {
       const slot = this.queue[0]!;
       if (slot.answer === undefined) {
-        if (slot.head.expectContinue && !slot.continueSent && !socket.destroyed) {
-          slot.continueSent = true;
+        if (slot.continueDue && !socket.destroyed) {
+          slot.continueDue = false;
           socket.write(CONTINUE);
         }
         break;
@@ -215,7 +220,7 @@ class Connection implements Http1Sink {
       this.queue.shift();
       if (socket.destroyed) continue;
       const close = slot.close;
-      socket.write(serializeResponse(slot.answer, { head: slot.head.method === 'HEAD', keepAlive: !close, keepAliveSeconds: Math.round(this.settings.keepAliveTimeoutMs / 1000), date: this.clock.date }));
+      socket.write(serializeResponse(slot.answer, { head: slot.head.method === 'HEAD', keepAlive: !close, keepAliveSeconds: this.settings.keepAliveSeconds, date: this.clock.date }));
       this.lastActive = this.clock.now;
       if (close) {
         this.startClosing();
@@ -264,17 +269,12 @@ class Connection implements Http1Sink {
     }
     const phase = this.parser.phase;
     if (phase === IN_HEAD && now - this.requestStartedAt >= s.headersTimeoutMs) {
-      this.timeout(`the request head did not arrive within ${s.headersTimeoutMs} ms`);
+      this.refuse(408, 'timeout', `the request head did not arrive within ${s.headersTimeoutMs} ms`);
     } else if (phase !== IDLE && now - this.requestStartedAt >= s.requestTimeoutMs) {
-      this.timeout(`the request did not arrive within ${s.requestTimeoutMs} ms`);
+      this.refuse(408, 'timeout', `the request did not arrive within ${s.requestTimeoutMs} ms`);
     } else if (phase === IDLE && this.queue.length === 0 && this.socket.writableLength === 0 && now - this.lastActive >= s.keepAliveTimeoutMs) {
       this.socket.destroy();
     }
-  }
-
-  private timeout(message: string): void {
-    this.settings.onProblem?.({ status: 408, code: 'timeout', message });
-    this.fatal(408, message);
   }
 }
 

@@ -113,6 +113,15 @@ describe('http1 server', () => {
     expect(c.text()).toMatch(/^HTTP\/1\.1 413 .*\r\n[^]*connection: close\r\n\r\n5000$/);
   });
 
+  it('no "100 Continue" for a pipelined request over the limit, even when it reaches the front unanswered', async () => {
+    const waits: Record<string, number> = { '/slow': 50, '/big': 150 };
+    const { port } = await start({ handle: (req, respond) => setTimeout(() => respond({ status: req.tooLarge ? 413 : 200, headers: {}, body: req.url }), waits[req.url] ?? 0) });
+    const c = raw(port);
+    c.write(`${post('/slow')}POST /big HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5000\r\n\r\n`);
+    await c.closed;
+    expect(c.text().match(/HTTP\/1\.1 \d+/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 413']);
+  });
+
   it('a 413 reaches a client that is still sending its body', async () => {
     const { port } = await start({ handle: (req, respond) => respond({ status: req.tooLarge ? 413 : 200, headers: {}, body: '' }) });
     const c = raw(port);
