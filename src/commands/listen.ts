@@ -17,6 +17,7 @@ import { resolveSecret } from '../core/secrets.js';
 import { signBody } from '../core/signature.js';
 import { UserError } from '../errors.js';
 import { findEvent, findVendor, vendors as registry } from '../vendors/index.js';
+import { requireHttpUrl } from './common.js';
 import type { EventDefinition, VendorDefinition } from '../vendors/types.js';
 
 export interface ListenOptions {
@@ -46,9 +47,9 @@ export interface ListenOptions {
   cwd?: string;
   /**
    * Called with the records logged together (requests that arrived in the same turn of the
-   * event loop), after they are in the log and before they are answered.
+   * event loop), after they are in the log and before they are answered. `lines()`: the batch
+   * as NDJSON bytes, exactly as written to the log (made once, on demand).
    */
-  /** `lines()`: the batch as NDJSON bytes, exactly as written to the log (made once, on demand). */
   onRecords(batch: readonly { record: ListenRecord; line: string }[], lines: () => Buffer): void;
   /** A message for the user (stderr): demo progress, HTTP-level errors. */
   onNotice?(message: string): void;
@@ -91,7 +92,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
   const secretValues = new Map([...secrets].map(([vendorId, s]) => [vendorId, s.value]));
   const onEvents = new Set((options.on ?? []).map((name) => resolveEvent(name).event.name));
   const inboundReply = options.reply ? readReply(options.reply) : undefined;
-  const forwardUrl = options.forwardTo ? checkForwardUrl(options.forwardTo) : undefined;
+  const forwardUrl = options.forwardTo ? new URL(requireHttpUrl(options.forwardTo, '--forward-to')) : undefined;
   const forwardQueue = new FifoLimit(Math.max(1, options.concurrency ?? 1));
   const dedupe = new DedupeMemory();
   const stats: ListenerStats = { started: Date.now(), requests: 0, badHttp: 0, byEvent: new Map() };
@@ -388,16 +389,6 @@ function readReply(file: string): Buffer {
     const e = err as NodeJS.ErrnoException;
     throw new UserError(`--reply ${file}: ${e.code === 'ENOENT' ? 'no such file' : e instanceof SyntaxError ? `not JSON (${e.message})` : e.message}`);
   }
-}
-
-function checkForwardUrl(raw: string): URL {
-  try {
-    const url = new URL(raw);
-    if (url.protocol === 'http:' || url.protocol === 'https:') return url;
-  } catch {
-    // fall through
-  }
-  throw new UserError(`--forward-to ${JSON.stringify(raw)} is not an http(s) URL`, 'e.g. --forward-to http://localhost:3000/webhooks');
 }
 
 function openLog(option: string | false | undefined, cwd: string): { fd: number; path: string } | undefined {

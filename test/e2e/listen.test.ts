@@ -244,6 +244,12 @@ describe('listen: starting', () => {
     expect(r.stderr).toContain(`--port ${port + 1}`);
   });
 
+  it('--forward-to must be an http(s) URL: a usage error that names the flag', async () => {
+    const r = await runCli(['listen', '--port', '0', '--no-log', '--forward-to', 'ftp://example.test/']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--forward-to must be http:// or https://, got ftp:');
+  });
+
   it('--demo sends every fixture, one retry and one tampered body to itself', async () => {
     const listener = await startListen(['--demo', '--json', '--no-log']);
     await listener.waitFor('demo: sent');
