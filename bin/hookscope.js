@@ -1,4 +1,8 @@
 #!/usr/bin/env node
-// CommonJS (bin/package.json): the launcher runs the CLI bundle with V8's code cache.
-'use strict';
-require('../dist/launcher.cjs').launch(require('node:path').join(__dirname, '..', 'dist', 'cli.cjs'));
+// Node's compile cache (Node 22.1 and later) keeps V8's compiled code between runs; older Node
+// runs without it. NODE_DISABLE_COMPILE_CACHE=1 turns it off, NODE_COMPILE_CACHE=<dir> moves it.
+import module from 'node:module';
+
+module.enableCompileCache?.();
+const { main } = await import('../dist/cli.js');
+await main(process.argv);

@@ -3,12 +3,20 @@
 // here and nowhere else.
 import { CommanderError } from 'commander';
 import { ExitCode, UserError } from './errors.js';
-import { buildProgram } from './program.js';
+import { buildProgram } from './cli/program.js';
 
 export async function main(argv: string[]): Promise<void> {
+  // A reader that goes away (`hookscope validate … | head`) is not an error: stop quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(process.exitCode ?? ExitCode.ok);
+    });
+  }
   const program = buildProgram(async (call, prog) => {
-    const { run } = await import('./run.js');
-    process.exitCode = await run(call, { color: prog.opts<{ color?: boolean }>().color === false ? false : undefined });
+    const [command, { isColorEnabled }] = await Promise.all([call.load(), import('./ui/terminal.js')]);
+    const color = prog.opts<{ color?: boolean }>().color !== false && isColorEnabled(process.stdout, process.env);
+    process.exitCode = await command.run(call.options, { stdout: process.stdout, stderr: process.stderr, env: process.env, color });
   });
   try {
     await program.parseAsync(argv);
@@ -29,6 +37,3 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = ExitCode.usage;
   }
 }
-
-// Not awaited at the top level: the bundle is CommonJS (see src/launcher.ts); main never rejects.
-void main(process.argv);

@@ -1,16 +1,16 @@
 // The library entry: the vendor catalog and the pure engine behind the CLI.
 //   import { vendors, detect, validate, sign, verify } from 'hookscope';
-import { resolveVendor } from './core/resolve.js';
-import { signBody, verifyRequest, type HeaderBag, type RequestVerdict, type Signed } from './core/signature.js';
-import { validateText, validateValue, type PayloadResult, type ValidateOptions } from './core/validate.js';
+import { resolveVendor } from './vendors/resolve.js';
+import { signBody, verifyRequest, type HeaderBag, type RequestVerdict, type Signed } from './signing/signature.js';
+import { validateText, validateValue, type PayloadResult, type ValidateOptions } from './schema/validate.js';
 import type { VendorDefinition } from './vendors/types.js';
 
 export { vendors, findVendor, findEvent, GENERIC_SECRET_ENV } from './vendors/index.js';
-export { detect, type Detection, type DetectOutcome, type NearMiss } from './core/detect.js';
-export { eventJsonSchema } from './commands/schema.js';
-export type { Issue, IssueCode, Severity } from './core/issues.js';
-export type { PayloadResult, ValidateOptions } from './core/validate.js';
-export type { HeaderBag, RequestVerdict, Signed } from './core/signature.js';
+export { detect, type Detection, type DetectOutcome, type NearMiss } from './vendors/detect.js';
+export { eventJsonSchema } from './schema/json-schema.js';
+export type { Issue, IssueCode, Severity } from './schema/issues.js';
+export type { PayloadResult, ValidateOptions } from './schema/validate.js';
+export type { HeaderBag, RequestVerdict, Signed } from './signing/signature.js';
 export type * from './vendors/types.js';
 
 const vendorOf = (v: string | VendorDefinition) => (typeof v === 'string' ? resolveVendor(v) : v);

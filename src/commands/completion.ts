@@ -1,38 +1,27 @@
-// `hookscope completion bash|zsh|fish`: completion scripts generated from the commander
-// program and the vendor catalog, so new commands, vendors and events complete without edits.
-import type { Command } from 'commander';
-import { buildProgram } from '../program.js';
+// `hookscope completion bash|zsh|fish`: completion scripts generated from the command line's
+// description (src/cli/describe.ts) and the vendor catalog, so new commands, vendors and events
+// complete without edits.
+import type { CommandSpec } from '../cli/describe.js';
+import type { CommandIO } from '../cli/io.js';
+import { ExitCode, type ExitCodeValue } from '../errors.js';
 import { vendors } from '../vendors/index.js';
 
+export interface CompletionOptions {
+  shell: 'bash' | 'zsh' | 'fish';
+  /** The commands, options and arguments to complete. */
+  program: CommandSpec[];
+}
+
 interface Spec {
-  commands: {
-    name: string;
-    summary: string;
-    options: { flags: string[]; description: string; choices?: string[]; takesValue: boolean }[];
-    args: { name: string; variadic: boolean; choices?: string[] }[];
-  }[];
+  commands: CommandSpec[];
   vendorIds: string[];
   eventsByVendor: Map<string, string[]>;
 }
 
-function spec(program: Command): Spec {
+function spec(commands: CommandSpec[]): Spec {
   const eventsByVendor = new Map<string, string[]>();
   for (const v of vendors) for (const id of [v.id, ...v.aliases]) eventsByVendor.set(id, v.events.map((e) => e.name));
-  return {
-    commands: program.commands.map((c) => ({
-      name: c.name(),
-      summary: c.summary() || c.description(),
-      options: c.options.map((o) => ({
-        flags: [o.short, o.long].filter((f): f is string => Boolean(f)),
-        description: o.description,
-        choices: o.argChoices,
-        takesValue: o.required || o.optional,
-      })),
-      args: c.registeredArguments.map((a) => ({ name: a.name(), variadic: a.variadic, choices: a.argChoices })),
-    })),
-    vendorIds: [...eventsByVendor.keys()],
-    eventsByVendor,
-  };
+  return { commands, vendorIds: [...eventsByVendor.keys()], eventsByVendor };
 }
 
 const words = (list: Iterable<string>) => [...list].join(' ');
@@ -206,7 +195,12 @@ function fish(s: Spec): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function completionCommand(shell: 'bash' | 'zsh' | 'fish'): string {
-  const s = spec(buildProgram(async () => {}));
-  return shell === 'bash' ? bash(s) : shell === 'zsh' ? zsh(s) : fish(s);
+export function completionScript(options: CompletionOptions): string {
+  const s = spec(options.program);
+  return options.shell === 'bash' ? bash(s) : options.shell === 'zsh' ? zsh(s) : fish(s);
+}
+
+export async function run(options: CompletionOptions, io: CommandIO): Promise<ExitCodeValue> {
+  io.stdout.write(completionScript(options));
+  return ExitCode.ok;
 }

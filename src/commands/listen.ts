@@ -5,17 +5,18 @@
 import { mkdirSync, openSync, readFileSync, closeSync, writeSync } from 'node:fs';
 import type { AddressInfo, Server } from 'node:net';
 import { dirname, join, resolve as resolvePath } from 'node:path';
-import { fixturePath, loadFixture } from '../core/fixtures.js';
-import { FifoLimit } from '../core/fifo-limit.js';
-import type { Http1Answer, Http1Request } from '../core/http1.js';
-import { createHttp1Server } from '../core/http1-server.js';
-import { CONNECTION_HEADERS, deliver } from '../core/http-client.js';
-import { DedupeMemory, decodeUtf8, inspect, type InspectContext } from '../core/inspect.js';
-import { LOG_RECORD_KIND, type ListenRecord } from '../core/log-record.js';
-import { resolveEvent, resolveVendor } from '../core/resolve.js';
-import { resolveSecret } from '../core/secrets.js';
-import { signBody } from '../core/signature.js';
-import { UserError } from '../errors.js';
+import { fixturePath, loadFixture } from '../vendors/fixtures.js';
+import { FifoLimit } from '../delivery/fifo-limit.js';
+import type { Http1Answer, Http1Request } from '../http/http1.js';
+import { createHttp1Server } from '../http/http1-server.js';
+import { CONNECTION_HEADERS, deliver } from '../http/client.js';
+import { DedupeMemory, decodeUtf8, inspect, type InspectContext } from '../record/inspect.js';
+import { LOG_RECORD_KIND, type ListenRecord } from '../record/log-record.js';
+import { resolveEvent, resolveVendor } from '../vendors/resolve.js';
+import { resolveSecret } from '../signing/secrets.js';
+import { signBody } from '../signing/signature.js';
+import type { CommandIO } from '../cli/io.js';
+import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
 import { findEvent, findVendor, vendors as registry } from '../vendors/index.js';
 import { requireHttpUrl } from './common.js';
 import type { EventDefinition, VendorDefinition } from '../vendors/types.js';
@@ -53,6 +54,40 @@ export interface ListenOptions {
   onRecords(batch: readonly { record: ListenRecord; line: string }[], lines: () => Buffer): void;
   /** A message for the user (stderr): demo progress, HTTP-level errors. */
   onNotice?(message: string): void;
+}
+
+/** What the CLI passes to listen: its options minus the callbacks, plus output choices. */
+export type ListenCliOptions = Omit<ListenOptions, 'onRecords' | 'onNotice' | 'env' | 'cwd' | 'log'> & { log?: string | boolean; json?: boolean; verbose?: boolean };
+
+export async function run(options: ListenCliOptions, io: CommandIO): Promise<ExitCodeValue> {
+  const { feedEntry, listenSummary } = await import('../reporters/listen.js');
+  const { makeChalk } = await import('../ui/terminal.js');
+  const { json, verbose, log, ...rest } = options;
+  const chalk = makeChalk(io.color);
+  const listener = await startListener({
+    ...rest,
+    log: log === true ? undefined : log,
+    env: io.env,
+    // --json prints the log's own bytes: one encoding for both.
+    onRecords: (batch, lines) => io.stdout.write(json ? lines() : batch.map(({ record }) => feedEntry(record, chalk, verbose)).join('')),
+    onNotice: (message) => io.stderr.write(`hookscope: ${message}\n`),
+  });
+  const secrets = [...listener.secrets].map(([vendor, s]) => `${vendor} (${s.source})`);
+  io.stderr.write(
+    `hookscope listen: ${listener.url}  (any path; point your vendor's webhook or a tunnel here)\n` +
+      `  log: ${listener.logPath ?? 'off (--no-log)'}\n` +
+      `  secrets: ${secrets.length ? secrets.join(', ') : 'none (signatures are not checked; see --secret)'}\n` +
+      `  Ctrl-C to stop and print a summary\n`,
+  );
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  if (options.demo) await listener.runDemo();
+  await stopped;
+  await listener.close();
+  io.stderr.write(listenSummary(listener.stats, listener.logPath));
+  return ExitCode.ok;
 }
 
 export interface ListenerStats {

@@ -2,12 +2,13 @@
 // retry each one on its vendor's schedule (time-compressed with --speed) until the receiver
 // answers with what the vendor counts as success.
 import type { Dispatcher } from 'undici';
-import { loadInputs, type ReplayItem } from './replay-inputs.js';
-import { judgeStatus } from '../core/delivery.js';
-import { deliver, prepareHttp, type FailureKind } from '../core/http-client.js';
-import { runTimelines, type AttemptRecord, type Clock } from '../core/replay-scheduler.js';
-import { parseSchedule, plannedOffsets } from '../core/schedule.js';
-import { resolveVendor } from '../core/resolve.js';
+import { loadInputs, type ReplayItem } from '../delivery/replay-items.js';
+import { judgeStatus } from '../delivery/judge.js';
+import { deliver, prepareHttp, type FailureKind } from '../http/client.js';
+import { runTimelines, type AttemptRecord, type Clock } from '../delivery/scheduler.js';
+import { parseSchedule, plannedOffsets } from '../delivery/schedule.js';
+import { resolveVendor } from '../vendors/resolve.js';
+import type { CommandIO } from '../cli/io.js';
 import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
 import { requireHttpUrl } from './common.js';
 import type { Provenance } from '../vendors/types.js';
@@ -57,6 +58,43 @@ export interface ReplayReport {
   speed: number | 'max';
   events: ReplayEventReport[];
   exitCode: ExitCodeValue;
+}
+
+/** What the CLI passes to replay: its options minus the seams and callbacks, plus --json. */
+export type ReplayCliOptions = Omit<ReplayOptions, 'env' | 'clock' | 'readStdin' | 'dispatcher' | 'onAttempt' | 'onWait'> & { json?: boolean };
+
+export async function run(options: ReplayCliOptions, io: CommandIO): Promise<ExitCodeValue> {
+  const { attemptLine, attemptRecord, renderReplay, replaySummaryRecord, waitLine } = await import('../reporters/replay.js');
+  const { makeChalk, isSpinnerEnabled } = await import('../ui/terminal.js');
+  const { coalesced, startCountdown } = await import('../ui/progress.js');
+  const { json, ...rest } = options;
+  const countdown = !json && isSpinnerEnabled(io.stderr, io.env) ? await startCountdown(io.stderr) : undefined;
+  // Attempts that fall due together write their lines in one go, after the burst has started.
+  const out = coalesced(io.stdout);
+  const err = coalesced(io.stderr);
+  try {
+    const report = await replay({
+      ...rest,
+      env: io.env,
+      onAttempt: (item, a) => {
+        if (json) out.write(attemptRecord(item, a));
+        else if (countdown) countdown.log(attemptLine(item, a));
+        else err.write(attemptLine(item, a));
+      },
+      onWait: (item, next, waitMs) => {
+        if (json) return;
+        if (countdown) countdown.wait(`${item.vendor.id} ${item.event ?? ''} attempt ${next}`, waitMs);
+        else if (waitMs >= 1000) err.write(waitLine(item, next, waitMs));
+      },
+    });
+    countdown?.stop();
+    out.flush();
+    err.flush();
+    io.stdout.write(json ? replaySummaryRecord(report) : renderReplay(report, makeChalk(io.color)));
+    return report.exitCode;
+  } finally {
+    countdown?.stop();
+  }
 }
 
 export async function replay(options: ReplayOptions): Promise<ReplayReport> {

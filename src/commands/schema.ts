@@ -1,39 +1,11 @@
-// `hookscope schema <vendor> <event>`: the JSON Schema (draft 2020-12) of an event body,
-// generated from the zod schema `validate` uses, so other tools (ajv, editors) agree with it.
-import * as z from 'zod';
-import { resolveEvent, resolveVendor } from '../core/resolve.js';
-import { UserError } from '../errors.js';
+// `hookscope schema <vendor> <event>`: print the JSON Schema of an event body (or its reply).
+import type { CommandIO } from '../cli/io.js';
+import { ExitCode, type ExitCodeValue } from '../errors.js';
+import { eventJsonSchema, type SchemaOptions } from '../schema/json-schema.js';
 
-export interface SchemaOptions {
-  vendor: string;
-  event: string;
-  reply?: boolean;
-  /** Keep `additionalProperties: false`: unknown fields are errors, as with `validate --strict`. */
-  strict?: boolean;
-}
+export type { SchemaOptions };
 
-export function eventJsonSchema(options: SchemaOptions): Record<string, unknown> {
-  const { vendor, event } = resolveEvent(options.event, resolveVendor(options.vendor));
-  const schema = options.reply ? event.reply?.schema : event.schema;
-  if (!schema) throw new UserError(`${vendor.id} ${event.name} has no reply schema`, 'only request/response webhooks (synthflow call_inbound) have one');
-  const json = z.toJSONSchema(schema, {
-    target: 'draft-2020-12',
-    io: 'input',
-    unrepresentable: 'any',
-    override: (ctx) => {
-      // hookscope's policy: unknown fields are drift (a warning), not an error.
-      if (!options.strict && ctx.jsonSchema.additionalProperties === false) delete ctx.jsonSchema.additionalProperties;
-    },
-  }) as Record<string, unknown>;
-  return {
-    $schema: json.$schema,
-    $id: `https://hookscope.dev/schemas/${vendor.id}/${event.name}${options.reply ? '.reply' : ''}${options.strict ? '.strict' : ''}.json`,
-    title: `${vendor.title} ${event.name}${options.reply ? ' (reply)' : ''}`,
-    description: options.reply ? event.reply!.description : event.description,
-    ...Object.fromEntries(Object.entries(json).filter(([k]) => k !== '$schema')),
-  };
-}
-
-export function schemaCommand(options: SchemaOptions): string {
-  return `${JSON.stringify(eventJsonSchema(options), null, 2)}\n`;
+export async function run(options: SchemaOptions, io: CommandIO): Promise<ExitCodeValue> {
+  io.stdout.write(`${JSON.stringify(eventJsonSchema(options), null, 2)}\n`);
+  return ExitCode.ok;
 }

@@ -3,16 +3,17 @@
 // that go on the wire, send it, and judge the reply by the vendor's own rule.
 import { readFileSync } from 'node:fs';
 import type { Dispatcher } from 'undici';
-import { EditError, freshen, parseAssignment, setPath, unsetPath } from '../core/body-edit.js';
-import { loadFixture } from '../core/fixtures.js';
-import { judgeStatus } from '../core/delivery.js';
-import { defaultHeaders, deliver, type FailureKind, type ReceivedResponse } from '../core/http-client.js';
-import type { Issue } from '../core/issues.js';
-import { resolveEvent, resolveVendor } from '../core/resolve.js';
-import { maskSecret, resolveSecret } from '../core/secrets.js';
-import { signBody } from '../core/signature.js';
-import { validateText, validateValue, type PayloadResult } from '../core/validate.js';
-import { formatPath } from '../core/values.js';
+import { EditError, freshen, parseAssignment, setPath, unsetPath } from '../json/edit.js';
+import { loadFixture } from '../vendors/fixtures.js';
+import { judgeStatus } from '../delivery/judge.js';
+import { closeHttp, defaultHeaders, deliver, type FailureKind, type ReceivedResponse } from '../http/client.js';
+import type { Issue } from '../schema/issues.js';
+import { resolveEvent, resolveVendor } from '../vendors/resolve.js';
+import { maskSecret, resolveSecret } from '../signing/secrets.js';
+import { signBody } from '../signing/signature.js';
+import { validateText, validateValue, type PayloadResult } from '../schema/validate.js';
+import { formatPath } from '../json/values.js';
+import type { CommandIO } from '../cli/io.js';
 import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
 import { requireHttpUrl } from './common.js';
 import type { EventDefinition, Provenance, VendorDefinition } from '../vendors/types.js';
@@ -55,6 +56,32 @@ export interface SendResult {
   reply?: { valid: boolean; empty: boolean; issues: Issue[]; explanation?: string };
   curl?: string;
   exitCode: ExitCodeValue;
+}
+
+/** What the CLI passes to send: its options minus the test seams, plus --json. */
+export type SendCliOptions = Omit<SendOptions, 'env' | 'readStdin' | 'dispatcher'> & { json?: boolean };
+
+export async function run(options: SendCliOptions, io: CommandIO): Promise<ExitCodeValue> {
+  const { renderSend, renderSendJson, sendNotes } = await import('../reporters/send.js');
+  const { makeChalk, isSpinnerEnabled } = await import('../ui/terminal.js');
+  const { json, ...rest } = options;
+  const spin = !json && !rest.dryRun && isSpinnerEnabled(io.stderr, io.env);
+  const spinner = spin ? (await import('ora')).default({ text: `sending ${rest.vendor} ${rest.event}`, stream: io.stderr as NodeJS.WritableStream, discardStdin: false }).start() : undefined;
+  let result;
+  try {
+    result = await send({ ...rest, env: io.env });
+  } finally {
+    spinner?.stop();
+    // Idle keep-alive connections would hold the process open until they time out.
+    await closeHttp();
+  }
+  if (json) {
+    io.stdout.write(renderSendJson(result));
+  } else {
+    io.stderr.write(sendNotes(result));
+    io.stdout.write(renderSend(result, makeChalk(io.color)));
+  }
+  return result.exitCode;
 }
 
 /** How much of a reply is kept for display and reply validation. */

@@ -1,11 +1,30 @@
 // `hookscope validate <paths...>`: validate saved payloads (files, directories, NDJSON logs,
 // stdin) against each vendor's schema. Returns a structured report; reporters render it.
-import { listTargets, readTarget, type InputUnit } from '../core/inputs.js';
-import { isLogRecord, logRecordBody } from '../core/log-record.js';
-import { resolveEvent, resolveVendor } from '../core/resolve.js';
-import { validateText, validateValue, type PayloadResult, type ValidateOptions } from '../core/validate.js';
+import { listTargets, readTarget, type InputUnit } from '../files/inputs.js';
+import { isLogRecord, logRecordBody } from '../record/log-record.js';
+import { resolveEvent, resolveVendor } from '../vendors/resolve.js';
+import { validateText, validateValue, type PayloadResult, type ValidateOptions } from '../schema/validate.js';
+import type { CommandIO } from '../cli/io.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
-import type { Issue } from '../core/issues.js';
+import type { Issue } from '../schema/issues.js';
+
+export type ValidateFormat = 'pretty' | 'json' | 'junit' | 'github';
+
+/** What the CLI passes: the command's options plus the output choices. */
+export interface ValidateCliOptions extends Omit<ValidateCommandOptions, 'readStdin'> {
+  format?: ValidateFormat;
+  quiet?: boolean;
+}
+
+export async function run(options: ValidateCliOptions, io: CommandIO): Promise<ExitCodeValue> {
+  const { renderValidate } = await import('../reporters/index.js');
+  const { format: asked, quiet, ...rest } = options;
+  const report = await validate(rest);
+  const format = asked ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'pretty');
+  io.stdout.write(renderValidate(report, format, { color: io.color, quiet }));
+  for (const s of report.skipped) io.stderr.write(`hookscope: skipped ${s.source}: ${s.message}\n`);
+  return report.exitCode;
+}
 
 export interface ValidateCommandOptions {
   paths: string[];

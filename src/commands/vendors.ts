@@ -1,7 +1,9 @@
 // `hookscope vendors [id]`: what the catalog knows, with the provenance of every fact, so an
 // assumption is never mistaken for a vendor's word.
 import type { ChalkInstance } from 'chalk';
-import { resolveVendor } from '../core/resolve.js';
+import type { CommandIO } from '../cli/io.js';
+import { ExitCode, type ExitCodeValue } from '../errors.js';
+import { resolveVendor } from '../vendors/resolve.js';
 import { makeChalk } from '../ui/terminal.js';
 import { GENERIC_SECRET_ENV, vendors } from '../vendors/index.js';
 import type { Fact, VendorDefinition } from '../vendors/types.js';
@@ -12,7 +14,12 @@ export interface VendorsOptions {
   color?: boolean;
 }
 
-export function vendorsCommand(options: VendorsOptions): string {
+export async function run(options: VendorsOptions, io: CommandIO): Promise<ExitCodeValue> {
+  io.stdout.write(vendorsText({ ...options, color: io.color }));
+  return ExitCode.ok;
+}
+
+export function vendorsText(options: VendorsOptions): string {
   const chalk = makeChalk(options.color ?? false);
   if (!options.id) return options.json ? `${JSON.stringify(vendors.map(summary))}\n` : listVendors(chalk);
   const vendor = resolveVendor(options.id);

@@ -2,7 +2,7 @@
 // Escaping follows the runner's rules (actions/toolkit command.ts): data escapes % CR LF,
 // properties also escape : and ,.
 import type { ValidateReport } from '../commands/validate.js';
-import { formatIssue } from '../core/issues.js';
+import { formatIssue } from '../schema/issues.js';
 import { label, summaryLine } from './validate-common.js';
 
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');

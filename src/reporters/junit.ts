@@ -1,7 +1,7 @@
 // JUnit XML for validate: one testcase per payload, a <failure> listing its errors;
 // warnings go to <system-out> so CI dashboards show them without failing.
 import type { ValidateReport } from '../commands/validate.js';
-import { formatIssue } from '../core/issues.js';
+import { formatIssue } from '../schema/issues.js';
 import { label, location } from './validate-common.js';
 
 // XML 1.0 forbids most control characters even escaped; drop them.

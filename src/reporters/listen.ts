@@ -2,8 +2,8 @@
 import type { ChalkInstance } from 'chalk';
 import { printable } from '../ui/terminal.js';
 import type { ListenerStats } from '../commands/listen.js';
-import { formatIssue } from '../core/issues.js';
-import type { ListenRecord } from '../core/log-record.js';
+import { formatIssue } from '../schema/issues.js';
+import type { ListenRecord } from '../record/log-record.js';
 
 const SHOW_ISSUES = 3;
 const VERBOSE_BODY_CHARS = 8000;

@@ -1,7 +1,7 @@
 // Human output for validate: one line per payload, its issues indented under it, a summary.
 import type { ChalkInstance } from 'chalk';
 import type { ValidateReport } from '../commands/validate.js';
-import { formatIssue } from '../core/issues.js';
+import { formatIssue } from '../schema/issues.js';
 import { label, location, summaryLine } from './validate-common.js';
 
 export interface PrettyOptions {

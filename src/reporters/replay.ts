@@ -2,8 +2,8 @@
 // with --json), then a timeline per event and a final table.
 import type { ChalkInstance } from 'chalk';
 import type { ReplayAttempt, ReplayEventReport, ReplayReport } from '../commands/replay.js';
-import type { ReplayItem } from '../commands/replay-inputs.js';
-import { formatDuration } from '../core/schedule.js';
+import type { ReplayItem } from '../delivery/replay-items.js';
+import { formatDuration } from '../delivery/schedule.js';
 
 const label = (item: ReplayItem) => `${item.vendor.id} ${item.event ?? '(unknown event)'}`;
 const offset = (ms: number) => `+${formatDuration(ms)}`;

@@ -5,7 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import type { ChalkInstance } from 'chalk';
 import { printable } from '../ui/terminal.js';
 import type { SendResult } from '../commands/send.js';
-import { formatIssue, type Issue } from '../core/issues.js';
+import { formatIssue, type Issue } from '../schema/issues.js';
 
 /** How much of a reply body the pretty output shows; --json carries everything kept. */
 export const SHOW_REPLY_CHARS = 4000;

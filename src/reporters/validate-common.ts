@@ -1,6 +1,6 @@
 // What every validate reporter needs: where an issue is, and the summary sentence.
 import type { ValidateEntry, ValidateSummary } from '../commands/validate.js';
-import type { Issue } from '../core/issues.js';
+import type { Issue } from '../schema/issues.js';
 
 /** `file:line:col` (or as much of it as is known). */
 export function location(entry: ValidateEntry, issue?: Issue): string {

@@ -4,8 +4,8 @@
 // `simulation_result_evaluated`). Nested objects have no required-field list in the docs: hookscope
 // takes the generated example's ordering (required fields first) as the hint.
 import * as z from 'zod';
-import { anyObject, isoDateTime } from '../core/schema-kit.js';
-import { field, isObject } from '../core/values.js';
+import { anyObject, isoDateTime } from '../schema/kit.js';
+import { field, isObject } from '../json/values.js';
 import type { DetectResult, EventDefinition, VendorDefinition } from './types.js';
 
 /** Optional and nullable, as the spec marks most non-required fields. */

@@ -1,9 +1,9 @@
 // Relyable: test runs and score alerts for voice agents.
 // Source: https://help-center.relyable.ai (Webhooks page, snapshot in shared/vendor-docs/relyable-webhooks.txt).
 import * as z from 'zod';
-import { hmacScheme, parseJsonBytes } from '../core/hmac.js';
-import { isoDateTime, url } from '../core/schema-kit.js';
-import { field, isObject } from '../core/values.js';
+import { hmacScheme, parseJsonBytes } from '../signing/hmac.js';
+import { isoDateTime, url } from '../schema/kit.js';
+import { field, isObject } from '../json/values.js';
 import type { EventDefinition, VendorDefinition } from './types.js';
 
 const envelope = <T extends z.ZodType>(event: string, data: T) =>

@@ -3,9 +3,9 @@
 // metadata, "Verifying signatures", FAQ) and, for the legacy model, the placeholder page the vendor
 // no longer links (snapshot in shared/vendor-docs/smallest-atoms-event-payloads.txt).
 import * as z from 'zod';
-import { hmacScheme } from '../core/hmac.js';
-import { anyObject, e164, growingEnum, isoDateTime, url } from '../core/schema-kit.js';
-import { field, isObject } from '../core/values.js';
+import { hmacScheme } from '../signing/hmac.js';
+import { anyObject, e164, growingEnum, isoDateTime, url } from '../schema/kit.js';
+import { field, isObject } from '../json/values.js';
 import type { EventDefinition, VendorDefinition } from './types.js';
 
 const CURRENT = ['pre-conversation', 'post-conversation', 'analytics-completed'] as const;

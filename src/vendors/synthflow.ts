@@ -3,9 +3,9 @@
 // Source: https://docs.synthflow.ai (Webhooks page, snapshot in shared/vendor-docs/synthflow-post-call-webhook.txt;
 // newer fields from the Webhooks page, the webhook security section and the 2026-02-04 changelog).
 import * as z from 'zod';
-import { hmacScheme, parseJsonBytes } from '../core/hmac.js';
-import { WARNING, anyObject, growingEnum, isoDateTime, url } from '../core/schema-kit.js';
-import { field, isObject } from '../core/values.js';
+import { hmacScheme, parseJsonBytes } from '../signing/hmac.js';
+import { WARNING, anyObject, growingEnum, isoDateTime, url } from '../schema/kit.js';
+import { field, isObject } from '../json/values.js';
 import type { DetectResult, EventDefinition, VendorDefinition } from './types.js';
 
 // The seed page's list, then the values newer pages and integrators add.

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signBody } from '../../src/core/signature.js';
+import { signBody } from '../../src/signing/signature.js';
 import { vendors } from '../../src/vendors/index.js';
 import { runCli } from '../helpers/cli.js';
 import { allFixtures } from '../helpers/fixtures.js';

@@ -1,6 +1,6 @@
 // A clock for the replay scheduler in tests: time moves only when every timeline is waiting,
 // straight to the earliest wake-up, so a 1 h 21 min ladder runs in milliseconds.
-import type { Clock } from '../../src/core/replay-scheduler.js';
+import type { Clock } from '../../src/delivery/scheduler.js';
 
 export class VirtualClock implements Clock {
   private t = 0;

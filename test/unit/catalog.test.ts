@@ -1,9 +1,9 @@
 // The catalog as a whole: every fixture of every vendor validates and is detected as exactly
 // its own event; broken payloads get the right verdict and point at the right place.
 import { describe, expect, it } from 'vitest';
-import { detect } from '../../src/core/detect.js';
-import { validateText } from '../../src/core/validate.js';
-import { parsePath, type PathSegment } from '../../src/core/values.js';
+import { detect } from '../../src/vendors/detect.js';
+import { validateText } from '../../src/schema/validate.js';
+import { parsePath, type PathSegment } from '../../src/json/values.js';
 import { findEvent, findVendor, vendors } from '../../src/vendors/index.js';
 import { allFixtures, clone } from '../helpers/fixtures.js';
 

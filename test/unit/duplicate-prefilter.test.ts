@@ -1,8 +1,8 @@
 // The cheap pre-check that lets clean payloads skip the position scan must never miss a
 // duplicate key: whenever the scanner finds one, the pre-check must say "maybe".
 import { describe, expect, it } from 'vitest';
-import { scanJson } from '../../src/core/json-scan.js';
-import { mayHaveDuplicateKeys } from '../../src/core/validate.js';
+import { scanJson } from '../../src/json/scan.js';
+import { mayHaveDuplicateKeys } from '../../src/schema/validate.js';
 import { allFixtures } from '../helpers/fixtures.js';
 
 const cases: [string, string, boolean][] = [

@@ -3,8 +3,8 @@
 // fixture and on thousands of seeded mutants of them, and on small schemas for each construct.
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { isClean } from '../../src/core/fast-check.js';
-import { growingEnum } from '../../src/core/schema-kit.js';
+import { isClean } from '../../src/schema/fast-check.js';
+import { growingEnum } from '../../src/schema/kit.js';
 import { vendors } from '../../src/vendors/index.js';
 import { allFixtures, clone } from '../helpers/fixtures.js';
 // The benchmark's seeded generator: the same mutants on every run.

@@ -1,6 +1,6 @@
 // deliver(): the bounded reply buffer, measured in-process against a loopback server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliver } from '../../src/core/http-client.js';
+import { deliver } from '../../src/http/client.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 const MiB = 1024 * 1024;

@@ -5,8 +5,8 @@ import { request as httpRequest } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { Agent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Http1Answer, Http1Request } from '../../src/core/http1.js';
-import { createHttp1Server, type Http1ServerOptions } from '../../src/core/http1-server.js';
+import type { Http1Answer, Http1Request } from '../../src/http/http1.js';
+import { createHttp1Server, type Http1ServerOptions } from '../../src/http/http1-server.js';
 
 const running: { close(): Promise<void> }[] = [];
 afterEach(async () => {

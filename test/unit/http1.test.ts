@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Http1Parser, serializeResponse, type Http1Error, type Http1Request } from '../../src/core/http1.js';
+import { Http1Parser, serializeResponse, type Http1Error, type Http1Request } from '../../src/http/http1.js';
 
 type Event = { kind: 'head'; method: string; url: string } | { kind: 'request'; req: Omit<Http1Request, 'body'> & { body: string } } | { kind: 'error'; status: number; code: string };
 

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listTargets } from '../../src/core/inputs.js';
+import { listTargets } from '../../src/files/inputs.js';
 
 const root = mkdtempSync(join(tmpdir(), 'hookscope-inputs-'));
 mkdirSync(join(root, 'sub', 'deeper'), { recursive: true });

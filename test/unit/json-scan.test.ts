@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { positionAt, scanJson, type Position } from '../../src/core/json-scan.js';
-import { formatPath, type PathSegment } from '../../src/core/values.js';
+import { positionAt, scanJson, type Position } from '../../src/json/scan.js';
+import { formatPath, type PathSegment } from '../../src/json/values.js';
 
 const pos = (line: number, column: number, offset: number): Position => ({ line, column, offset });
 

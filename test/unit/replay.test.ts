@@ -4,8 +4,8 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { replay, type ReplayReport } from '../../src/commands/replay.js';
-import { realClock, runTimelines, WAKE_EARLY_MS } from '../../src/core/replay-scheduler.js';
-import { formatDuration, parseDuration, parseSchedule, plannedOffsets } from '../../src/core/schedule.js';
+import { realClock, runTimelines, WAKE_EARLY_MS } from '../../src/delivery/scheduler.js';
+import { formatDuration, parseDuration, parseSchedule, plannedOffsets } from '../../src/delivery/schedule.js';
 import { renderReplay } from '../../src/reporters/replay.js';
 import { makeChalk } from '../../src/ui/terminal.js';
 import { ROOT } from '../helpers/cli.js';

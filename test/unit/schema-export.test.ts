@@ -2,7 +2,7 @@
 // verdicts on the fixtures and on broken copies.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { eventJsonSchema } from '../../src/commands/schema.js';
+import { eventJsonSchema } from '../../src/schema/json-schema.js';
 import { vendors } from '../../src/vendors/index.js';
 import { allFixtures, clone } from '../helpers/fixtures.js';
 

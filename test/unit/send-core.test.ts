@@ -3,9 +3,9 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { curlCommand, type SendResult } from '../../src/commands/send.js';
-import { EditError, freshen, parseAssignment, setPath, unsetPath } from '../../src/core/body-edit.js';
-import { classify } from '../../src/core/http-client.js';
-import { maskSecret, resolveSecret } from '../../src/core/secrets.js';
+import { EditError, freshen, parseAssignment, setPath, unsetPath } from '../../src/json/edit.js';
+import { classify } from '../../src/http/client.js';
+import { maskSecret, resolveSecret } from '../../src/signing/secrets.js';
 import { renderSend, renderSendJson, sendNotes } from '../../src/reporters/send.js';
 import { makeChalk } from '../../src/ui/terminal.js';
 import { relyable } from '../../src/vendors/relyable.js';

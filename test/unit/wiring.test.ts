@@ -1,12 +1,18 @@
 // The CLI layer: each command receives exactly the options commander parsed, and nothing more.
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/program.js';
-import type { Invocation } from '../../src/run.js';
+import { buildProgram } from '../../src/cli/program.js';
 
-async function parse(args: string[]): Promise<Invocation> {
-  let got: Invocation | undefined;
+interface Parsed {
+  command: string;
+  options: unknown;
+}
+
+async function parse(args: string[]): Promise<Parsed> {
+  let got: Parsed | undefined;
   const program = buildProgram(async (call) => {
-    got = call;
+    // Each registration names a module that exists and exports `run`.
+    expect(typeof (await call.load()).run).toBe('function');
+    got = { command: call.command, options: call.options };
   });
   for (const cmd of [program, ...program.commands]) cmd.configureOutput({ writeErr: () => {}, writeOut: () => {} });
   await program.parseAsync(['node', 'hookscope', ...args]);
@@ -15,7 +21,7 @@ async function parse(args: string[]): Promise<Invocation> {
 }
 
 describe('wiring', () => {
-  it.each<[string[], Invocation]>([
+  it.each<[string[], Parsed]>([
     [['validate', 'a.json', 'dir/'], { command: 'validate', options: { paths: ['a.json', 'dir/'], vendor: undefined, event: undefined, reply: undefined, strict: undefined, format: undefined, quiet: undefined } }],
     [
       ['validate', '-', '--vendor', 'atoms', '--event', 'call.end', '--strict', '--format', 'junit', '-q'],
@@ -25,7 +31,6 @@ describe('wiring', () => {
     [['vendors'], { command: 'vendors', options: { id: undefined, json: undefined } }],
     [['vendors', 'relyable', '--json'], { command: 'vendors', options: { id: 'relyable', json: true } }],
     [['schema', 'synthflow', 'call_inbound', '--reply', '--strict'], { command: 'schema', options: { vendor: 'synthflow', event: 'call_inbound', reply: true, strict: true } }],
-    [['completion', 'fish'], { command: 'completion', options: { shell: 'fish' } }],
     [
       ['send', 'relyable', 'test_run.completed', '--url', 'http://127.0.0.1:3000/h'],
       {
@@ -60,6 +65,14 @@ describe('wiring', () => {
     [['listen', '--no-log', '--max-body', '10mb'], { command: 'listen', options: { port: 4400, host: '127.0.0.1', log: false, maxBodyBytes: 10 * 1024 * 1024 } }],
   ])('%j', async (args, expected) => {
     expect(await parse(args)).toEqual(expected);
+  });
+
+  it('completion gets the shell and a description of every command', async () => {
+    const { command, options } = await parse(['completion', 'fish']);
+    const { shell, program } = options as { shell: string; program: { name: string; options: { flags: string[] }[] }[] };
+    expect([command, shell]).toEqual(['completion', 'fish']);
+    expect(program.map((c) => c.name)).toEqual(['listen', 'send', 'validate', 'replay', 'vendors', 'schema', 'completion']);
+    expect(program.find((c) => c.name === 'send')!.options.map((o) => o.flags)).toContainEqual(['-d', '--data']);
   });
 
   it.each([[['validate', '--format', 'xml', 'a.json']], [['completion', 'powershell']], [['schema', 'relyable']], [['nope']], [['send', 'relyable', 'x', '--timeout', '1.5']], [['send', 'relyable', 'x', '--timeout', '0']], [['send', 'relyable']], [['listen', '--port', '70000']], [['listen', '--status', '99']], [['listen', '--max-body', '10 parsecs']], [['listen', '--concurrency', '0']], [['replay']], [['replay', 'a.json', '--speed', '0']], [['replay', 'a.json', '--max-attempts', 'x']]])('rejects %j', async (args) => {

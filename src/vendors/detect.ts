@@ -1,6 +1,6 @@
 // Which vendor and event a body belongs to, decided by the vendor modules themselves.
-import { findEvent, vendors as registry } from '../vendors/index.js';
-import type { BodyPart, EventDefinition, VendorDefinition } from '../vendors/types.js';
+import { findEvent, vendors as registry } from './index.js';
+import type { BodyPart, EventDefinition, VendorDefinition } from './types.js';
 
 export interface Detection {
   vendor: VendorDefinition;

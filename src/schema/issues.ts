@@ -1,7 +1,7 @@
 // Turning zod issues into hookscope issues: a stable code, a severity, a JSON path and
 // "expected X, received Y" — the one formatter shared by validate, send and config loading.
 import type { z } from 'zod';
-import { describeType, field, formatPath, isObject, preview, type PathSegment } from './values.js';
+import { describeType, field, formatPath, isObject, preview, type PathSegment } from '../json/values.js';
 
 export type Severity = 'error' | 'warning';
 

@@ -1,12 +1,12 @@
 // What `replay` delivers: fixture files (sent compact and signed as `send` signs them) or the
 // records of a `listen` log (the recorded bytes and headers, re-signed only with --secret).
 // Everything is read and recognised before the first request, so bad input sends nothing.
-import { CONNECTION_HEADERS, defaultHeaders } from '../core/http-client.js';
-import { readInputs } from '../core/inputs.js';
-import { isLogRecord, logRecordBody, type LogRecord } from '../core/log-record.js';
-import { resolveSecret } from '../core/secrets.js';
-import { signatureHeaderNames, signBody } from '../core/signature.js';
-import { validateText } from '../core/validate.js';
+import { CONNECTION_HEADERS, defaultHeaders } from '../http/client.js';
+import { readInputs } from '../files/inputs.js';
+import { isLogRecord, logRecordBody, type LogRecord } from '../record/log-record.js';
+import { resolveSecret } from '../signing/secrets.js';
+import { signatureHeaderNames, signBody } from '../signing/signature.js';
+import { validateText } from '../schema/validate.js';
 import { ExitCode, UserError } from '../errors.js';
 import { vendors as registry } from '../vendors/index.js';
 import type { VendorDefinition } from '../vendors/types.js';

@@ -1,7 +1,7 @@
 // Turning the vendor/event names a user typed into catalog entries, with "did you mean".
 import { didYouMean, UserError } from '../errors.js';
-import { findEvent, findVendor, vendors } from '../vendors/index.js';
-import type { EventDefinition, VendorDefinition } from '../vendors/types.js';
+import { findEvent, findVendor, vendors } from './index.js';
+import type { EventDefinition, VendorDefinition } from './types.js';
 
 export function resolveVendor(name: string): VendorDefinition {
   const vendor = findVendor(name);

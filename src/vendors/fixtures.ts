@@ -1,8 +1,8 @@
 // Reading an event's fixtures from the package's fixtures/<vendor>/ folder.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BodyPart, EventDefinition, VendorDefinition } from '../vendors/types.js';
-import { packageRoot } from './package-root.js';
+import type { BodyPart, EventDefinition, VendorDefinition } from './types.js';
+import { packageRoot } from '../files/package-root.js';
 
 export function fixturePath(vendor: VendorDefinition, file: string): string {
   return join(packageRoot(), 'fixtures', vendor.id, file);

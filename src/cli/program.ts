@@ -1,10 +1,18 @@
-// Command definitions only: commander parses, and each action hands a typed call to `invoke`
-// (src/run.ts in production, a recorder in the wiring test). Nothing heavy is imported here.
-import { readFileSync } from 'node:fs';
+// The command registrations: commander parses, and each action hands `invoke` the command's
+// name, its typed options and a loader for its module (src/commands/<verb>.ts). src/cli.ts runs
+// it; the wiring test records it. Adding a command: its module, and one registration here.
+// Nothing heavy is imported: `hookscope --help` loads commander and this file only.
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import type { Invocation, ListenInvocationOptions, ReplayInvocationOptions, SendInvocationOptions } from './run.js';
-
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+import type { CommandModule } from './io.js';
+import type { ListenCliOptions } from '../commands/listen.js';
+import type { ReplayCliOptions } from '../commands/replay.js';
+import type { SendCliOptions } from '../commands/send.js';
+import type { ValidateCliOptions } from '../commands/validate.js';
+import type { VendorsOptions } from '../commands/vendors.js';
+import type { SchemaOptions } from '../commands/schema.js';
+import type { CompletionOptions } from '../commands/completion.js';
+import { describeProgram } from './describe.js';
+import { packageVersion } from '../files/package-root.js';
 
 const FORMATS = ['pretty', 'json', 'junit', 'github'] as const;
 
@@ -78,12 +86,21 @@ function parseSize(value: string): number {
   return Math.floor(Number(m[1]) * unit);
 }
 
+/** One parsed command line: which command, its options, and how to load its module. */
+export interface Invocation<O = unknown> {
+  command: string;
+  options: O;
+  load(): Promise<CommandModule<O>>;
+}
+
 export type Invoke = (call: Invocation, program: Command) => Promise<void>;
+
+const call = <O>(command: string, options: O, load: () => Promise<CommandModule<O>>): Invocation => ({ command, options, load }) as Invocation;
 
 export function buildProgram(invoke: Invoke): Command {
   const program = new Command('hookscope')
     .description('Inspect, validate, send and replay voice-AI platform webhooks (Relyable, Bluejay, Smallest.ai Atoms, Synthflow).')
-    .version(pkg.version, '-v, --version')
+    .version(packageVersion(), '-v, --version')
     .option('--no-color', 'disable colours (also: NO_COLOR=1)')
     .option('--debug', 'show stack traces for unexpected errors')
     .showHelpAfterError('(run with --help for usage)')
@@ -125,9 +142,9 @@ Examples:
   $ hookscope listen --status 500 --on test_run.completed     watch a vendor retry
   $ hookscope listen --json > captured.ndjson                 then: hookscope validate captured.ndjson`,
     )
-    .action((opts: Omit<ListenInvocationOptions, 'delayMs' | 'forwardTimeoutMs' | 'maxBodyBytes'> & { delay?: number; forwardTimeout?: number; maxBody?: number }) => {
+    .action((opts: Omit<ListenCliOptions, 'delayMs' | 'forwardTimeoutMs' | 'maxBodyBytes'> & { delay?: number; forwardTimeout?: number; maxBody?: number }) => {
       const { delay, forwardTimeout, maxBody, ...rest } = opts;
-      return invoke({ command: 'listen', options: { ...rest, delayMs: delay, forwardTimeoutMs: forwardTimeout, maxBodyBytes: maxBody } }, program);
+      return invoke(call<ListenCliOptions>('listen', { ...rest, delayMs: delay, forwardTimeoutMs: forwardTimeout, maxBodyBytes: maxBody }, () => import('../commands/listen.js')), program);
     });
 
   program
@@ -159,9 +176,9 @@ Examples:
   $ hookscope send relyable test_run.completed --set data.score=42.5 --set 'data.scenarios_tested=["a"]' --dry-run
   $ hookscope send synthflow call_inbound --url http://localhost:3000/inbound --json`,
     )
-    .action((vendor: string, event: string, opts: Omit<SendInvocationOptions, 'vendor' | 'event' | 'timeoutMs'> & { timeout?: number }) => {
+    .action((vendor: string, event: string, opts: Omit<SendCliOptions, 'vendor' | 'event' | 'timeoutMs'> & { timeout?: number }) => {
       const { timeout, ...rest } = opts;
-      return invoke({ command: 'send', options: { vendor, event, ...rest, timeoutMs: timeout } }, program);
+      return invoke(call<SendCliOptions>('send', { vendor, event, ...rest, timeoutMs: timeout }, () => import('../commands/send.js')), program);
     });
 
   program
@@ -176,8 +193,11 @@ Examples:
     .addOption(new Option('--format <format>', 'output format (default: pretty; github when GITHUB_ACTIONS=true)').choices(FORMATS))
     .option('-q, --quiet', 'pretty format: list only payloads with issues')
     .addHelpText('after', '\nExample:\n  $ hookscope validate fixtures/ captured.ndjson --strict --format junit > report.xml')
-    .action((paths: string[], opts: { vendor?: string; event?: string; reply?: boolean; strict?: boolean; format?: (typeof FORMATS)[number]; quiet?: boolean }) =>
-      invoke({ command: 'validate', options: { paths, vendor: opts.vendor, event: opts.event, reply: opts.reply, strict: opts.strict, format: opts.format, quiet: opts.quiet } }, program),
+    .action((paths: string[], opts: Omit<ValidateCliOptions, 'paths'>) =>
+      invoke(
+        call<ValidateCliOptions>('validate', { paths, vendor: opts.vendor, event: opts.event, reply: opts.reply, strict: opts.strict, format: opts.format, quiet: opts.quiet }, () => import('../commands/validate.js')),
+        program,
+      ),
     );
 
   program
@@ -205,9 +225,9 @@ Examples:
   $ hookscope replay .hookscope/listen-*.ndjson --url http://localhost:3000 --speed max
   $ hookscope replay payload.json --url http://localhost:3000/hooks --schedule 0,10s,1m --max-attempts 3`,
     )
-    .action((paths: string[], opts: Omit<ReplayInvocationOptions, 'paths' | 'timeoutMs'> & { timeout?: number }) => {
+    .action((paths: string[], opts: Omit<ReplayCliOptions, 'paths' | 'timeoutMs'> & { timeout?: number }) => {
       const { timeout, ...rest } = opts;
-      return invoke({ command: 'replay', options: { paths, ...rest, timeoutMs: timeout } }, program);
+      return invoke(call<ReplayCliOptions>('replay', { paths, ...rest, timeoutMs: timeout }, () => import('../commands/replay.js')), program);
     });
 
   program
@@ -216,7 +236,7 @@ Examples:
     .description('Without an id: every vendor and its events. With an id: the signing scheme and delivery rules, each with its provenance (documented by the vendor, or assumed by hookscope).')
     .argument('[id]', 'vendor id or alias')
     .option('--json', 'machine-readable output')
-    .action((id: string | undefined, opts: { json?: boolean }) => invoke({ command: 'vendors', options: { id, json: opts.json } }, program));
+    .action((id: string | undefined, opts: { json?: boolean }) => invoke(call<VendorsOptions>('vendors', { id, json: opts.json }, () => import('../commands/vendors.js')), program));
 
   program
     .command('schema')
@@ -227,7 +247,7 @@ Examples:
     .option('--reply', 'the schema of the reply the receiver must give (synthflow call_inbound)')
     .option('--strict', 'forbid unknown fields (additionalProperties: false)')
     .action((vendor: string, event: string, opts: { reply?: boolean; strict?: boolean }) =>
-      invoke({ command: 'schema', options: { vendor, event, reply: opts.reply, strict: opts.strict } }, program),
+      invoke(call<SchemaOptions>('schema', { vendor, event, reply: opts.reply, strict: opts.strict }, () => import('../commands/schema.js')), program),
     );
 
   program
@@ -235,7 +255,7 @@ Examples:
     .summary('print a shell completion script (e.g. hookscope completion zsh > ~/.zfunc/_hookscope)')
     .description('Print a completion script for bash, zsh or fish. It completes commands, options, vendor ids and event names.')
     .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
-    .action((shell: 'bash' | 'zsh' | 'fish') => invoke({ command: 'completion', options: { shell } }, program));
+    .action((shell: 'bash' | 'zsh' | 'fish') => invoke(call<CompletionOptions>('completion', { shell, program: describeProgram(program) }, () => import('../commands/completion.js')), program));
 
   return program;
 }

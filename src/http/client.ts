@@ -2,7 +2,7 @@
 // none of fetch's accept/sec-fetch-*/user-agent), no redirects followed, one deadline for the
 // whole exchange, and a reply read without keeping more than a bounded prefix in memory.
 import type { Dispatcher } from 'undici';
-import { packageVersion } from './package-root.js';
+import { packageVersion } from '../files/package-root.js';
 
 /**
  * Headers that belong to one connection, not to the message: never relayed or replayed (the
@@ -52,7 +52,7 @@ export interface DeliverOptions {
 }
 
 export async function deliver(req: OutgoingRequest, options: DeliverOptions): Promise<DeliveryOutcome> {
-  const { request, Agent } = await loadUndici();
+  const dispatcher = options.dispatcher ?? (await sharedAgent());
   const clock = options.clock ?? (() => performance.now());
   const keep = options.keepBytes ?? 1024 * 1024;
   const started = clock();
@@ -65,7 +65,7 @@ export async function deliver(req: OutgoingRequest, options: DeliverOptions): Pr
     } catch {
       return { ok: false, failure: { kind: 'bad-url', message: `not a valid URL: ${req.url}` }, latencyMs: 0 };
     }
-    const res = await request.call(options.dispatcher ?? (shared ??= new Agent()), {
+    const res = await dispatcher.request({
       origin: url.origin,
       path: `${url.pathname}${url.search}`,
       method: req.method,
@@ -102,18 +102,27 @@ export async function deliver(req: OutgoingRequest, options: DeliverOptions): Pr
   }
 }
 
-type UndiciLite = typeof import('./undici-lite.js');
+/** One connection pool for the process, created on first use; undici loads with it. */
+let shared: Promise<Dispatcher> | undefined;
 
-/** One connection pool for the process, created on first use. */
-let shared: InstanceType<UndiciLite['Agent']> | undefined;
-
-async function loadUndici(): Promise<UndiciLite> {
-  return import('./undici-lite.js');
+function sharedAgent(): Promise<Dispatcher> {
+  shared ??= import('./pool.js').then(({ createPool }) => createPool());
+  return shared;
 }
 
 /** Load the HTTP client ahead of time, so that a scheduled first request is not late by its import. */
 export async function prepareHttp(): Promise<void> {
-  await loadUndici();
+  await sharedAgent();
+}
+
+/**
+ * Close the shared pool, so that a one-shot command's process exits as soon as its work is done
+ * instead of when idle keep-alive connections time out.
+ */
+export async function closeHttp(): Promise<void> {
+  const pool = shared;
+  shared = undefined;
+  if (pool) await (await pool).close();
 }
 
 /** Say which way the exchange failed, in words a user can act on. */

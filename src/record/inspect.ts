@@ -2,9 +2,9 @@
 // match the schema, is it a retry of something seen before, and the vendor's one-line summary.
 // Pure apart from the dedupe memory it is handed: bytes and headers in, verdicts out.
 import { isUtf8 } from 'node:buffer';
-import type { Issue } from './issues.js';
-import { findSignatureHeader, signatureHeaderNames } from './signature.js';
-import { validateText } from './validate.js';
+import type { Issue } from '../schema/issues.js';
+import { findSignatureHeader, signatureHeaderNames } from '../signing/signature.js';
+import { validateText } from '../schema/validate.js';
 import { findEvent } from '../vendors/index.js';
 import type { VendorDefinition } from '../vendors/types.js';
 

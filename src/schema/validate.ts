@@ -1,10 +1,10 @@
 // Validating one payload: parse, detect (or take the forced vendor/event), check the schema,
 // and locate every issue in the source text. Pure: text in, structured result out.
-import { detect } from './detect.js';
+import { detect } from '../vendors/detect.js';
 import { isClean } from './fast-check.js';
 import { fromZodIssue, type Issue } from './issues.js';
-import { scanJson, type Position } from './json-scan.js';
-import { formatPath, isObject, describeType, type PathSegment } from './values.js';
+import { scanJson, type Position } from '../json/scan.js';
+import { formatPath, isObject, describeType, type PathSegment } from '../json/values.js';
 import type { BodyPart, EventDefinition, VendorDefinition } from '../vendors/types.js';
 
 export interface ValidateOptions {
