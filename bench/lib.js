@@ -12,20 +12,30 @@ export const NODE = process.execPath;
  * spawnSync, so process start-up is included). stdout goes to /dev/null unless `stdout` is a file
  * descriptor; stderr is captured. Throws if the exit code is not one of `okCodes`.
  */
-export function timeNode(args, { stdout = 'ignore', okCodes = [0] } = {}) {
+export function timeNode(args, options = {}) {
+  return timeNodeWith(NODE, args, options);
+}
+
+/** timeNode with another node binary (`node` is its path); `env` replaces the environment. */
+export function timeNodeWith(node, args, { stdout = 'ignore', okCodes = [0], env = process.env } = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(NODE, args, { cwd: ROOT, stdio: ['ignore', stdout, 'pipe'], maxBuffer: 64 << 20 });
+  const r = spawnSync(node, args, { cwd: ROOT, stdio: ['ignore', stdout, 'pipe'], maxBuffer: 64 << 20, env });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.error) throw r.error;
   if (!okCodes.includes(r.status)) {
-    throw new Error(`node ${args.join(' ')} exited with ${r.status ?? r.signal}\n${r.stderr}`);
+    throw new Error(`${node} ${args.join(' ')} exited with ${r.status ?? r.signal}\n${r.stderr}`);
   }
   return ms;
 }
 
 /** Run `node ...args` in the repo root and return { status, stdout, stderr } (not timed). */
 export function runNode(args) {
-  const r = spawnSync(NODE, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 << 20 });
+  return runNodeWith(NODE, args);
+}
+
+/** runNode with another node binary; `env` replaces the environment. */
+export function runNodeWith(node, args, { env = process.env } = {}) {
+  const r = spawnSync(node, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 << 20, env });
   if (r.error) throw r.error;
   return r;
 }
@@ -48,7 +58,12 @@ export const lpad = (s, n) => String(s).padStart(n);
 
 /** One target line; bench/run.js collects the lines ending in OK / MISSED. */
 export function verdict(label, ratio, target, ok) {
-  console.log(`${label}: ${ratio.toFixed(2)}× (target ${target})  ${ok ? 'OK' : 'MISSED'}`);
+  return targetLine(label, `${ratio.toFixed(2)}×`, target, ok);
+}
+
+/** A target line for a figure that is not a ratio (a count, say): `label: value (target …)  OK`. */
+export function targetLine(label, value, target, ok) {
+  console.log(`${label}: ${value} (target ${target})  ${ok ? 'OK' : 'MISSED'}`);
   return ok;
 }
 
