@@ -27,7 +27,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
-import { abort, lpad, pad, percentile, ROOT, targetLine, verdict, WORK } from './lib.js';
+import { abort, BENCH_ENV, lpad, pad, percentile, ROOT, targetLine, verdict, WORK } from './lib.js';
 
 const PHASES = 10;
 const REQUESTS = Math.ceil(Math.max(1000, Number(process.env.BENCH_LISTEN_REQUESTS) || 100_000) / PHASES) * PHASES;
@@ -67,7 +67,7 @@ function fail(message) {
  */
 async function start(name, args, { stdoutFile } = {}) {
   const out = stdoutFile ? openSync(stdoutFile, 'w') : 'pipe';
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', out, 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', out, 'pipe'], env: { ...BENCH_ENV, NO_COLOR: '1' } });
   if (stdoutFile) closeSync(out);
   children.push(child);
   const server = { name, child, pid: child.pid, stderr: '' };
