@@ -1,7 +1,7 @@
 // The live feed of `hookscope listen`: one entry per request, and the summary on Ctrl-C.
 import type { ChalkInstance } from 'chalk';
 import { printable } from '../ui/terminal.js';
-import type { ListenerStats } from '../commands/listen.js';
+import type { ListenerStats } from '../listen/listener.js';
 import { formatIssue } from '../schema/issues.js';
 import type { ListenRecord } from '../record/log-record.js';
 
