@@ -10,7 +10,7 @@ import { parseSchedule, plannedOffsets } from '../delivery/schedule.js';
 import { resolveVendor } from '../vendors/resolve.js';
 import type { CommandIO } from '../cli/io.js';
 import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
-import { requireHttpUrl } from './common.js';
+import { requireHttpUrl } from '../http/url.js';
 import type { Provenance } from '../vendors/types.js';
 
 export interface ReplayOptions {

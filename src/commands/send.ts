@@ -15,7 +15,7 @@ import { validateText, validateValue, type PayloadResult } from '../schema/valid
 import { formatPath } from '../json/values.js';
 import type { CommandIO } from '../cli/io.js';
 import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
-import { requireHttpUrl } from './common.js';
+import { requireHttpUrl } from '../http/url.js';
 import type { EventDefinition, Provenance, VendorDefinition } from '../vendors/types.js';
 
 export interface SendOptions {

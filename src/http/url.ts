@@ -1,4 +1,4 @@
-// Small helpers shared by command modules.
+// Checking the URLs users give (--url, --forward-to): http(s) only, with an error that says what is wrong.
 import { UserError } from '../errors.js';
 
 /** An http(s) URL given on the command line, or a usage error that says what is wrong. */

@@ -7,7 +7,8 @@ import type { AddressInfo, Server } from 'node:net';
 import { FifoLimit } from '../delivery/fifo-limit.js';
 import { CONNECTION_HEADERS, deliver } from '../http/client.js';
 import { createListenerServer, type Answer, type ReceivedRequest } from '../http/listener.js';
-import { DedupeMemory, decodeUtf8, inspect, type InspectContext } from '../record/inspect.js';
+import { DedupeMemory } from '../record/dedupe.js';
+import { decodeUtf8, inspect, type InspectContext } from '../record/inspect.js';
 import { LOG_RECORD_KIND, type ListenRecord } from '../record/log-record.js';
 import { Committer, openLog, type OnRecords } from '../record/log-writer.js';
 import { resolveSecret } from '../signing/secrets.js';
@@ -16,7 +17,7 @@ import { loadFixture } from '../vendors/fixtures.js';
 import { findEvent, findVendor, vendors as registry } from '../vendors/index.js';
 import { resolveEvent, resolveVendor } from '../vendors/resolve.js';
 import type { EventDefinition, VendorDefinition } from '../vendors/types.js';
-import { requireHttpUrl } from '../commands/common.js';
+import { requireHttpUrl } from '../http/url.js';
 import { runDemo, type SecretMap } from './demo.js';
 
 export interface ListenOptions {

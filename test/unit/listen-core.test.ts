@@ -1,6 +1,7 @@
 // The pure parts of listen: inspect() verdicts, the dedupe memory, and the feed's rendering.
 import { describe, expect, it } from 'vitest';
-import { DedupeMemory, inspect, type InspectContext } from '../../src/record/inspect.js';
+import { DedupeMemory } from '../../src/record/dedupe.js';
+import { inspect, type InspectContext } from '../../src/record/inspect.js';
 import { LOG_RECORD_KIND, type ListenRecord } from '../../src/record/log-record.js';
 import { signBody } from '../../src/signing/signature.js';
 import { feedEntry, listenSummary } from '../../src/reporters/listen.js';
