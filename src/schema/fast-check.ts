@@ -5,9 +5,10 @@
 // is true only when zod would report no issue (no error and no warning: warnings are zod issues
 // too). When it says false, the caller asks zod, whose issues carry the messages.
 //
-// It reads zod 4's schema definitions (`schema._zod.def`, the part of zod meant for tools built on
-// it) and mirrors the parse rules of zod/v4/core/schemas.js for the constructs the vendor catalog
-// uses. Anything else (transforms, pipes, lazy, coercion, exclusive unions, async checks, …) is
+// It reads zod 4's schema definitions through `schema._zod.def`, which zod documents for library
+// and tool authors ("zod/v4/core", the "Building on zod" guide): a public, documented surface, not
+// an import of zod's internal files. It mirrors zod's parse rules for the constructs the vendor
+// catalog uses. Anything else (transforms, pipes, lazy, coercion, exclusive unions, async checks, …) is
 // delegated to zod's own `safeParse` for that node, and any value it is unsure about answers
 // false. An unknown construct therefore costs speed, never a verdict. Checks (formats, lengths,
 // refinements, growing enums) are zod's own check functions, run the way zod runs them.
