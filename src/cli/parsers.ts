@@ -1,0 +1,56 @@
+// Parsing option values on the command line: each parser returns the typed value or throws
+// commander's InvalidArgumentError with what was expected, so commander prints a usage error.
+import { InvalidArgumentError } from 'commander';
+
+export function parseTimeout(value: string): number {
+  const ms = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(ms) || ms <= 0) {
+    throw new InvalidArgumentError('expected a whole number of milliseconds above 0, e.g. 5000');
+  }
+  return ms;
+}
+
+/** A repeatable option: each use adds one value. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535');
+  return n;
+}
+
+export function parseStatus(value: string): number {
+  const n = Number(value);
+  if (!/^\d{3}$/.test(value.trim()) || n < 200 || n > 599) throw new InvalidArgumentError('expected an HTTP status from 200 to 599');
+  return n;
+}
+
+export function parseMs(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number of milliseconds, e.g. 2000');
+  return n;
+}
+
+export function parseCount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 1000) throw new InvalidArgumentError('expected a whole number from 1 to 1000');
+  return n;
+}
+
+export function parseSpeed(value: string): number | 'max' {
+  if (value.trim() === 'max') return 'max';
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a factor above 0 (e.g. 60) or max');
+  return n;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+
+export function parseSize(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || unit === undefined || Number(m[1]) <= 0) throw new InvalidArgumentError('expected a size such as 10mb, 512kb or 1048576');
+  return Math.floor(Number(m[1]) * unit);
+}
