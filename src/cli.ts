@@ -2,7 +2,7 @@
 // print without a stack; anything else is a bug (stack only under --debug). Exit codes are set
 // here and nowhere else.
 import { CommanderError } from 'commander';
-import { ExitCode, UserError } from './errors.js';
+import { ExitCode, UserError, type ExitCodeValue } from './errors.js';
 import { buildProgram } from './cli/program.js';
 
 export async function main(argv: string[]): Promise<void> {
@@ -14,9 +14,15 @@ export async function main(argv: string[]): Promise<void> {
     });
   }
   const program = buildProgram(async (call, prog) => {
-    const [command, { isColorEnabled }] = await Promise.all([call.load(), import('./ui/terminal.js')]);
-    const color = prog.opts<{ color?: boolean }>().color !== false && isColorEnabled(process.stdout, process.env);
-    process.exitCode = await command.run(call.options, { stdout: process.stdout, stderr: process.stderr, env: process.env, color });
+    const stop = onStopSignals();
+    try {
+      const [command, { isColorEnabled }] = await Promise.all([call.load(), import('./ui/terminal.js')]);
+      const color = prog.opts<{ color?: boolean }>().color !== false && isColorEnabled(process.stdout, process.env);
+      const code = await command.run(call.options, { stdout: process.stdout, stderr: process.stderr, env: process.env, color, signal: stop.signal });
+      process.exitCode = stop.exitCode ?? code;
+    } finally {
+      stop.dispose();
+    }
   });
   try {
     await program.parseAsync(argv);
@@ -36,4 +42,29 @@ export async function main(argv: string[]): Promise<void> {
     if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     process.exitCode = ExitCode.usage;
   }
+}
+
+/**
+ * Ctrl-C and SIGTERM abort the returned signal: the running command stops, prints what it has
+ * and returns, and the exit code says it was stopped. A second signal exits at once.
+ */
+function onStopSignals(): { signal: AbortSignal; exitCode?: ExitCodeValue; dispose(): void } {
+  const controller = new AbortController();
+  const state: { signal: AbortSignal; exitCode?: ExitCodeValue; dispose(): void } = {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
+  const stop = (code: ExitCodeValue) => {
+    if (controller.signal.aborted) process.exit(code);
+    state.exitCode = code;
+    controller.abort(new Error(code === ExitCode.interrupted ? 'interrupted (Ctrl-C)' : 'terminated (SIGTERM)'));
+  };
+  const onInt = () => stop(ExitCode.interrupted);
+  const onTerm = () => stop(ExitCode.terminated);
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return state;
 }

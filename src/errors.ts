@@ -8,6 +8,10 @@ export const ExitCode = {
   problem: 1,
   /** Usage or environment error: bad flags, unknown vendor, unreadable path. */
   usage: 2,
+  /** Stopped by Ctrl-C (128 + SIGINT), after printing what was done so far. */
+  interrupted: 130,
+  /** Stopped by SIGTERM (128 + SIGTERM). */
+  terminated: 143,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -15,6 +15,12 @@ export interface CommandIO {
   env: NodeJS.ProcessEnv;
   /** Colours on stdout (false for --no-color, NO_COLOR, pipes). */
   color: boolean;
+  /**
+   * Aborted on Ctrl-C (SIGINT) or SIGTERM. A command stops at once: it stops starting work,
+   * cancels what is in flight, prints what was done so far and returns; the CLI then exits
+   * 130 (SIGINT) or 143 (SIGTERM). A second Ctrl-C exits at once.
+   */
+  signal: AbortSignal;
 }
 
 /** What src/commands/<verb>.ts exports for the CLI. */

@@ -28,8 +28,8 @@ export async function run(options: ListenCliOptions, io: CommandIO): Promise<Exi
       `  Ctrl-C to stop and print a summary\n`,
   );
   const stopped = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    if (io.signal.aborted) resolve();
+    else io.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   if (options.demo) await listener.runDemo();
   await stopped;

@@ -120,7 +120,7 @@ describe('listen: the pretty feed', () => {
     await post(`${listener.url}/x`, body, signedHeaders('smallest', body));
     await post(`${listener.url}/x`, body, { 'x-signature': 'f'.repeat(64) });
     const { code, stdout, stderr } = await listener.stop();
-    expect(code).toBe(0);
+    expect(code).toBe(130);
     expect(stdout).toMatch(/POST \/x {2}smallest post-conversation {2}→ 200/);
     expect(stdout).toContain('✓ signature valid  ✓ schema valid');
     expect(stdout).toContain('completed, 92.4 s, 8 turns');
@@ -254,7 +254,7 @@ describe('listen: starting', () => {
     const listener = await startListen(['--demo', '--json', '--no-log']);
     await listener.waitFor('demo: sent');
     const { code, stderr } = await listener.stop();
-    expect(code).toBe(0);
+    expect(code).toBe(130);
     const records = listener.records();
     const fixtures = allFixtures().filter((f) => f.part === 'request').length;
     expect(records).toHaveLength(fixtures + 2);
@@ -327,7 +327,7 @@ describe('listen: robustness', () => {
     const { code, stderr } = await listener.stop();
     expect(answers.map((a) => a.slice(0, 12))).toEqual(['HTTP/1.1 400', 'HTTP/1.1 400', 'HTTP/1.1 431', 'HTTP/1.1 400', 'HTTP/1.1 400', 'HTTP/1.1 505']);
     expect(good.match(/HTTP\/1\.1 \d+/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200']);
-    expect(code).toBe(0);
+    expect(code).toBe(130);
     // The reasons are node's parser's (llhttp), with its error code.
     expect(stderr).toContain("rejected a malformed HTTP request with 400: Transfer-Encoding can't be present with Content-Length (HPE_INVALID_TRANSFER_ENCODING)");
     expect(stderr).toContain('Unexpected whitespace after header value (HPE_INVALID_HEADER_TOKEN)');

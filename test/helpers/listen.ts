@@ -12,7 +12,7 @@ export interface RunningListener {
   records(): Record<string, any>[];
   /** Resolves once stderr contains `text`. */
   waitFor(text: string, timeoutMs?: number): Promise<void>;
-  /** SIGINT, then the exit code and full output. */
+  /** SIGINT (Ctrl-C), then the exit code (130: stopped by Ctrl-C, after its summary) and full output. */
   stop(): Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
