@@ -27,7 +27,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from
 import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
-import { abort, BENCH_ENV, lpad, pad, percentile, ROOT, targetLine, verdict, WORK } from './lib.js';
+import { abort, BENCH_ENV, lpad, median, pad, percentile, ROOT, targetLine, verdict, WORK } from './lib.js';
 
 const PHASES = 10;
 const REQUESTS = Math.ceil(Math.max(1000, Number(process.env.BENCH_LISTEN_REQUESTS) || 100_000) / PHASES) * PHASES;
@@ -233,7 +233,7 @@ for (const line of listenOut) {
 const diyLog = ndjsonLines(files.diyLog);
 const diyValid = diyLog.filter((l) => JSON.parse(l).valid === true).length;
 const diyOutLines = ndjsonLines(files.diyOut).length;
-const summary = listen.stderr.split('\n').find((l) => /^hookscope listen: \d+ requests?/.test(l));
+const summary = listen.stderr.split('\n').find((l) => l.startsWith('hookscope listen: ') && !l.includes('http://'));
 rmSync(dir, { recursive: true, force: true });
 
 for (const t of [diy, bare]) {
@@ -285,6 +285,10 @@ targetLine('lost records', `${lost}${clean ? '' : ` (and ${listen.non2xx} non-2x
 const peakOf = (ss) => Math.max(...ss.map((s) => s.mib).filter(Number.isFinite));
 const growth = peakOf(listen.rss.filter((s) => s.at > REQUESTS / 2)) / peakOf(listen.rss.filter((s) => s.at > 0 && s.at <= REQUESTS / 2));
 verdict('listen RSS flat, peak over the second half vs the first half', growth, '≤ 1.25×', growth <= 1.25);
+// How much the ratio moves between rounds (the phases of one round are seconds apart).
+const perRound = listen.phaseRps.map((x, k) => x / diy.phaseRps[k]);
+console.log(`  (info) listen vs do-it-yourself req/s round by round: median ${median(perRound).toFixed(2)}×, ` +
+  `range ${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)}×`);
 console.log(`  (info) listen vs bare req/s: ${(listen.rps / bare.rps).toFixed(2)}×; do-it-yourself vs bare: ${(diy.rps / bare.rps).toFixed(2)}×; ` +
   `p99: listen ${listen.p99.toFixed(2)} ms, do-it-yourself ${diy.p99.toFixed(2)} ms, bare ${bare.p99.toFixed(2)} ms`);
 console.log(`  (files: ${relative(ROOT, dir)}/ removed)`);
