@@ -61,22 +61,25 @@ export function buildProgram(invoke: Invoke): Command {
     .description(
       'Listen for webhooks on 127.0.0.1:4400 (any path). Each request is inspected (vendor, event, signature, schema, duplicate), appended to an NDJSON log before it is answered, and shown in the feed. Secrets: --secret vendor=value or the variables send reads. Ctrl-C prints a summary.',
     )
-    .option('-p, --port <port>', 'port to listen on', parsePort, 4400)
+    .addOption(new Option('-p, --port <port>', 'port to listen on').argParser(parsePort).default(4400).env('HOOKSCOPE_PORT'))
     .option('--host <address>', 'address to bind; anything but loopback is reachable from other machines', '127.0.0.1')
     .option('--vendor <id>', 'treat every request as this vendor\'s')
     .option('--route <path=vendor>', 'requests under a path are that vendor\'s, e.g. /relyable=relyable (repeatable)', collect)
-    .option('--secret <vendor=secret>', 'signing secret for a vendor (repeatable; prefer the environment)', collect)
+    .option('--secret <[vendor=]secret>', 'signing secret: vendor=secret (repeatable), or one secret for --vendor\'s vendor (without --vendor: for every vendor); prefer the environment', collect)
     .option('--signature-header <name>', 'read the signature from this header')
-    .option('--status <code>', 'answer with this status (with --on: only for those events)', parseStatus)
+    .option('--status <code>', 'answer with this status (with --on: only for those events); a matching rule answers here, even with --forward-to', parseStatus)
     .option('--delay <ms>', 'wait this long before answering (with --on: only for those events)', parseMs)
-    .option('--on <event>', 'apply --status/--delay only to this event (repeatable)', collect)
-    .option('--reply <file>', 'the reply to give synthflow call_inbound (default: the reply fixture)')
-    .option('--forward-to <url>', 'relay each request (exact bytes and headers) to your app and return its answer')
+    .option('--on <event>', 'apply --status/--delay only to this event (repeatable; needs --status or --delay)', collect)
+    .option('--reply <file>', 'answer request/response events (synthflow call_inbound) with this body, here, even with --forward-to (default: the reply fixture)')
+    .option('--forward-to <url>', 'relay each request (exact bytes and headers) to your app and return its answer; the incoming path is kept when the URL has none (or /), the query when it has none')
     .option('--concurrency <n>', 'forwarded requests in flight at once (default 1: arrival order)', parseCount)
     .option('--forward-timeout <ms>', 'give up on your app after this long: the sender gets 504 (default 30000)', parseMs)
-    .option('--log <file>', 'append the NDJSON log here (default .hookscope/listen-<time>.ndjson)')
+    .option('--log <file>', 'append the NDJSON log here (default .hookscope/listen-<time>.ndjson, owner-only, git-ignored)')
     .option('--no-log', 'keep no log')
+    .option('--redact', 'mask phone numbers, emails and transcripts in the log, the feed and --json (verdicts are made first)')
+    .option('--redact-path <path>', 'also blank the value at this JSON path, e.g. data.notes or turns[*].text (repeatable; implies --redact)', collect)
     .option('--max-body <size>', 'largest body accepted, e.g. 10mb, 512kb (default 10mb); larger gets 413', parseSize)
+    .option('--max-in-flight <size>', 'bodies held at once, over all requests (default 8 × --max-body, at least 64mb); beyond it 503 with Retry-After', parseSize)
     .option('--demo', 'also send every vendor\'s fixtures (signed, one tampered, one retry) to this listener')
     .option('--json', 'one JSON record per request on stdout (NDJSON), the same records as the log')
     .option('--verbose', 'show headers and the body of each request')
@@ -88,11 +91,16 @@ Examples:
   $ RELYABLE_WEBHOOK_SECRET=… hookscope listen --port 4400    check real deliveries through a tunnel
   $ hookscope listen --forward-to http://localhost:3000/webhooks --verbose
   $ hookscope listen --status 500 --on test_run.completed     watch a vendor retry
+  $ hookscope listen --forward-to http://localhost:3000 --status 500 --on test_run.failed
+                                                              fail one event here, forward the rest
   $ hookscope listen --json > captured.ndjson                 then: hookscope validate captured.ndjson`,
     )
-    .action((opts: Omit<ListenCliOptions, 'delayMs' | 'forwardTimeoutMs' | 'maxBodyBytes'> & { delay?: number; forwardTimeout?: number; maxBody?: number }) => {
-      const { delay, forwardTimeout, maxBody, ...rest } = opts;
-      return invoke(call<ListenCliOptions>('listen', { ...rest, delayMs: delay, forwardTimeoutMs: forwardTimeout, maxBodyBytes: maxBody }, () => import('../commands/listen.js')), program);
+    .action((opts: Omit<ListenCliOptions, 'delayMs' | 'forwardTimeoutMs' | 'maxBodyBytes' | 'maxInFlightBytes'> & { delay?: number; forwardTimeout?: number; maxBody?: number; maxInFlight?: number }) => {
+      const { delay, forwardTimeout, maxBody, maxInFlight, ...rest } = opts;
+      return invoke(
+        call<ListenCliOptions>('listen', { ...rest, delayMs: delay, forwardTimeoutMs: forwardTimeout, maxBodyBytes: maxBody, maxInFlightBytes: maxInFlight }, () => import('../commands/listen.js')),
+        program,
+      );
     });
 
   program
@@ -103,13 +111,13 @@ Examples:
     )
     .argument('<vendor>', 'vendor id or alias')
     .argument('<event>', 'event name')
-    .option('--url <url>', 'where to send it (http:// or https://)')
+    .addOption(new Option('--url <url>', 'where to send it (http:// or https://; localhost:3000/x means http://localhost:3000/x)').env('HOOKSCOPE_URL'))
     .option('-d, --data <file>', 'the body: a JSON file, or - for stdin (default: the event\'s fixture)')
     .option('--set <path=value>', 'set a field; the value is JSON when it parses, else a string (repeatable)', collect)
     .option('--unset <path>', 'remove a field (repeatable)', collect)
     .option('--no-fresh', 'keep the fixture\'s timestamps and delivery ids instead of fresh ones')
     .option('--no-validate', 'send even when the body does not match the event schema')
-    .option('--secret <secret>', 'signing secret (prefer the environment: it stays out of shell history)')
+    .option('--secret <[vendor=]secret>', 'signing secret, bare or as vendor=secret (prefer the environment: it stays out of shell history)')
     .option('--signature-header <name>', 'put the signature in this header (where the vendor\'s wire name is uncertain)')
     .option('-H, --header <header>', "add or replace a header, 'Name: value' (repeatable)", collect)
     .option('--timeout <ms>', 'give up after this many ms (default: the vendor\'s timeout, else 30000)', parseTimeout)

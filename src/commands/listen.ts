@@ -2,6 +2,7 @@
 // entry (or a --json record) per request, and on Ctrl-C a summary.
 import type { CommandIO } from '../cli/io.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
+import { dirname } from 'node:path';
 import { startListener, type ListenOptions } from '../listen/listener.js';
 
 /** What the CLI passes to listen: its options minus the callbacks, plus output choices. */
@@ -17,24 +18,48 @@ export async function run(options: ListenCliOptions, io: CommandIO): Promise<Exi
     log: log === true ? undefined : log,
     env: io.env,
     // --json prints the log's own bytes: one encoding for both.
-    onRecords: (batch, lines) => io.stdout.write(json ? lines() : batch.map(({ record }) => feedEntry(record, chalk, verbose)).join('')),
+    onRecords: (batch, lines) => io.stdout.write(json ? lines() : batch.map(({ record }) => feedEntry(record, chalk, feed)).join('')),
     onNotice: (message) => io.stderr.write(`hookscope: ${message}\n`),
   });
+  const feed = { verbose, width: io.stdout.isTTY ? io.stdout.columns || undefined : undefined, logged: listener.logPath !== undefined };
   const secrets = [...listener.secrets].map(([vendor, s]) => `${vendor} (${s.source})`);
   io.stderr.write(
-    `hookscope listen: ${listener.url}  (any path; point your vendor's webhook or a tunnel here)\n` +
-      `  log: ${listener.logPath ?? 'off (--no-log)'}\n` +
-      `  secrets: ${secrets.length ? secrets.join(', ') : 'none (signatures are not checked; see --secret)'}\n` +
-      `  Ctrl-C to stop and print a summary\n`,
+    [
+      `hookscope listen: ${listener.url}  (any path; point your vendor's webhook or a tunnel here)`,
+      `  log: ${listener.logPath ?? 'off (--no-log)'}`,
+      `  secrets: ${secrets.length ? secrets.join(', ') : 'none (signatures are not checked; see --secret)'}`,
+      ...listener.setup.map((line) => `  ${line}`),
+      `  Ctrl-C to stop and print a summary`,
+      '',
+    ].join('\n'),
   );
+  if (listener.logDirCreated && listener.logPath) {
+    io.stderr.write(
+      `hookscope: note: captured requests (transcripts, phone numbers, signatures) are logged to ${dirname(listener.logPath)}/, readable only by you and ignored by git; --no-log keeps none, --log <file> moves them\n`,
+    );
+  }
   const stopped = new Promise<void>((resolve) => {
     if (io.signal.aborted) resolve();
     else io.signal.addEventListener('abort', () => resolve(), { once: true });
   });
-  if (options.demo) await listener.runDemo();
+  if (options.demo) {
+    void listener.runDemo().then(
+      () => {
+        if (!io.signal.aborted) io.stderr.write(demoHint(listener.url, listener.secrets));
+      },
+      (err: Error) => io.stderr.write(`hookscope: the demo stopped: ${err.message}\n`),
+    );
+  }
   await stopped;
   await listener.close();
   io.stderr.write(listenSummary(listener.stats, listener.logPath));
   return ExitCode.ok;
 }
 
+
+/** What to try after the demo: send one event yourself, signed so this listener accepts it. */
+function demoHint(url: string, secrets: ReadonlyMap<string, { source: string; value?: string }>): string {
+  const secret = secrets.get('relyable') as { source: string; value?: string } | undefined;
+  const env = secret?.source === 'demo secret' && secret.value ? `RELYABLE_WEBHOOK_SECRET=${secret.value} ` : '';
+  return `hookscope: try it yourself, in another terminal:\n  ${env}npx hookscope send relyable test_run.completed --url ${url}/hooks\n`;
+}

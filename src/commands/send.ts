@@ -9,7 +9,7 @@ import { judgeStatus } from '../delivery/judge.js';
 import { closeHttp, defaultHeaders, deliver, type FailureKind, type ReceivedResponse } from '../http/client.js';
 import type { Issue } from '../schema/issues.js';
 import { resolveEvent, resolveVendor } from '../vendors/resolve.js';
-import { maskSecret, resolveSecret } from '../signing/secrets.js';
+import { maskSecret, parseSecretFlags, secretFor } from '../signing/secrets.js';
 import { signBody } from '../signing/signature.js';
 import { validateText, validateValue, type PayloadResult } from '../schema/validate.js';
 import { formatPath } from '../json/values.js';
@@ -101,13 +101,13 @@ export async function send(options: SendOptions): Promise<SendResult> {
 
   // Signing covers exactly `wire`: the compact serialisation is both the raw bytes and what a
   // receiver that re-serialises the parsed body (Relyable's Node sample) computes.
-  const secret = resolveSecret(vendor, options.secret, env);
+  const secret = secretFor(vendor, parseSecretFlags(options.secret === undefined ? [] : [options.secret], vendor), env);
   let signing: SendResult['signing'];
   const headers = defaultHeaders();
   if (!vendor.signing) {
-    signing = { signed: false, reason: `${vendor.id} documents no signature scheme; sent unsigned` };
+    signing = { signed: false, reason: `${vendor.id} documents no signature scheme` };
   } else if (!secret) {
-    signing = { signed: false, reason: `no secret: pass --secret or set $${[...vendor.secretEnv, 'HOOKSCOPE_SECRET'].join(' or $')}; sent unsigned` };
+    signing = { signed: false, reason: `no secret: pass --secret or set $${[...vendor.secretEnv, 'HOOKSCOPE_SECRET'].join(' or $')}` };
   } else {
     const signed = signBody(vendor, wire, secret.value, options.signatureHeader);
     if (signed) {
@@ -117,7 +117,7 @@ export async function send(options: SendOptions): Promise<SendResult> {
         notes.push(`the header name ${signed.header} is an assumption (${vendor.signing.header.note}); override with --signature-header`);
       }
     } else {
-      signing = { signed: false, reason: `this body cannot be signed: ${vendor.signing.signedBytes.value}; sent unsigned` };
+      signing = { signed: false, reason: `this body cannot be signed: ${vendor.signing.signedBytes.value}` };
     }
   }
   for (const h of options.header ?? []) setHeader(headers, h);

@@ -2,9 +2,12 @@
 // application. node:http (llhttp) parses, refuses smuggling shapes, answers pipelined requests in
 // order and enforces the timeouts; this module adds:
 // - the body limit: a body over `maxBodyBytes` is not kept; the request is still handed on
-//   (`tooLarge`, so it can be logged with its size) and its answer closes the connection;
-//   `Expect: 100-continue` with a declared length over the limit gets that answer without a
-//   100 Continue;
+//   (`omitted: 'too-large'`, so it can be logged with its size) and its answer closes the
+//   connection; `Expect: 100-continue` with a declared length over the limit gets that answer
+//   without a 100 Continue;
+// - the memory budget: bodies held at once (received, not yet answered) stay within
+//   `maxInFlightBytes`; a request that would go over it is handed on as `omitted:
+//   'over-budget'` with its body dropped (the listener answers 503, so the vendor retries);
 // - HTTP/1.1 without Host (400) and other HTTP versions (505), answered here so they are
 //   counted and reported like the parser's refusals;
 // - `clientError`: 400, 431 or 408 on the raw socket when no answer is under way on it, and a
@@ -14,6 +17,8 @@ import type { Socket } from 'node:net';
 
 export interface ListenerServerOptions {
   maxBodyBytes: number;
+  /** Bytes of bodies held at once, over all requests (default: 8 × maxBodyBytes, at least 64 MiB). */
+  maxInFlightBytes?: number;
   /**
    * Answer a request by calling `respond` once, now or later (a callback, not a promise: this
    * runs for every request). A throw is answered 500 and reported through onProblem.
@@ -21,6 +26,8 @@ export interface ListenerServerOptions {
   handle(request: ReceivedRequest, respond: (answer: Answer) => void): void;
   /** A request that was not answered normally: malformed, timed out, cut off, or a failed handler. */
   onProblem?(problem: Problem): void;
+  /** Told the bytes of bodies held whenever they grow (to watch the budget fill, in tests). */
+  onHeld?(bytes: number): void;
   /** Shorter timeouts, for tests (milliseconds; defaults in SERVER_OPTIONS). */
   timeouts?: Partial<Record<'headersTimeout' | 'requestTimeout' | 'keepAliveTimeout' | 'connectionsCheckingInterval', number>>;
 }
@@ -33,11 +40,12 @@ export interface ReceivedRequest {
   headers: Record<string, string | string[]>;
   /** Names and values as they came, in order. */
   rawHeaders: string[];
-  /** The body (empty when `tooLarge`). */
+  /** The body (empty when `omitted`). */
   body: Buffer;
-  /** Bytes in the body; when `tooLarge`, what was declared or counted before reading stopped. */
+  /** Bytes in the body; when `omitted`, what was declared or counted before reading stopped. */
   bodyBytes: number;
-  tooLarge: boolean;
+  /** Why the body was not kept: over the body limit, or over the in-flight budget. */
+  omitted?: 'too-large' | 'over-budget';
 }
 
 export interface Answer {
@@ -75,6 +83,9 @@ const SERVER_OPTIONS = {
 
 export function createListenerServer(options: ListenerServerOptions): ListenerServer {
   const { maxBodyBytes, handle } = options;
+  const maxInFlight = options.maxInFlightBytes ?? Math.max(64 * 1024 * 1024, 8 * maxBodyBytes);
+  /** Bytes of bodies received and not yet answered, over all connections. */
+  let inFlight = 0;
   const report = (problem: Problem) => options.onProblem?.(problem);
   /** Answers under way per socket: a raw error answer may only be written on an idle one. */
   const busy = new WeakMap<Socket, number>();
@@ -97,30 +108,42 @@ export function createListenerServer(options: ListenerServerOptions): ListenerSe
       return send(res, { status: refusal.status, headers: { 'content-type': 'text/plain' }, body: `${refusal.message}\n` }, true);
     }
     const declared = declaredLength(req);
-    if (declared !== undefined && declared > maxBodyBytes) return pass(req, res, Buffer.alloc(0), declared, true);
+    if (declared !== undefined && declared > maxBodyBytes) return pass(req, res, EMPTY, declared, 'too-large');
+    if (declared !== undefined && inFlight + declared > maxInFlight) return pass(req, res, EMPTY, declared, 'over-budget');
     const chunks: Buffer[] = [];
     let bytes = 0;
-    let tooLarge = false;
+    let held = 0;
+    let omitted: ReceivedRequest['omitted'];
+    const release = () => {
+      inFlight -= held;
+      held = 0;
+    };
+    res.once('close', release);
     req.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
-      if (tooLarge) return;
-      if (bytes > maxBodyBytes) {
-        // A chunked body that grows past the limit: answered at once, the rest is read and dropped.
-        tooLarge = true;
+      if (omitted) return;
+      const over = bytes > maxBodyBytes ? 'too-large' : inFlight + chunk.length > maxInFlight ? 'over-budget' : undefined;
+      if (over) {
+        // Answered at once; the rest is read and dropped.
+        omitted = over;
         chunks.length = 0;
-        pass(req, res, Buffer.alloc(0), bytes, true);
+        release();
+        pass(req, res, EMPTY, bytes, over);
       } else {
         chunks.push(chunk);
+        held += chunk.length;
+        inFlight += chunk.length;
+        options.onHeld?.(inFlight);
       }
     });
     req.on('end', () => {
-      if (!tooLarge) pass(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes), bytes, false);
+      if (!omitted) pass(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, bytes), bytes, undefined);
     });
     // A client that goes away mid-body: reported by the clientError handler; nothing to record.
     req.on('error', () => {});
   };
 
-  const pass = (req: IncomingMessage, res: ServerResponse, body: Buffer, bodyBytes: number, tooLarge: boolean): void => {
+  const pass = (req: IncomingMessage, res: ServerResponse, body: Buffer, bodyBytes: number, omitted: ReceivedRequest['omitted']): void => {
     const request: ReceivedRequest = {
       method: req.method ?? 'GET',
       url: req.url ?? '/',
@@ -128,14 +151,16 @@ export function createListenerServer(options: ListenerServerOptions): ListenerSe
       rawHeaders: req.rawHeaders,
       body,
       bodyBytes,
-      tooLarge,
     };
-    if (tooLarge) closing.add(req.socket);
+    if (omitted) {
+      request.omitted = omitted;
+      closing.add(req.socket);
+    }
     let answered = false;
     const respond = (answer: Answer) => {
       if (answered) return;
       answered = true;
-      send(res, answer, tooLarge);
+      send(res, answer, omitted !== undefined);
     };
     try {
       handle(request, respond);
@@ -182,6 +207,8 @@ export function createListenerServer(options: ListenerServerOptions): ListenerSe
       }),
   };
 }
+
+const EMPTY = Buffer.alloc(0);
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large', 505: 'HTTP Version Not Supported' };
 

@@ -2,23 +2,25 @@
 // signature, schema, duplicate), written to the NDJSON log before it is answered, reported through
 // `onRecords`, and answered by the rules given (status, delay, a request/response event's reply)
 // or relayed to the user's app with --forward-to.
-import { closeSync, readFileSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import type { AddressInfo, Server } from 'node:net';
 import { FifoLimit } from '../delivery/fifo-limit.js';
-import { CONNECTION_HEADERS, deliver } from '../http/client.js';
 import { createListenerServer, type Answer, type ReceivedRequest } from '../http/listener.js';
+import { requireHttpUrl } from '../http/url.js';
 import { DedupeMemory } from '../record/dedupe.js';
 import { decodeUtf8, inspect, type InspectContext } from '../record/inspect.js';
-import { LOG_RECORD_KIND, type ListenRecord } from '../record/log-record.js';
+import { encodeBody, LOG_RECORD_KIND, type ListenRecord } from '../record/log-record.js';
 import { Committer, openLog, type OnRecords } from '../record/log-writer.js';
-import { resolveSecret } from '../signing/secrets.js';
+import { compilePatterns, redactBody, redactText } from '../record/redact.js';
+import { parseSecretFlags, secretFor } from '../signing/secrets.js';
 import { UserError } from '../errors.js';
 import { loadFixture } from '../vendors/fixtures.js';
 import { findEvent, findVendor, vendors as registry } from '../vendors/index.js';
-import { resolveEvent, resolveVendor } from '../vendors/resolve.js';
+import { resolveVendor } from '../vendors/resolve.js';
 import type { EventDefinition, VendorDefinition } from '../vendors/types.js';
-import { requireHttpUrl } from '../http/url.js';
 import { runDemo, type SecretMap } from './demo.js';
+import { forward } from './forward.js';
+import { describeSetup, matchRule, parseRoutes, parseRules, routeVendor } from './rules.js';
 
 export interface ListenOptions {
   port?: number;
@@ -27,7 +29,7 @@ export interface ListenOptions {
   vendor?: string;
   /** `/path=vendor`: requests under the path are that vendor's. */
   route?: string[];
-  /** `vendor=secret`. */
+  /** `vendor=secret`, or a bare secret (for --vendor's vendor, else every vendor). */
   secret?: string[];
   signatureHeader?: string;
   status?: number;
@@ -42,6 +44,12 @@ export interface ListenOptions {
   /** Log file; false = no log; undefined = .hookscope/listen-<time>.ndjson. */
   log?: string | false;
   maxBodyBytes?: number;
+  /** Bytes of bodies held at once; beyond it requests get 503 with Retry-After. */
+  maxInFlightBytes?: number;
+  /** Mask phone numbers, emails and the catalog's personal fields in the log, the feed and --json. */
+  redact?: boolean;
+  /** More paths to blank (implies redact): `data.notes`, `turns[*].text`, `meta.*`. */
+  redactPath?: string[];
   demo?: boolean;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
@@ -59,6 +67,10 @@ export interface ListenerStats {
   started: number;
   requests: number;
   badHttp: number;
+  /** Requests answered 503 because too many bodies were in flight. */
+  overBudget: number;
+  /** GET/HEAD requests without a body (tunnels, uptime checks). */
+  probes: number;
   byEvent: Map<string, { requests: number; sig: Record<string, number>; schema: Record<string, number>; duplicates: number }>;
 }
 
@@ -68,6 +80,10 @@ export interface Listener {
   port: number;
   logPath?: string;
   secrets: ReadonlyMap<string, { source: string }>;
+  /** Routes, answering rules and the forward target, one line each, for the banner. */
+  setup: string[];
+  /** True when this run created the log's directory (the CLI then says where logs go). */
+  logDirCreated: boolean;
   stats: ListenerStats;
   /** Send the demo requests to this listener (resolves when all are answered). */
   runDemo(): Promise<number>;
@@ -84,22 +100,22 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const forced = options.vendor ? resolveVendor(options.vendor) : undefined;
   const routes = parseRoutes(options.route ?? []);
-  const secrets = parseSecrets(options.secret ?? [], env);
+  const rules = parseRules(options);
+  const secrets = listenSecrets(options.secret ?? [], forced, env);
   if (options.demo) {
     // The demo signs with the secret configured for a vendor, or with a made-up one it shares.
     for (const vendor of registry) if (vendor.signing && !secrets.has(vendor.id)) secrets.set(vendor.id, { value: `hookscope-demo-secret-${vendor.id}`, source: 'demo secret' });
   }
   const secretValues = new Map([...secrets].map(([vendorId, s]) => [vendorId, s.value]));
-  const onEvents = new Set((options.on ?? []).map((name) => resolveEvent(name).event.name));
-  const inboundReply = options.reply ? readReply(options.reply) : undefined;
   const forwardUrl = options.forwardTo ? new URL(requireHttpUrl(options.forwardTo, '--forward-to')) : undefined;
   const forwardQueue = new FifoLimit(Math.max(1, options.concurrency ?? 1));
   const dedupe = new DedupeMemory();
-  const stats: ListenerStats = { started: Date.now(), requests: 0, badHttp: 0, byEvent: new Map() };
+  const stats: ListenerStats = { started: Date.now(), requests: 0, badHttp: 0, overBudget: 0, probes: 0, byEvent: new Map() };
   const log = openLog(options.log, options.cwd ?? process.cwd());
   const committer = new Committer(log?.fd, options.onRecords);
   let nextId = 1;
   const clock = { ms: 0, iso: '' };
+  const redaction = options.redact || options.redactPath?.length ? redactor(options.redactPath ?? []) : undefined;
   // One options object, set for each request (inspect is synchronous).
   const inspectOptions: InspectContext = { secrets: secretValues, vendor: undefined, vendors: registry, dedupe, signatureHeader: options.signatureHeader, now: () => clock.ms };
 
@@ -114,7 +130,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     }
     const path = req.url;
     const vendor = routeVendor(routes, path) ?? forced;
-    const { body, bodyBytes: bytes, tooLarge, headers } = req;
+    const { body, bodyBytes: bytes, headers } = req;
 
     const record: ListenRecord = {
       kind: LOG_RECORD_KIND,
@@ -132,20 +148,43 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
       response: { status: 200, by: 'listener' },
     };
 
-    if (tooLarge) {
+    if (req.omitted === 'too-large') {
       record.bodyOmitted = 'too-large';
       record.schema = { state: 'not-json', issues: [{ code: 'too-large', severity: 'error', message: `body of ${bytes} bytes is over the ${maxBody}-byte limit (--max-body)` }] };
       return finish(record, jsonAnswer(413, { error: 'payload too large', limitBytes: maxBody }), respond);
     }
+    if (req.omitted === 'over-budget') {
+      record.bodyOmitted = 'over-budget';
+      stats.overBudget++;
+      record.schema = { state: 'not-json', issues: [{ code: 'over-budget', severity: 'error', message: 'not kept: too many bodies in flight at once (--max-in-flight); answered 503 so the sender delivers it again' }] };
+      const busy = jsonAnswer(503, { error: 'hookscope listen is busy; retry later' });
+      busy.headers['retry-after'] = '5';
+      return finish(record, busy, respond);
+    }
+    if (bytes === 0 && (req.method === 'GET' || req.method === 'HEAD')) {
+      // Tunnels and uptime checks probe the URL: answered, logged, not judged as a payload.
+      record.probe = true;
+      record.schema = { state: 'probe', issues: [] };
+      stats.probes++;
+      return finish(record, jsonText(200, `{"ok":true,"id":${id}}`), respond);
+    }
     const text = decodeUtf8(body);
-    record.body = text ?? body.toString('base64');
-    record.bodyEncoding = text === null ? 'base64' : 'utf8';
+    Object.assign(record, encodeBody(body, text));
     inspectOptions.vendor = vendor;
     const verdict = inspect(body, headers, inspectOptions, text);
     Object.assign(record, verdict);
-    if (forwardUrl) {
-      forwardQueue.run(() => forward(forwardUrl, req, record, options.forwardTimeoutMs ?? 30_000, maxBody)).then(
-        (answer) => finish(record, answer, respond),
+    const vendorDef = verdict.vendor === undefined ? undefined : findVendor(verdict.vendor);
+    const event = vendorDef && findEvent(vendorDef, verdict.event);
+    const isExchange = Boolean(vendorDef && event?.reply && verdict.part === 'request');
+    // A matching rule answers here, forwarding or not; so does --reply for request/response events.
+    const rule = matchRule(rules, record.event);
+    if (forwardUrl && !rule && !(isExchange && rules.reply)) {
+      record.response.by = 'forward';
+      forwardQueue.run(() => forward(forwardUrl, req, options.forwardTimeoutMs ?? 30_000, maxBody)).then(
+        ({ answer, record: forwarded }) => {
+          record.forward = forwarded;
+          finish(record, answer, respond);
+        },
         (err: Error) => {
           options.onNotice?.(`request failed inside hookscope: ${err.message}`);
           finish(record, jsonAnswer(502, { error: `hookscope listen could not forward this request: ${err.message}` }), respond);
@@ -153,14 +192,12 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
       );
       return;
     }
-    const ruled = onEvents.size === 0 || (record.event !== undefined && onEvents.has(record.event));
-    const status = ruled && options.status ? options.status : 200;
-    if (ruled && options.delayMs) record.response.delayMs = options.delayMs;
-    const vendorDef = verdict.vendor === undefined ? undefined : findVendor(verdict.vendor);
-    const event = vendorDef && findEvent(vendorDef, verdict.event);
+    const status = rule?.status ?? 200;
+    if (rule) record.response.rule = rule.text;
+    if (rule?.delayMs) record.response.delayMs = rule.delayMs;
     let answer: Answer;
-    if (vendorDef && event?.reply && verdict.part === 'request' && status < 300) {
-      answer = { status, headers: { 'content-type': 'application/json' }, body: inboundReply ?? defaultReply(vendorDef, event) };
+    if (vendorDef && event && isExchange && status < 300) {
+      answer = { status, headers: { 'content-type': 'application/json' }, body: rules.reply?.body ?? defaultReply(vendorDef, event) };
     } else {
       // The common answer is written as text: JSON.stringify of a fresh object per request cost more.
       answer = status < 300 ? jsonText(status, `{"ok":true,"id":${id}}`) : jsonAnswer(status, { error: `hookscope listen answered ${status} (--status)`, id });
@@ -172,6 +209,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
   const finish = (record: ListenRecord, answer: Answer, respond: (answer: Answer) => void): void => {
     record.response.status = answer.status;
     count(stats, record);
+    if (redaction) redaction(record);
     // Logged before answering: a crash after this line loses no request. A request that
     // cannot be logged is answered 503, so the vendor delivers it again later.
     committer.commit(record, JSON.stringify(record), (failure) => {
@@ -188,6 +226,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
 
   const http = createListenerServer({
     maxBodyBytes: maxBody,
+    maxInFlightBytes: options.maxInFlightBytes,
     handle,
     onProblem: (problem) => {
       if (problem.code === 'handler' || problem.code === 'cut-off') return options.onNotice?.(problem.message);
@@ -209,7 +248,9 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     host,
     port: address.port,
     logPath: log?.path,
+    logDirCreated: log?.createdDir ?? false,
     secrets,
+    setup: describeSetup(rules, routes, forced, forwardUrl),
     stats,
     runDemo: () => runDemo(url, secrets, options.onNotice),
     close: async () => {
@@ -250,88 +291,56 @@ function jsonText(status: number, text: string): Answer {
   return { status, headers: { 'content-type': 'application/json' }, body: text };
 }
 
-/** Relay the exact bytes and end-to-end headers to the app; its answer goes back to the sender. */
-async function forward(
-  url: URL,
-  req: ReceivedRequest,
-  record: ListenRecord,
-  timeoutMs: number,
-  maxBody: number,
-): Promise<Answer> {
-  const target = new URL(url);
-  const incoming = new URL(req.url, 'http://x');
-  if (target.pathname === '/' || target.pathname === '') target.pathname = incoming.pathname;
-  if (!target.search) target.search = incoming.search;
-  const headers: [string, string][] = [];
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i]!;
-    if (!CONNECTION_HEADERS.has(name.toLowerCase())) headers.push([name, req.rawHeaders[i + 1]!]);
+/**
+ * --redact, applied to a record once its verdicts are made on the bytes received: the body (and
+ * a forwarded answer) with phone numbers, emails, the event's personal fields (from the catalog)
+ * and the user's paths masked; the summary and issue messages too (they quote values).
+ */
+function redactor(userPaths: readonly string[]): (record: ListenRecord) => void {
+  let user: ReturnType<typeof compilePatterns>;
+  try {
+    user = compilePatterns(userPaths);
+  } catch (err) {
+    throw new UserError(`--redact-path: ${(err as Error).message}`, 'paths look like data.transcript, turns[*].text or metadata.*');
   }
-  record.response.by = 'forward';
-  const outcome = await deliver({ method: req.method as 'POST', url: target.toString(), headers, body: req.body }, { timeoutMs, keepBytes: maxBody });
-  if (!outcome.ok) {
-    const status = outcome.failure.kind === 'timeout' ? 504 : 502;
-    record.forward = { url: target.toString(), latencyMs: Math.round(outcome.latencyMs), error: outcome.failure.message };
-    return jsonAnswer(status, { error: `hookscope listen could not reach your app: ${outcome.failure.message}` });
-  }
-  const res = outcome.response;
-  const text = res.body.subarray(0, 200).toString('utf8');
-  record.forward = { url: target.toString(), status: res.status, latencyMs: Math.round(res.latencyMs), bodyPreview: text };
-  const headersBack: Record<string, string | string[]> = {};
-  // Only values that can be written back as they came (the app's server may be laxer than ours).
-  for (const [k, v] of Object.entries(res.headers)) if (!CONNECTION_HEADERS.has(k) && writable(v)) headersBack[k] = v;
-  return { status: res.status, headers: headersBack, body: res.body };
+  const byEvent = new Map<string, ReturnType<typeof compilePatterns>>();
+  const patternsFor = (record: ListenRecord) => {
+    const key = `${record.vendor ?? ''} ${record.event ?? ''}`;
+    let patterns = byEvent.get(key);
+    if (!patterns) {
+      const vendor = record.vendor === undefined ? undefined : findVendor(record.vendor);
+      const event = vendor && findEvent(vendor, record.event);
+      byEvent.set(key, (patterns = [...compilePatterns(event?.personal ?? []), ...user]));
+    }
+    return patterns;
+  };
+  return (record) => {
+    record.redacted = true;
+    if (record.bodyEncoding === 'utf8' && record.body !== '') record.body = redactBody(record.body, patternsFor(record));
+    if (record.summary) record.summary = redactText(record.summary);
+    for (const issue of record.schema.issues) issue.message = redactText(issue.message);
+    if (record.forward?.body !== undefined && record.forward.bodyEncoding === 'utf8') record.forward.body = redactBody(record.forward.body, user);
+  };
 }
 
-function writable(value: string | string[]): boolean {
-  return typeof value === 'string' ? !/[\r\n\0]/.test(value) : value.every(writable);
-}
-
-function parseRoutes(specs: string[]): { prefix: string; vendor: VendorDefinition }[] {
-  return specs
-    .map((spec) => {
-      const eq = spec.lastIndexOf('=');
-      const prefix = spec.slice(0, eq);
-      if (eq <= 0 || !prefix.startsWith('/')) throw new UserError(`--route ${JSON.stringify(spec)}: expected /path=vendor, e.g. --route /relyable=relyable`);
-      return { prefix: prefix.replace(/\/+$/, '') || '/', vendor: resolveVendor(spec.slice(eq + 1)) };
-    })
-    .sort((a, b) => b.prefix.length - a.prefix.length);
-}
-
-function routeVendor(routes: { prefix: string; vendor: VendorDefinition }[], url: string): VendorDefinition | undefined {
-  const path = url.split('?')[0]!;
-  return routes.find((r) => r.prefix === '/' || path === r.prefix || path.startsWith(`${r.prefix}/`))?.vendor;
-}
-
-function parseSecrets(specs: string[], env: NodeJS.ProcessEnv): SecretMap {
+/**
+ * Secrets by vendor: --secret (vendor=value, or a bare value for --vendor's vendor or, without
+ * --vendor, for every vendor), then each vendor's variables.
+ */
+function listenSecrets(specs: readonly string[], forced: VendorDefinition | undefined, env: NodeJS.ProcessEnv): SecretMap {
+  const flags = parseSecretFlags(specs, forced);
   const out: SecretMap = new Map();
-  for (const spec of specs) {
-    const eq = spec.indexOf('=');
-    if (eq <= 0 || eq === spec.length - 1) throw new UserError('--secret expects vendor=secret, e.g. --secret relyable=whsec_…');
-    out.set(resolveVendor(spec.slice(0, eq)).id, { value: spec.slice(eq + 1), source: '--secret' });
-  }
-  for (const vendor of registry) {
-    if (out.has(vendor.id) || !vendor.signing) continue;
-    const found = resolveSecret(vendor, undefined, env);
+  for (const vendor of forced ? [forced] : registry) {
+    if (!vendor.signing) continue;
+    const found = secretFor(vendor, flags, env);
     if (found) out.set(vendor.id, found);
   }
   return out;
 }
 
-function readReply(file: string): Buffer {
-  try {
-    const bytes = readFileSync(file);
-    JSON.parse(bytes.toString('utf8'));
-    return bytes;
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new UserError(`--reply ${file}: ${e.code === 'ENOENT' ? 'no such file' : e instanceof SyntaxError ? `not JSON (${e.message})` : e.message}`);
-  }
-}
-
 function count(stats: ListenerStats, record: ListenRecord): void {
   stats.requests++;
-  const key = record.vendor ? `${record.vendor} ${record.event ?? '?'}` : 'unrecognised';
+  const key = record.probe ? 'probes (GET/HEAD without a body)' : record.vendor ? `${record.vendor} ${record.event ?? '?'}` : 'unrecognised';
   let row = stats.byEvent.get(key);
   if (!row) stats.byEvent.set(key, (row = { requests: 0, sig: {}, schema: {}, duplicates: 0 }));
   row.requests++;

@@ -10,7 +10,7 @@ import type { DedupeMemory } from './dedupe.js';
 import type { VendorDefinition } from '../vendors/types.js';
 
 export type SignatureState = 'valid' | 'invalid' | 'unsigned' | 'no-secret' | 'not-checked';
-export type SchemaState = 'valid' | 'invalid' | 'drift' | 'not-json' | 'undetected';
+export type SchemaState = 'valid' | 'invalid' | 'drift' | 'not-json' | 'undetected' | 'probe';
 
 export interface Inspection {
   vendor?: string;

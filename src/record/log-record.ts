@@ -22,10 +22,53 @@ export interface LogRecord {
 export interface ListenRecord extends LogRecord, Inspection {
   id: number;
   bodyBytes: number;
-  /** Set when the body was not kept (larger than --max-body): the record has an empty body. */
-  bodyOmitted?: 'too-large';
-  response: { status: number; by: 'listener' | 'forward'; delayMs?: number };
-  forward?: { url: string; status?: number; latencyMs: number; error?: string; bodyPreview?: string };
+  /**
+   * Set when the body was not kept, and the record's body is empty: larger than --max-body
+   * (`too-large`, answered 413), or more bodies in flight than listen holds at once
+   * (`over-budget`, answered 503 with Retry-After, so the sender delivers it again).
+   */
+  bodyOmitted?: 'too-large' | 'over-budget';
+  /** A GET or HEAD without a body (tunnels and uptime checks send them): not a payload. */
+  probe?: true;
+  /** --redact: personal data in the body, summary and issues is masked; the body is not the bytes received. */
+  redacted?: true;
+  response: { status: number; by: 'listener' | 'forward'; delayMs?: number; rule?: string };
+  forward?: ForwardRecord;
+}
+
+/** What the app behind --forward-to answered (its body up to 1 MiB, encoded as request bodies are). */
+export interface ForwardRecord {
+  url: string;
+  status?: number;
+  latencyMs: number;
+  error?: string;
+  body?: string;
+  bodyEncoding?: 'utf8' | 'base64';
+  /** The whole answer's size; more than the body holds when `truncated`. */
+  bodyBytes?: number;
+  truncated?: boolean;
+}
+
+/**
+ * A body as a record holds it: UTF-8 text, or base64 when it is not valid UTF-8 or is mostly
+ * control characters (JSON escapes each as \u00XX, six bytes for one: base64 is smaller).
+ */
+export function encodeBody(body: Buffer, text: string | null): { body: string; bodyEncoding: 'utf8' | 'base64' } {
+  if (text === null || controlHeavy(body)) return { body: body.toString('base64'), bodyEncoding: 'base64' };
+  return { body: text, bodyEncoding: 'utf8' };
+}
+
+/** More than one byte in 16 is a C0 control other than tab, LF and CR, or DEL. */
+function controlHeavy(body: Buffer): boolean {
+  const limit = body.length >>> 4;
+  let controls = 0;
+  for (let i = 0; i < body.length; i++) {
+    const b = body[i]!;
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) {
+      if (++controls > limit) return true;
+    }
+  }
+  return false;
 }
 
 export function isLogRecord(value: unknown): value is LogRecord {

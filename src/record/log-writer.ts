@@ -1,6 +1,6 @@
 // Writing listen's NDJSON log: group commit (records of requests that arrive in the same turn of
 // the event loop go out in one write, then are reported, then answered) and opening the file.
-import { mkdirSync, openSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { UserError } from '../errors.js';
 import type { ListenRecord } from './log-record.js';
@@ -65,14 +65,25 @@ function ndjson(batch: readonly { line: string }[]): Buffer {
   return out;
 }
 
-export function openLog(option: string | false | undefined, cwd: string): { fd: number; path: string } | undefined {
+/**
+ * Open the log for appending. Logs hold transcripts, phone numbers and signatures, so they are
+ * private by default: the file is created owner-only (0600); the default directory
+ * (.hookscope/ under the working directory, often a git repository) is created owner-only
+ * (0700) with a .gitignore of `*`, so nothing in it is committed by accident.
+ */
+export function openLog(option: string | false | undefined, cwd: string): { fd: number; path: string; createdDir: boolean } | undefined {
   if (option === false) return undefined;
-  const path = option ? resolvePath(cwd, option) : join(cwd, '.hookscope', `listen-${new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19)}.ndjson`);
+  const dir = option ? dirname(resolvePath(cwd, option)) : join(cwd, '.hookscope');
+  const path = option ? resolvePath(cwd, option) : join(dir, `listen-${new Date().toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19)}.ndjson`);
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    return { fd: openSync(path, 'a'), path };
+    const createdDir = !existsSync(dir);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!option) {
+      const ignore = join(dir, '.gitignore');
+      if (!existsSync(ignore)) writeFileSync(ignore, '# hookscope: captured webhooks are private; keep them out of git\n*\n', { mode: 0o600 });
+    }
+    return { fd: openSync(path, 'a', 0o600), path, createdDir };
   } catch (err) {
     throw new UserError(`cannot open the log ${path}: ${(err as Error).message}`, 'choose another with --log <file>, or --no-log');
   }
 }
-

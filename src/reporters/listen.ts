@@ -7,34 +7,111 @@ import type { ListenRecord } from '../record/log-record.js';
 
 const SHOW_ISSUES = 3;
 const VERBOSE_BODY_CHARS = 8000;
+/** How much of a forwarded app's answer a feed entry shows without --verbose. */
+const ANSWER_PREVIEW_CHARS = 80;
 
-export function feedEntry(r: ListenRecord, chalk: ChalkInstance, verbose = false): string {
+export interface FeedOptions {
+  /** Headers and bodies (the request's and the forwarded app's answer), whole up to a cap. */
+  verbose?: boolean;
+  /** The terminal's width: every line is cut to it (with …). Undefined: not a terminal, no cut. */
+  width?: number;
+  /** Whether the request is in a log (what a cut body points to). */
+  logged?: boolean;
+}
+
+export function feedEntry(r: ListenRecord, chalk: ChalkInstance, options: FeedOptions = {}): string {
+  const { verbose = false, width, logged = true } = options;
   const time = r.time.slice(11, 19);
   const status = r.response.status < 300 ? chalk.green(String(r.response.status)) : chalk.red(String(r.response.status));
-  const what = r.vendor ? `${r.vendor} ${r.event ?? '(unknown event)'}${r.part === 'reply' ? ' (reply)' : ''}` : chalk.yellow('unrecognised');
-  const head = `${chalk.dim(time)}  ${r.method} ${printable(r.path)}  ${chalk.bold(what)}  → ${status}${r.response.delayMs ? chalk.dim(` after ${r.response.delayMs} ms`) : ''}`;
-  const lines = [head];
-  const facts = [signatureText(r, chalk), schemaText(r, chalk)];
-  if (r.duplicate) facts.push(chalk.yellow(`duplicate: attempt ${r.duplicate.attempt}, ${seconds(r.duplicate.sinceFirstMs)} after the first`));
-  lines.push(`    ${facts.join('  ')}`);
+  const what = r.probe ? chalk.dim('probe (no body)') : r.vendor ? `${r.vendor} ${r.event ?? '(unknown event)'}${r.part === 'reply' ? ' (reply)' : ''}` : chalk.yellow('unrecognised');
+  const after = r.response.delayMs ? chalk.dim(` after ${r.response.delayMs} ms`) : '';
+  const by = r.response.rule ? chalk.dim(` (rule: ${r.response.rule})`) : '';
+  const lines = [`${chalk.dim(time)}  ${r.method} ${printable(r.path)}  ${chalk.bold(what)}  → ${status}${after}${by}`];
+  /** --verbose lines: wrapped to the width, never cut. */
+  const full: string[] = [];
+  if (!r.probe) {
+    const facts = [signatureText(r, chalk), schemaText(r, chalk)];
+    if (r.duplicate) facts.push(chalk.yellow(`duplicate: attempt ${r.duplicate.attempt}, ${seconds(r.duplicate.sinceFirstMs)} after the first`));
+    lines.push(`    ${facts.join('  ')}`);
+  }
   if (r.summary) lines.push(`    ${chalk.cyan(printable(r.summary))}`);
   for (const issue of r.schema.issues.slice(0, SHOW_ISSUES)) {
     lines.push(`      ${issue.severity === 'error' ? chalk.red('error') : chalk.yellow('warning')}  ${printable(formatIssue(issue))}`);
   }
-  if (r.schema.issues.length > SHOW_ISSUES) lines.push(chalk.dim(`      … ${r.schema.issues.length - SHOW_ISSUES} more in the log`));
+  if (r.schema.issues.length > SHOW_ISSUES) lines.push(chalk.dim(`      … ${r.schema.issues.length - SHOW_ISSUES} more${logged ? ' in the log' : ' (--json has them)'}`));
   if (r.forward) {
     const f = r.forward;
-    lines.push(
-      f.error
-        ? `    ${chalk.red('forward failed')}: ${f.error} ${chalk.dim(`(${f.latencyMs} ms; the sender got ${r.response.status})`)}`
-        : `    forwarded → ${f.status! < 300 ? chalk.green(String(f.status)) : chalk.red(String(f.status))} ${chalk.dim(`${f.latencyMs} ms`)}${f.bodyPreview ? `  ${chalk.dim(printable(f.bodyPreview.replace(/\s+/g, ' ').slice(0, 80)))}` : ''}`,
-    );
+    if (f.error) {
+      lines.push(`    ${chalk.red('forward failed')}: ${f.error} ${chalk.dim(`(${f.latencyMs} ms; the sender got ${r.response.status})`)}`);
+    } else {
+      const answer = f.body === undefined ? '' : f.bodyEncoding === 'base64' ? `(${f.bodyBytes ?? 0} bytes, not text)` : f.body;
+      const oneLine = printable(answer.replace(/\s+/g, ' ').trim());
+      const preview = verbose || oneLine.length <= ANSWER_PREVIEW_CHARS ? '' : `${oneLine.slice(0, ANSWER_PREVIEW_CHARS - 1)}…`;
+      lines.push(`    forwarded → ${f.status! < 300 ? chalk.green(String(f.status)) : chalk.red(String(f.status))} ${chalk.dim(`${f.latencyMs} ms`)}${oneLine && !verbose ? `  ${chalk.dim(preview || oneLine)}` : ''}`);
+      if (verbose && f.body !== undefined) full.push(...answerLines(f).map((l) => `      ${l}`));
+    }
   }
   if (verbose) {
-    for (const [name, value] of Object.entries(r.headers)) lines.push(chalk.dim(`    ${name}: ${printable(String(value))}`));
-    lines.push(...bodyLines(r).map((l) => `    ${l}`));
+    for (const [name, value] of Object.entries(r.headers)) full.push(`    ${name}: ${printable(String(value))}`);
+    full.push(...bodyLines(r, logged).map((l) => `    ${l}`));
   }
-  return `${lines.join('\n')}\n`;
+  // Entry lines are cut to the terminal's width; headers and bodies (--verbose) are wrapped, never cut.
+  const shown = width ? lines.map((l) => fit(l, width)) : lines;
+  const wrapped = width ? full.flatMap((l) => wrap(l, width)) : full;
+  return `${[...shown, ...wrapped].join('\n')}\n`;
+}
+
+/** The forwarded app's answer, whole (as kept: up to 1 MiB), pretty when it is JSON. */
+function answerLines(f: NonNullable<ListenRecord['forward']>): string[] {
+  if (f.bodyEncoding === 'base64') return [`(${f.bodyBytes ?? 0} bytes, not UTF-8) ${hexPreview(Buffer.from(f.body ?? '', 'base64'))}`];
+  let text = f.body ?? '';
+  try {
+    text = JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    // shown as answered
+  }
+  const out = printable(text).split('\n');
+  if (f.truncated) out.push(`… (${f.bodyBytes} bytes in all; the first 1 MiB is kept)`);
+  return out;
+}
+
+/** Hard-wrap a plain line to `width`, continuing under its indentation. */
+export function wrap(line: string, width: number): string[] {
+  if (line.length <= width) return [line];
+  const indent = /^ */.exec(line)![0].slice(0, Math.max(0, width - 10));
+  const room = Math.max(10, width - indent.length);
+  const out = [line.slice(0, width)];
+  for (let i = width; i < line.length; i += room) out.push(indent + line.slice(i, i + room));
+  return out;
+}
+
+const ANSI = /\x1b\[[0-9;]*m/y;
+
+/** Cut a line to `width` visible characters (escape sequences kept, not counted), marking the cut with …. */
+export function fit(line: string, width: number): string {
+  if (line.length <= width) return line;
+  let visible = 0;
+  let out = '';
+  for (let i = 0; i < line.length; ) {
+    ANSI.lastIndex = i;
+    const esc = ANSI.exec(line);
+    if (esc) {
+      out += esc[0];
+      i += esc[0].length;
+      continue;
+    }
+    const cp = line.codePointAt(i)!;
+    const ch = String.fromCodePoint(cp);
+    if (visible === width - 1) {
+      // Is there more visible text after this character?
+      const rest = line.slice(i + ch.length).replace(/\x1b\[[0-9;]*m/g, '');
+      if (rest.length > 0) return `${out}…${line.includes('\x1b[') ? '\x1b[0m' : ''}`;
+    }
+    out += ch;
+    visible++;
+    i += ch.length;
+  }
+  return out;
 }
 
 function signatureText(r: ListenRecord, chalk: ChalkInstance): string {
@@ -63,18 +140,25 @@ function schemaText(r: ListenRecord, chalk: ChalkInstance): string {
       return chalk.red('✗ schema invalid');
     case 'undetected':
       return chalk.yellow('? not recognised as any vendor event');
+    case 'probe':
+      return chalk.dim('· a probe: not a payload');
     default:
+      if (r.bodyOmitted === 'over-budget') return chalk.red('✗ body not kept: too many bodies in flight; answered 503 so the sender retries');
       return chalk.red(r.bodyOmitted ? `✗ body not kept: ${r.bodyBytes} bytes is over the limit` : '✗ not JSON');
   }
 }
 
-/** The body as received: pretty JSON when it parses, text otherwise, hex for binary. */
-function bodyLines(r: ListenRecord): string[] {
+function hexPreview(bytes: Buffer): string {
+  const hex = bytes.subarray(0, 64).toString('hex').replace(/(..)/g, '$1 ').trim();
+  return `${hex}${bytes.length > 64 ? ' …' : ''}`;
+}
+
+/** The body as received: pretty JSON when it parses, text otherwise, hex for binary or control-heavy bytes. */
+function bodyLines(r: ListenRecord, logged: boolean): string[] {
   if (r.bodyOmitted) return [`(body of ${r.bodyBytes} bytes not kept)`];
   if (r.bodyEncoding === 'base64') {
     const bytes = Buffer.from(r.body, 'base64');
-    const hex = bytes.subarray(0, 64).toString('hex').replace(/(..)/g, '$1 ').trim();
-    return [`(${bytes.length} bytes, not UTF-8) ${hex}${bytes.length > 64 ? ' …' : ''}`];
+    return [`(${bytes.length} bytes, logged as base64: not UTF-8 text, or mostly control characters) ${hexPreview(bytes)}`];
   }
   let text = r.body;
   try {
@@ -82,7 +166,7 @@ function bodyLines(r: ListenRecord): string[] {
   } catch {
     // shown as received
   }
-  if (text.length > VERBOSE_BODY_CHARS) text = `${text.slice(0, VERBOSE_BODY_CHARS)}\n… (${r.bodyBytes} bytes in all; the whole body is in the log)`;
+  if (text.length > VERBOSE_BODY_CHARS) text = `${text.slice(0, VERBOSE_BODY_CHARS)}\n… (${r.bodyBytes} bytes in all; ${logged ? 'the whole body is in the log' : 'not logged (--no-log); --json prints it whole'})`;
   return printable(text).split('\n');
 }
 
@@ -106,7 +190,11 @@ export function listenSummary(stats: ListenerStats, logPath: string | undefined,
   ].map(String));
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const fmt = (row: string[]) => `  ${row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`;
-  const out = [`hookscope listen: ${stats.requests} request${stats.requests === 1 ? '' : 's'} in ${seconds(now - stats.started)}${stats.badHttp ? `, ${stats.badHttp} rejected as malformed or too slow HTTP` : ''}`];
+  const notes = [
+    stats.badHttp ? `${stats.badHttp} rejected as malformed or too slow HTTP` : '',
+    stats.overBudget ? `${stats.overBudget} answered 503 (too many bodies in flight; senders retry)` : '',
+  ].filter(Boolean);
+  const out = [`hookscope listen: ${stats.requests} request${stats.requests === 1 ? '' : 's'} in ${seconds(now - stats.started)}${notes.map((n) => `, ${n}`).join('')}`];
   if (rows.length) out.push(fmt(head), ...body.map(fmt));
   out.push(logPath ? `log: ${logPath}` : 'log: off (--no-log)');
   return `${out.join('\n')}\n`;

@@ -20,7 +20,9 @@ export function renderSendJson(result: SendResult): string {
 /** Lines for stderr: what the user should know but is not the result itself. */
 export function sendNotes(result: SendResult): string {
   const lines = [...result.notes];
-  if (!result.signing.signed) lines.unshift(result.signing.reason);
+  // Say "sent" only when something went out: a dry run shows the request, a refused body sends nothing.
+  const sent = !result.dryRun && result.failure?.kind !== 'invalid-body';
+  if (!result.signing.signed) lines.unshift(`${result.signing.reason}; ${result.dryRun ? 'the request above is unsigned' : sent ? 'sent unsigned' : 'it would go unsigned'}`);
   return lines.map((l) => `hookscope: note: ${l}\n`).join('');
 }
 

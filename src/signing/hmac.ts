@@ -47,6 +47,11 @@ export function compareSignature(presented: string | undefined, expected: string
   if (got.length !== want.length || !nodeCrypto().timingSafeEqual(got, want)) {
     return { valid: false, reason: 'mismatch', detail: 'signature does not match: wrong secret, or the signed bytes changed' };
   }
+  // Vendors send lower-case hex, and receivers built to their docs compare the strings: the
+  // same digest in upper case passes only a looser check than theirs.
+  if (encoding === 'hex' && presented.trim() !== expected) {
+    return { valid: false, reason: 'loose', detail: 'valid only if compared case-insensitively: the vendor sends lower-case hex, and receivers built to its docs compare the strings as they are' };
+  }
   return { valid: true };
 }
 
@@ -83,16 +88,18 @@ export function hmacScheme(spec: HmacSchemeSpec): SigningScheme {
       return first === undefined ? undefined : hmacSha256(secret, first, encoding);
     },
     verify(rawBody, secret, headerValue) {
-      let last: VerifyResult | undefined;
+      // The best verdict over the candidates: valid, else a loose match, else the last mismatch.
+      let best: VerifyResult | undefined;
       try {
         for (const bytes of spec.verifyOrder ? spec.verifyOrder(rawBody) : spec.candidates(rawBody)) {
-          last = compareSignature(headerValue, hmacSha256(secret, bytes, encoding), encoding);
-          if (last.valid || last.reason !== 'mismatch') return last;
+          const verdict = compareSignature(headerValue, hmacSha256(secret, bytes, encoding), encoding);
+          if (verdict.valid || (verdict.reason !== 'mismatch' && verdict.reason !== 'loose')) return verdict;
+          if (best === undefined || best.valid || best.reason !== 'loose') best = verdict;
         }
       } catch {
-        // A body the scheme cannot read has nothing more to try; `last` says what was found.
+        // A body the scheme cannot read has nothing more to try; `best` says what was found.
       }
-      return last ?? { valid: false, reason: 'unsignable', detail: `cannot compute the signed bytes: ${spec.signedBytes.value}` };
+      return best ?? { valid: false, reason: 'unsignable', detail: `cannot compute the signed bytes: ${spec.signedBytes.value}` };
     },
   };
 }

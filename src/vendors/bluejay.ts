@@ -140,6 +140,7 @@ const seconds = (ms: unknown) => (typeof ms === 'number' ? `${Math.round(ms / 10
 const events: EventDefinition[] = [
   {
     name: 'simulation_result_evaluated',
+    personal: ['evaluations[*].call_summary', 'evaluations[*].goal_reasoning', 'evaluations[*].hallucination_reasoning', 'evaluations[*].redundancy_reasoning', 'evaluations[*].pronunciation_reasoning', 'events[*].description', 'participants[*].name'],
     description: 'A simulated call by a digital human was evaluated: status, evaluations, metrics, events and tool calls.',
     fixtures: ['simulation_result_evaluated.json'],
     schema: z.strictObject({
@@ -174,6 +175,7 @@ const events: EventDefinition[] = [
   },
   {
     name: 'observability_call_evaluated',
+    personal: ['evaluations[*].call_summary', 'evaluations[*].goal_reasoning', 'evaluations[*].hallucination_reasoning', 'evaluations[*].redundancy_reasoning', 'evaluations[*].pronunciation_reasoning', 'events[*].description', 'participants[*].name'],
     description: 'A production call sent to Bluejay observability was evaluated: participants, recording, evaluations.',
     fixtures: ['observability_call_evaluated.json'],
     schema: z.strictObject({

@@ -89,6 +89,7 @@ const events: EventDefinition[] = [
   },
   {
     name: 'test_case.critical_failure',
+    personal: ['data.transcript', 'data.failure_reason'],
     description: 'A test case marked critical failed on a call.',
     fixtures: ['test_case.critical_failure.json'],
     fresh: [{ path: 'timestamp', kind: 'timestamp' }],

@@ -118,6 +118,7 @@ const events: EventDefinition[] = [
   },
   {
     name: 'post-conversation',
+    personal: ['metadata.transcript[*].content', 'metadata.variables.*'],
     description: 'A call ended: call data, transcript, recording URL and agent variables.',
     fixtures: ['post-conversation.json'],
     // The envelope id is per delivery (documented); a new send is a new delivery.
@@ -134,6 +135,7 @@ const events: EventDefinition[] = [
   },
   {
     name: 'analytics-completed',
+    personal: ['metadata.analytics.summary', 'metadata.analytics.dispositionMetrics[*].reasoning', 'metadata.analytics.successMetrics[*].reasoning'],
     description: 'Post-call analytics are ready: summary, disposition and success metrics.',
     fixtures: ['analytics-completed.json'],
     // The envelope id is per delivery (documented); a new send is a new delivery.
@@ -163,6 +165,7 @@ const events: EventDefinition[] = [
   },
   {
     name: 'call.end',
+    personal: ['transcript[*].content'],
     description: 'Legacy: a call concluded: duration, disposition, transcript, variables.',
     fixtures: ['call.end.json'],
     fresh: [{ path: 'timestamp', kind: 'timestamp' }],

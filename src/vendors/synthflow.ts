@@ -154,6 +154,7 @@ const callInboundReply = z.strictObject({
 const events: EventDefinition[] = [
   {
     name: 'post_call',
+    personal: ['call.transcript', 'lead.name', 'lead.prompt_variables.*', 'collected_variables', 'analysis'],
     description: 'A call ended: status, lead, transcript, executed actions, analysis and collected variables. The body has no event field.',
     fixtures: ['post_call.json'],
     schema: postCall,

@@ -44,6 +44,11 @@ export interface EventDefinition {
    * refreshes them in fixtures unless the user pins them with --set.
    */
   fresh?: FreshField[];
+  /**
+   * Paths of free text about the people on a call (transcripts, call summaries), blanked by
+   * `listen --redact`; `[*]` is any array item, `*` any key.
+   */
+  personal?: string[];
   /** A one-line summary of what matters in a body of this event (used by the live feed). */
   summarize?(body: unknown): string;
 }
@@ -59,7 +64,8 @@ export type VerifyResult =
   | { valid: true }
   | {
       valid: false;
-      reason: 'missing' | 'malformed' | 'mismatch' | 'unsignable';
+      /** `loose`: it would pass only a looser check than the vendor's docs describe (detail says which). */
+      reason: 'missing' | 'malformed' | 'mismatch' | 'unsignable' | 'loose';
       detail: string;
     };
 

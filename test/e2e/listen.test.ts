@@ -149,7 +149,7 @@ describe('listen: answering', () => {
     expect(waited).toBeGreaterThanOrEqual(280);
     expect(b.status).toBe(200);
     const [ra, rb] = listener.records();
-    expect(ra!.response).toEqual({ status: 500, by: 'listener', delayMs: 300 });
+    expect(ra!.response).toEqual({ status: 500, by: 'listener', delayMs: 300, rule: 'answer 500 after 300 ms to test_run.completed' });
     expect(rb!.response).toEqual({ status: 200, by: 'listener' });
   });
 
@@ -209,7 +209,7 @@ describe('listen: forwarding', () => {
     expect(got.url).toBe('/webhooks?x=1');
     expect(got.body.toString()).toBe(body);
     expect(got.headers['x-relyable-signature']).toBe(signedHeaders('relyable', body)['x-relyable-signature']);
-    expect(listener.records()[0]!.forward).toMatchObject({ status: 201, bodyPreview: '{"stored":true}' });
+    expect(listener.records()[0]!.forward).toMatchObject({ status: 201, body: '{"stored":true}', bodyEncoding: 'utf8', bodyBytes: 15 });
   });
 
   it('an app that is down gives the sender 502; a slow one 504; both are recorded', async () => {

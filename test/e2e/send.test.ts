@@ -138,6 +138,27 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
     expect(r.stderr).toContain('no secret: pass --secret or set $RELYABLE_WEBHOOK_SECRET or $HOOKSCOPE_SECRET; sent unsigned');
   });
 
+  it('"sent unsigned" only when something was sent: a dry run shows an unsigned request, a refused body sends nothing', async () => {
+    const count = server.received.length;
+    const dry = await send(['relyable', 'test_run.failed', '--url', server.url, '--dry-run']);
+    expect(dry.stderr).toContain('no secret: pass --secret or set $RELYABLE_WEBHOOK_SECRET or $HOOKSCOPE_SECRET; the request above is unsigned');
+    const refused = await send(['relyable', 'test_run.failed', '--url', server.url, '--set', 'data.calls_failed="many"']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('it would go unsigned');
+    for (const r of [dry, refused]) expect(r.stderr).not.toContain('sent unsigned');
+    expect(server.received.length).toBe(count);
+  });
+
+  it('--secret vendor=value is read as the vendor and its secret, not signed with literally', async () => {
+    const r = await send(['relyable', 'test_run.failed', '--url', server.url, '--secret', `relyable=${SECRET}`]);
+    expect(r.code, r.stderr).toBe(0);
+    const got = server.received.at(-1)!;
+    expect(relyableNode(got.body, got.headers['x-relyable-signature'] as string, SECRET)).toBe(true);
+    const other = await send(['relyable', 'test_run.failed', '--url', server.url, '--secret', `smallest=${SECRET}`]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('--secret names smallest, but this is relyable');
+  });
+
   it('--set edits typed values and --unset removes fields; the signature covers the edited bytes', async () => {
     // previous_score is required, so removing it needs --no-validate.
     const r = await send(['relyable', 'test_run.completed', '--url', server.url, '--secret', SECRET, '--set', 'data.score=42.5', '--set', 'data.scenarios_tested=["a"]', '--set', 'data.agent_name=Front desk', '--unset', 'data.previous_score', '--no-validate']);

@@ -16,9 +16,9 @@ export interface RunningListener {
   stop(): Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-export function startListen(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningListener> {
+export function startListen(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<RunningListener> {
   const child = spawn(process.execPath, [BIN, 'listen', '--port', '0', ...args], {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, NO_COLOR: '1', HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', ...env },
   });
   let out = '';

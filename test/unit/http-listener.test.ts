@@ -69,7 +69,7 @@ describe('the listener server', () => {
     const text = await exchange(`POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n${'x'.repeat(2000)}POST /next HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n`);
     expect(statuses(text)).toEqual(['HTTP/1.1 200']);
     expect(text).toMatch(/connection: close/i);
-    expect(requests.map((r) => [r.url, r.tooLarge, r.bodyBytes, r.body.length])).toEqual([['/big', true, 2000, 0]]);
+    expect(requests.map((r) => [r.url, r.omitted, r.bodyBytes, r.body.length])).toEqual([['/big', 'too-large', 2000, 0]]);
   });
 
   it('a chunked body that grows past the limit is too large, counted to where reading stopped', async () => {
@@ -77,7 +77,7 @@ describe('the listener server', () => {
     const chunk = `200\r\n${'y'.repeat(0x200)}\r\n`;
     const text = await exchange(['POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n', chunk, chunk, chunk, '0\r\n\r\n']);
     expect(statuses(text)).toEqual(['HTTP/1.1 200']);
-    expect(requests[0]).toMatchObject({ url: '/chunked', tooLarge: true });
+    expect(requests[0]).toMatchObject({ url: '/chunked', omitted: 'too-large' });
     expect(requests[0]!.bodyBytes).toBeGreaterThan(1024);
   });
 
@@ -88,7 +88,7 @@ describe('the listener server', () => {
     const over = await exchange('POST /o HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5000\r\n\r\n', { endAfterMs: 200 });
     expect(over).not.toContain('100 Continue');
     expect(statuses(over)).toEqual(['HTTP/1.1 200']);
-    expect(requests.map((r) => [r.url, r.tooLarge, r.body.toString()])).toEqual([['/c', false, '{}'], ['/o', true, '']]);
+    expect(requests.map((r) => [r.url, r.omitted, r.body.toString()])).toEqual([['/c', undefined, '{}'], ['/o', 'too-large', '']]);
   });
 
   it('a head that does not arrive in time gets 408, is reported, and the listener goes on', async () => {
@@ -152,5 +152,30 @@ describe('the listener server', () => {
     const { exchange, requests } = await start();
     await exchange('POST /ten HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n');
     expect(requests.map((r) => [r.url, r.body.toString()])).toEqual([['/ten', '{}']]);
+  });
+});
+
+describe('the in-flight budget', () => {
+  it('a request whose body would go over the budget is handed on as over-budget, at once; the others are kept', async () => {
+    let held = 0;
+    const waiters: (() => void)[] = [];
+    const { exchange, requests } = await start({
+      maxBodyBytes: 1_000_000,
+      maxInFlightBytes: 1_000_000,
+      onHeld: (bytes) => {
+        held = bytes;
+        waiters.splice(0).forEach((w) => w());
+      },
+    });
+    // A holds 700 KB of its 800 KB body...
+    const a = exchange(`POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 800000\r\n\r\n${'a'.repeat(700_000)}`, { endAfterMs: 5_000 });
+    while (held < 700_000) await new Promise<void>((r) => waiters.push(r));
+    // ...so B's 500 KB do not fit, and C's do not either while they stream in unannounced.
+    const b = await exchange(`POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 500000\r\n\r\n${'b'.repeat(500_000)}`);
+    const c = await exchange(['POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n', `7a120\r\n${'c'.repeat(500_000)}\r\n`, '0\r\n\r\n']);
+    const d = await exchange('POST /d HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
+    expect([b, c, d].map((t) => statuses(t)[0])).toEqual(['HTTP/1.1 200', 'HTTP/1.1 200', 'HTTP/1.1 200']);
+    expect(requests.map((r) => [r.url, r.omitted, r.body.length])).toEqual([['/b', 'over-budget', 0], ['/c', 'over-budget', 0], ['/d', undefined, 2]]);
+    void a;
   });
 });

@@ -100,13 +100,13 @@ describe('feed rendering', () => {
   });
 
   it('--verbose shows a binary body as a hex preview, never re-serialised', () => {
-    const out = feedEntry({ ...record, body: Buffer.from([0xff, 0x00, 0x41]).toString('base64'), bodyEncoding: 'base64', bodyBytes: 3 }, makeChalk(false), true);
-    expect(out).toContain('(3 bytes, not UTF-8) ff 00 41');
+    const out = feedEntry({ ...record, body: Buffer.from([0xff, 0x00, 0x41]).toString('base64'), bodyEncoding: 'base64', bodyBytes: 3 }, makeChalk(false), { verbose: true });
+    expect(out).toContain('(3 bytes, logged as base64: not UTF-8 text, or mostly control characters) ff 00 41');
     expect(out).toContain('x-evil: a\\x07');
   });
 
   it('the summary counts verdicts per vendor and event', () => {
-    const stats = { started: 0, requests: 2, badHttp: 1, byEvent: new Map([['relyable test_run.completed', { requests: 2, sig: { valid: 1, invalid: 1 }, schema: { valid: 1, drift: 1 }, duplicates: 1 }]]) };
+    const stats = { started: 0, requests: 2, badHttp: 1, overBudget: 0, probes: 0, byEvent: new Map([['relyable test_run.completed', { requests: 2, sig: { valid: 1, invalid: 1 }, schema: { valid: 1, drift: 1 }, duplicates: 1 }]]) };
     const out = listenSummary(stats, '/tmp/x.ndjson', 65_000);
     expect(out).toContain('hookscope listen: 2 requests in 65.0 s, 1 rejected as malformed or too slow HTTP');
     expect(out).toMatch(/relyable test_run.completed\s+2\s+1\s+1\s+0\s+0\s+1\s+0\s+1\s+1/);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { curlCommand, type SendResult } from '../../src/commands/send.js';
 import { EditError, freshen, parseAssignment, setPath, unsetPath } from '../../src/json/edit.js';
 import { classify } from '../../src/http/client.js';
-import { maskSecret, resolveSecret } from '../../src/signing/secrets.js';
+import { maskSecret, parseSecretFlags, secretFor } from '../../src/signing/secrets.js';
 import { renderSend, renderSendJson, sendNotes } from '../../src/reporters/send.js';
 import { makeChalk } from '../../src/ui/terminal.js';
 import { relyable } from '../../src/vendors/relyable.js';
@@ -84,10 +84,32 @@ describe('fresh values', () => {
 describe('secrets', () => {
   it('--secret wins, then the vendor variables in order, then HOOKSCOPE_SECRET; empty means unset', () => {
     const env = { SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: 'atoms', HOOKSCOPE_SECRET: 'generic' };
-    expect(resolveSecret(smallest, 'flag', env)).toEqual({ value: 'flag', source: '--secret' });
-    expect(resolveSecret(smallest, undefined, env)).toEqual({ value: 'atoms', source: '$ATOMS_WEBHOOK_SECRET' });
-    expect(resolveSecret(relyable, undefined, env)).toEqual({ value: 'generic', source: '$HOOKSCOPE_SECRET' });
-    expect(resolveSecret(relyable, '', {})).toBeUndefined();
+    expect(secretFor(smallest, parseSecretFlags(['flag']), env)).toEqual({ value: 'flag', source: '--secret' });
+    expect(secretFor(smallest, parseSecretFlags([]), env)).toEqual({ value: 'atoms', source: '$ATOMS_WEBHOOK_SECRET' });
+    expect(secretFor(relyable, parseSecretFlags([]), env)).toEqual({ value: 'generic', source: '$HOOKSCOPE_SECRET' });
+    expect(secretFor(relyable, parseSecretFlags([]), {})).toBeUndefined();
+  });
+
+  it('one reading of --secret: vendor=value names a vendor (by id or alias), anything else is a bare value', () => {
+    const flags = parseSecretFlags(['relyable=whsec_a=b', 'atoms=sm-1']);
+    expect([...flags.byVendor]).toEqual([['relyable', 'whsec_a=b'], ['smallest', 'sm-1']]);
+    expect(flags.bare).toBeUndefined();
+    // A bare value may hold '=' (base64 padding) and applies to the vendor(s) in play.
+    const bare = parseSecretFlags(['c2VjcmV0=']);
+    expect(bare.bare).toBe('c2VjcmV0=');
+    expect(secretFor(relyable, bare, {})).toEqual({ value: 'c2VjcmV0=', source: '--secret' });
+    // A named vendor wins over a bare value for that vendor.
+    expect(secretFor(relyable, parseSecretFlags(['all', 'relyable=mine']), {})?.value).toBe('mine');
+    expect(secretFor(smallest, parseSecretFlags(['all', 'relyable=mine']), {})?.value).toBe('all');
+  });
+
+  it.each<[string[], string | undefined, RegExp]>([
+    [['smallest=x'], 'relyable', /--secret names smallest, but this is relyable/],
+    [['a', 'b'], undefined, /given twice without a vendor/],
+    [['relyable='], undefined, /--secret relyable= is empty/],
+    [[''], undefined, /--secret is empty/],
+  ])('rejects %j (vendor in play: %s)', (specs, only, message) => {
+    expect(() => parseSecretFlags(specs, only ? (only === 'relyable' ? relyable : smallest) : undefined)).toThrow(message);
   });
 
   it.each(['Q', 'short-secret', 'whsec_0123456789abcdef', 'x'.repeat(200)])('a masked secret never contains the secret (%s)', (secret) => {
@@ -181,7 +203,8 @@ describe('send reporter', () => {
   });
 
   it('notes go to their own channel; JSON carries ok and everything else', () => {
-    expect(sendNotes(base)).toBe('hookscope: note: no secret: pass --secret\nhookscope: note: fresh per delivery: timestamp\n');
+    expect(sendNotes(base)).toBe('hookscope: note: no secret: pass --secret; sent unsigned\nhookscope: note: fresh per delivery: timestamp\n');
+    expect(sendNotes({ ...base, dryRun: true })).toContain('no secret: pass --secret; the request above is unsigned');
     const json = JSON.parse(renderSendJson({ ...base, exitCode: 1 })) as Record<string, unknown>;
     expect(json.ok).toBe(false);
     expect(json.notes).toEqual(['fresh per delivery: timestamp']);

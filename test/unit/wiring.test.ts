@@ -56,15 +56,25 @@ describe('wiring', () => {
     ],
     [['replay', 'a.json', '--speed', '60'], { command: 'replay', options: { paths: ['a.json'], speed: 60 } }],
     [
-      ['listen', '-p', '0', '--host', '0.0.0.0', '--vendor', 'atoms', '--route', '/r=relyable', '--secret', 'relyable=s', '--status', '503', '--delay', '250', '--on', 'call.end', '--reply', 'r.json', '--forward-to', 'http://127.0.0.1:3000/', '--concurrency', '4', '--forward-timeout', '900', '--log', 'x.ndjson', '--max-body', '512kb', '--demo', '--json', '--verbose'],
+      ['listen', '-p', '0', '--host', '0.0.0.0', '--vendor', 'atoms', '--route', '/r=relyable', '--secret', 'relyable=s', '--status', '503', '--delay', '250', '--on', 'call.end', '--reply', 'r.json', '--forward-to', 'http://127.0.0.1:3000/', '--concurrency', '4', '--forward-timeout', '900', '--log', 'x.ndjson', '--max-body', '512kb', '--max-in-flight', '4mb', '--redact', '--redact-path', 'a.b', '--demo', '--json', '--verbose'],
       {
         command: 'listen',
-        options: { port: 0, host: '0.0.0.0', vendor: 'atoms', route: ['/r=relyable'], secret: ['relyable=s'], status: 503, delayMs: 250, on: ['call.end'], reply: 'r.json', forwardTo: 'http://127.0.0.1:3000/', concurrency: 4, forwardTimeoutMs: 900, log: 'x.ndjson', maxBodyBytes: 512 * 1024, demo: true, json: true, verbose: true },
+        options: { port: 0, host: '0.0.0.0', vendor: 'atoms', route: ['/r=relyable'], secret: ['relyable=s'], status: 503, delayMs: 250, on: ['call.end'], reply: 'r.json', forwardTo: 'http://127.0.0.1:3000/', concurrency: 4, forwardTimeoutMs: 900, log: 'x.ndjson', maxBodyBytes: 512 * 1024, maxInFlightBytes: 4 * 1024 * 1024, redact: true, redactPath: ['a.b'], demo: true, json: true, verbose: true },
       },
     ],
     [['listen', '--no-log', '--max-body', '10mb'], { command: 'listen', options: { port: 4400, host: '127.0.0.1', log: false, maxBodyBytes: 10 * 1024 * 1024 } }],
   ])('%j', async (args, expected) => {
     expect(await parse(args)).toEqual(expected);
+  });
+
+  it('HOOKSCOPE_PORT is the default --port', async () => {
+    process.env.HOOKSCOPE_PORT = '4555';
+    try {
+      expect(await parse(['listen'])).toMatchObject({ options: { port: 4555 } });
+      expect(await parse(['listen', '--port', '4600'])).toMatchObject({ options: { port: 4600 } });
+    } finally {
+      delete process.env.HOOKSCOPE_PORT;
+    }
   });
 
   it('completion gets the shell and a description of every command', async () => {
