@@ -9,9 +9,10 @@
 // generator: autocannon (programmatic API), CONNECTIONS (32) keep-alive connections, pipelining
 // 1, POSTs of signed Relyable test_run.completed bodies (20,000 distinct test_run_ids, so
 // listen's duplicate memory, 10,000 keys, fills and evicts). REQUESTS to each server
-// (BENCH_LISTEN_REQUESTS, default 100,000) after WARMUP untimed ones, in PHASES (10) phases per
-// server; the three servers take turns phase by phase, the order rotated each round, so noise on
-// the machine hits all three alike.
+// (BENCH_LISTEN_REQUESTS, default 100,000) after WARMUP (5,000) untimed ones, in PHASES (20)
+// phases per server; the three servers take turns phase by phase, the order rotated each round, so
+// noise on the machine hits all three alike (a round lasts a few seconds: short enough that a burst
+// of other work usually spans all three phases of it).
 // Reported per server: req/s = its requests / the summed wall time of its phases (autocannon
 // start to last response); p50/p99 latency over all its requests (autocannon's per-response
 // times merged over the phases; autocannon's own merged histogram, which truncates to whole ms,
@@ -29,7 +30,7 @@ import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { abort, BENCH_ENV, lpad, median, pad, percentile, ROOT, targetLine, verdict, WORK } from './lib.js';
 
-const PHASES = 10;
+const PHASES = 20;
 const REQUESTS = Math.ceil(Math.max(1000, Number(process.env.BENCH_LISTEN_REQUESTS) || 100_000) / PHASES) * PHASES;
 const WARMUP = 5000;
 const CONNECTIONS = 32;
@@ -70,24 +71,25 @@ async function start(name, args, { stdoutFile } = {}) {
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', out, 'pipe'], env: { ...BENCH_ENV, NO_COLOR: '1' } });
   if (stdoutFile) closeSync(out);
   children.push(child);
-  const server = { name, child, pid: child.pid, stderr: '' };
+  const server = { name, child, pid: child.pid, err: { text: '' } }; // err: shared by the copies target() makes
   let stdout = '';
   try {
     server.port = await new Promise((resolve, reject) => {
       const look = () => {
-        const m = /: http:\/\/127\.0\.0\.1:(\d+)/.exec(server.stderr) ?? /^(\d+)\n/.exec(stdout);
+        const m = /: http:\/\/127\.0\.0\.1:(\d+)/.exec(server.err.text) ?? /^(\d+)\n/.exec(stdout);
         if (m) resolve(Number(m[1]));
       };
-      child.stderr.setEncoding('utf8').on('data', (d) => { server.stderr += d; look(); });
+      child.stderr.setEncoding('utf8').on('data', (d) => { server.err.text += d; look(); });
       child.stdout?.setEncoding('utf8').on('data', (d) => { stdout += d; look(); });
       child.once('error', reject);
-      child.once('exit', (code, signal) => reject(new Error(`exited with ${code ?? signal}: ${server.stderr}${stdout}`)));
-      setTimeout(() => reject(new Error(`no address after 15 s: ${server.stderr}${stdout}`)), 15_000).unref();
+      child.once('exit', (code, signal) => reject(new Error(`exited with ${code ?? signal}: ${server.err.text}${stdout}`)));
+      setTimeout(() => reject(new Error(`no address after 15 s: ${server.err.text}${stdout}`)), 15_000).unref();
     });
   } catch (e) {
     fail(`${name} (node ${args.join(' ')}) did not start: ${e.message}`);
   }
-  server.exited = new Promise((r) => child.once('exit', (code, signal) => r(code ?? signal)));
+  // 'close', not 'exit': by then its stderr (listen's summary) has been read to the end.
+  server.exited = new Promise((r) => child.once('close', (code, signal) => r(code ?? signal)));
   return server;
 }
 
@@ -233,7 +235,7 @@ for (const line of listenOut) {
 const diyLog = ndjsonLines(files.diyLog);
 const diyValid = diyLog.filter((l) => JSON.parse(l).valid === true).length;
 const diyOutLines = ndjsonLines(files.diyOut).length;
-const summary = listen.stderr.split('\n').find((l) => l.startsWith('hookscope listen: ') && !l.includes('http://'));
+const summary = listen.err.text.split('\n').find((l) => l.startsWith('hookscope listen: ') && !l.includes('http://'));
 rmSync(dir, { recursive: true, force: true });
 
 for (const t of [diy, bare]) {
