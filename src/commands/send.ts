@@ -10,7 +10,7 @@ import { closeHttp, defaultHeaders, deliver, type FailureKind, type ReceivedResp
 import type { Issue } from '../schema/issues.js';
 import { resolveEvent, resolveVendor } from '../vendors/resolve.js';
 import { maskSecret, parseSecretFlags, secretFor } from '../signing/secrets.js';
-import { signBody } from '../signing/signature.js';
+import { signRequest } from '../signing/signature.js';
 import { validateText, validateValue, type PayloadResult } from '../schema/validate.js';
 import { formatPath } from '../json/values.js';
 import type { CommandIO } from '../cli/io.js';
@@ -32,6 +32,8 @@ export interface SendOptions {
   validate?: boolean;
   secret?: string;
   signatureHeader?: string;
+  /** Sign with this time instead of now (for tests: schemes that sign a timestamp). */
+  timestampMs?: number;
   header?: string[];
   timeoutMs?: number;
   dryRun?: boolean;
@@ -104,17 +106,22 @@ export async function send(options: SendOptions): Promise<SendResult> {
   const secret = secretFor(vendor, parseSecretFlags(options.secret === undefined ? [] : [options.secret], vendor), env);
   let signing: SendResult['signing'];
   const headers = defaultHeaders();
+  let target = url;
   if (!vendor.signing) {
     signing = { signed: false, reason: `${vendor.id} documents no signature scheme` };
   } else if (!secret) {
     signing = { signed: false, reason: `no secret: pass --secret or set $${[...vendor.secretEnv, 'HOOKSCOPE_SECRET'].join(' or $')}` };
   } else {
-    const signed = signBody(vendor, wire, secret.value, options.signatureHeader);
+    const timestampMs = options.timestampMs ?? Date.now();
+    const signed = signRequest(vendor, { body: wire, secret: secret.value, timestampMs, url, contentType: headerOf(headers, 'content-type') }, options.signatureHeader);
     if (signed) {
-      headers.push([signed.header, signed.signature]);
-      signing = { signed: true, header: signed.header, secret: maskSecret(secret.value), secretSource: secret.source };
-      if (vendor.signing.header.provenance !== 'documented' && !options.signatureHeader) {
-        notes.push(`the header name ${signed.header} is an assumption (${vendor.signing.header.note}); override with --signature-header`);
+      for (const [name, value] of Object.entries(signed.headers)) headers.push([name, value]);
+      if (signed.url) target = signed.url;
+      signing = { signed: true, header: Object.keys(signed.headers).join(', '), secret: maskSecret(secret.value), secretSource: secret.source };
+      if (options.timestampMs !== undefined && vendor.signing.timestamp) notes.push(`signed with the pinned timestamp ${new Date(timestampMs).toISOString()} (--timestamp)`);
+      const names = vendor.signing.headers;
+      if (names.provenance !== 'documented' && !options.signatureHeader) {
+        notes.push(`the header name ${names.value[0]} is an assumption (${names.note}); override with --signature-header`);
       }
     } else {
       signing = { signed: false, reason: `this body cannot be signed: ${vendor.signing.signedBytes.value}` };
@@ -126,7 +133,7 @@ export async function send(options: SendOptions): Promise<SendResult> {
     vendor: vendor.id,
     event: event.name,
     dryRun: Boolean(options.dryRun),
-    request: { method: 'POST', url, headers, body: wire.toString('utf8'), bytes: wire.length },
+    request: { method: 'POST', url: target, headers, body: wire.toString('utf8'), bytes: wire.length },
     signing,
     notes,
     exitCode: ExitCode.ok,
@@ -148,7 +155,7 @@ export async function send(options: SendOptions): Promise<SendResult> {
     return result;
   }
 
-  const outcome = await deliver({ method: 'POST', url, headers, body: wire }, { timeoutMs, keepBytes: KEEP_REPLY_BYTES, dispatcher: options.dispatcher });
+  const outcome = await deliver({ method: 'POST', url: target, headers, body: wire }, { timeoutMs, keepBytes: KEEP_REPLY_BYTES, dispatcher: options.dispatcher });
   if (!outcome.ok) {
     result.failure = outcome.failure;
     result.exitCode = ExitCode.problem;
@@ -220,6 +227,10 @@ function edit<T>(flag: string, fn: () => T): T {
     }
     throw err;
   }
+}
+
+function headerOf(headers: readonly [string, string][], name: string): string | undefined {
+  return headers.find(([n]) => n === name)?.[1];
 }
 
 /** `--header 'Name: value'` replaces a header of the same name (case-insensitive) or adds one. */

@@ -39,7 +39,19 @@ function detail(v: VendorDefinition) {
     docsUrl: v.docsUrl,
     secretEnv: [...v.secretEnv, GENERIC_SECRET_ENV],
     signing: s
-      ? { header: fact(s.header), alsoAccepted: s.alsoAccepted ?? [], algorithm: fact(s.algorithm), encoding: fact(s.encoding), signedBytes: fact(s.signedBytes), caveat: s.caveat ?? null }
+      ? {
+          kind: s.kind,
+          headers: fact(s.headers),
+          alsoAccepted: s.alsoAccepted ?? [],
+          format: fact(s.format),
+          algorithm: fact(s.algorithm),
+          encoding: fact(s.encoding),
+          key: fact(s.key),
+          signedBytes: fact(s.signedBytes),
+          timestamp: s.timestamp ? fact(s.timestamp) : null,
+          signsUrl: Boolean(s.signsUrl),
+          caveat: s.caveat ?? null,
+        }
       : { none: v.signingNote ?? 'no signing scheme documented' },
     delivery: { retryDelaysMs: fact(d.retryDelaysMs), success: fact(d.success), timeoutMs: fact(d.timeoutMs), dedupeKey: fact(d.dedupeKey) },
     notes: v.notes ?? [],
@@ -50,7 +62,7 @@ function listVendors(chalk: ChalkInstance): string {
   const out: string[] = [];
   for (const v of vendors) {
     const alias = v.aliases.length ? chalk.dim(` (alias: ${v.aliases.join(', ')})`) : '';
-    const signing = v.signing ? `${v.signing.algorithm.value} ${v.signing.encoding.value} in ${v.signing.header.value}` : 'unsigned (no documented scheme)';
+    const signing = v.signing ? `${v.signing.algorithm.value}${v.signing.encoding.value === 'none' ? '' : ` ${v.signing.encoding.value}`} in ${v.signing.headers.value[0]}` : 'unsigned (no documented scheme)';
     out.push(`${chalk.bold(v.id)}${alias}  ${v.title} — ${signing}`);
     const width = Math.max(...v.events.map((e) => e.name.length));
     for (const e of v.events) {
@@ -76,10 +88,16 @@ function showVendor(v: VendorDefinition, chalk: ChalkInstance): string {
   out.push(chalk.bold('Signing'));
   const s = v.signing;
   if (s) {
-    out.push(row('header', [s.header.value, ...(s.alsoAccepted ?? [])].join(chalk.dim(' | ')), s.header));
+    out.push(row('headers', [...s.headers.value, ...(s.alsoAccepted ?? []).map((h) => `${h} (also accepted)`)].join(chalk.dim(' | ')), s.headers));
+    out.push(row('format', s.format.value, s.format));
     out.push(row('algorithm', s.algorithm.value, s.algorithm));
-    out.push(row('encoding', s.encoding.value, s.encoding));
+    if (s.encoding.value !== 'none') out.push(row('encoding', s.encoding.value, s.encoding));
+    out.push(row('key', s.key.value, s.key));
     out.push(row('signed bytes', s.signedBytes.value, s.signedBytes));
+    if (s.timestamp) {
+      const t = s.timestamp.value;
+      out.push(row('timestamp', `in ${t.unit === 's' ? 'seconds' : 'milliseconds'}; accepted up to ${ms(t.pastMs)} old${t.futureMs === undefined ? ' (the future is not checked)' : `, ${ms(t.futureMs)} ahead`}`, s.timestamp));
+    }
     if (s.caveat) out.push(`  ${chalk.yellow('caveat')}        ${s.caveat}`);
   } else {
     out.push(`  none: ${v.signingNote ?? 'no signing scheme documented'}`);

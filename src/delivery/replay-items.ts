@@ -5,7 +5,7 @@ import { CONNECTION_HEADERS, defaultHeaders } from '../http/client.js';
 import { readInputs } from '../files/inputs.js';
 import { isLogRecord, logRecordBody, type LogRecord } from '../record/log-record.js';
 import { resolveSecret } from '../signing/secrets.js';
-import { signatureHeaderNames, signBody } from '../signing/signature.js';
+import { schemeHeaderNames, signRequest } from '../signing/signature.js';
 import { validateText } from '../schema/validate.js';
 import { ExitCode, UserError } from '../errors.js';
 import { vendors as registry } from '../vendors/index.js';
@@ -81,8 +81,8 @@ function fromFixture(text: string, source: string, options: LoadOptions, flagSec
   const body = Buffer.from(JSON.stringify(checked.body));
   const headers = defaultHeaders();
   const secret = flagSecrets.for(vendor) ?? resolveSecret(vendor, undefined, options.env)?.value;
-  const signed = secret ? signBody(vendor, body, secret, options.signatureHeader) : undefined;
-  if (signed) headers.push([signed.header, signed.signature]);
+  const signed = secret ? signRequest(vendor, { body, secret, timestampMs: Date.now() }, options.signatureHeader) : undefined;
+  if (signed) headers.push(...Object.entries(signed.headers));
   return { source, vendor, event: checked.event, body, headers, signing: signed ? 'signed' : 'unsigned', dedupeKey: vendor.delivery.dedupeKey.key(checked.body) };
 }
 
@@ -104,11 +104,11 @@ function fromRecord(record: LogRecord, source: string, options: LoadOptions, fla
   const secret = flagSecrets.for(vendor);
   let signing: ReplayItem['signing'] = 'recorded';
   if (secret) {
-    const signed = signBody(vendor, body, secret, options.signatureHeader);
-    // Drop the recorded signature under any spelling, and whatever the override names.
-    const names = new Set([...signatureHeaderNames(vendor), ...(options.signatureHeader ? signatureHeaderNames(vendor, options.signatureHeader) : [])]);
+    const signed = signRequest(vendor, { body, secret, timestampMs: Date.now() }, options.signatureHeader);
+    // Drop the recorded signature (and its timestamp and id headers) under any spelling, and whatever the override names.
+    const names = new Set(schemeHeaderNames(vendor, options.signatureHeader));
     for (let i = headers.length - 1; i >= 0; i--) if (names.has(headers[i]![0].toLowerCase())) headers.splice(i, 1);
-    if (signed) headers.push([signed.header, signed.signature]);
+    if (signed) headers.push(...Object.entries(signed.headers));
     signing = signed ? 're-signed' : 'unsigned';
   }
   return {

@@ -2,7 +2,7 @@
 // which the listener then also uses), plus one retry and one tampered body, sent to the listener.
 import { readFileSync } from 'node:fs';
 import { deliver } from '../http/client.js';
-import { signBody } from '../signing/signature.js';
+import { signRequest } from '../signing/signature.js';
 import { fixturePath } from '../vendors/fixtures.js';
 import { vendors as registry } from '../vendors/index.js';
 import type { VendorDefinition } from '../vendors/types.js';
@@ -14,8 +14,8 @@ export async function runDemo(url: string, secrets: SecretMap, notice?: (m: stri
   const post = async (vendor: VendorDefinition, body: string, signedBody: string = body) => {
     const headers: [string, string][] = [['content-type', 'application/json'], ['user-agent', 'hookscope-demo']];
     const secret = secrets.get(vendor.id);
-    const signed = secret ? signBody(vendor, signedBody, secret.value) : undefined;
-    if (signed) headers.push([signed.header, signed.signature]);
+    const signed = secret ? signRequest(vendor, { body: Buffer.from(signedBody), secret: secret.value, timestampMs: Date.now(), url: `${url}/demo/${vendor.id}` }) : undefined;
+    if (signed) headers.push(...Object.entries(signed.headers));
     await deliver({ method: 'POST', url: `${url}/demo/${vendor.id}`, headers, body: Buffer.from(body) }, { timeoutMs: 10_000 });
     sent++;
   };

@@ -3,7 +3,7 @@
 // Pure apart from the dedupe memory it is handed: bytes and headers in, verdicts out.
 import { isUtf8 } from 'node:buffer';
 import type { Issue } from '../schema/issues.js';
-import { findSignatureHeader, signatureHeaderNames } from '../signing/signature.js';
+import { hasSignatureHeader, signatureHeaderNames, verifyRequest } from '../signing/signature.js';
 import { validateText } from '../schema/validate.js';
 import { findEvent } from '../vendors/index.js';
 import type { DedupeMemory } from './dedupe.js';
@@ -16,7 +16,16 @@ export interface Inspection {
   vendor?: string;
   event?: string;
   part?: 'request' | 'reply';
-  signature: { state: SignatureState; reason?: string; header?: string };
+  signature: {
+    state: SignatureState;
+    reason?: string;
+    header?: string;
+    /** The integrator mistake that reproduces the signature presented, when one does. */
+    diagnosis?: string;
+    /** For URL-signed schemes: the URL checked against, and where it came from. */
+    url?: string;
+    urlFrom?: string;
+  };
   schema: { state: SchemaState; issues: Issue[] };
   duplicate?: { key: string; attempt: number; firstSeen: string; sinceFirstMs: number };
   summary?: string;
@@ -31,6 +40,13 @@ export interface InspectContext {
   dedupe: DedupeMemory;
   now?: () => number;
   signatureHeader?: string;
+  /**
+   * The URL the vendor called, for URL-signed schemes, from the request's path and headers:
+   * the one to check, and others to name when the check fails (a tunnel's host, the local address).
+   */
+  urlOf?(path: string, headers: Record<string, string | undefined>): { url: string; from: string; others: { url: string; label: string }[] };
+  /** The request's path (and query), for urlOf. */
+  path?: string;
 }
 
 /** How many issues a record keeps (the feed shows fewer). */
@@ -85,21 +101,32 @@ function schemaState(valid: boolean, event: string | undefined, issues: readonly
 
 function signatureOf(vendor: VendorDefinition | undefined, body: Buffer, headers: Record<string, string | undefined>, ctx: InspectContext): Inspection['signature'] {
   if (!vendor) return { state: 'not-checked', reason: 'vendor unknown' };
-  if (!vendor.signing) return { state: 'unsigned', reason: `${vendor.id} documents no signature` };
-  const found = findSignatureHeader(vendor, headers, ctx.signatureHeader);
-  const header = found?.name;
+  const scheme = vendor.signing;
+  if (!scheme) return { state: 'unsigned', reason: `${vendor.id} documents no signature` };
+  const header = hasSignatureHeader(vendor, headers, ctx.signatureHeader);
   const secret = ctx.secrets.get(vendor.id);
   if (!secret) return header ? { state: 'no-secret', header, reason: `no secret for ${vendor.id}: signature present but not checked` } : { state: 'unsigned', reason: 'no signature header' };
-  if (!found) {
+  const nowMs = (ctx.now ?? Date.now)();
+  if (!header) {
     // Some bodies carry nothing the scheme signs (synthflow call_inbound has no call_id).
-    if (vendor.signing.sign(body, secret) === undefined) return { state: 'unsigned', reason: `nothing to sign: ${vendor.signing.signedBytes.value}` };
+    if (!scheme.signsUrl && scheme.sign({ body, secret, timestampMs: nowMs }) === undefined) return { state: 'unsigned', reason: `nothing to sign: ${scheme.signedBytes.value}` };
     return { state: 'invalid', reason: `header missing: no ${signatureHeaderNames(vendor, ctx.signatureHeader)[0]}` };
   }
-  const verdict = vendor.signing.verify(body, secret, found.value);
-  if (verdict.valid) return { state: 'valid', header };
-  // HMAC cannot tell a wrong secret from a changed body; the reason says both.
-  const reason = verdict.reason === 'mismatch' ? 'wrong secret or body changed' : verdict.reason === 'malformed' ? `wrong encoding: ${verdict.detail}` : verdict.detail;
-  return { state: 'invalid', header, reason };
+  const where = scheme.signsUrl && ctx.urlOf && ctx.path !== undefined ? ctx.urlOf(ctx.path, headers) : undefined;
+  const others = new Map<string, string>();
+  for (const [id, value] of ctx.secrets) if (id !== vendor.id) others.set(id, value);
+  const verdict = verifyRequest(vendor, { body, secret, headers, url: where?.url, otherUrls: where?.others, nowMs, otherSecrets: others }, ctx.signatureHeader);
+  const url = where ? { url: where.url, urlFrom: where.from } : {};
+  if (verdict.valid) return { state: 'valid', header, ...url };
+  // HMAC cannot tell a wrong secret from a changed body: without a diagnosis, the reason says both.
+  const reason =
+    verdict.reason === 'mismatch' && !('diagnosis' in verdict && verdict.diagnosis)
+      ? 'wrong secret or body changed'
+      : verdict.reason === 'malformed'
+        ? `wrong encoding: ${verdict.detail}`
+        : verdict.detail;
+  const diagnosis = 'diagnosis' in verdict ? verdict.diagnosis : undefined;
+  return { state: 'invalid', header, reason, ...(diagnosis ? { diagnosis } : {}), ...url };
 }
 
 /** Strict UTF-8 decoding; null when the bytes are not UTF-8. */

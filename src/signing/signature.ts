@@ -1,58 +1,64 @@
-// Signing and verifying a request for a vendor: finding the header (with the spellings
-// receivers accept) and delegating to the vendor's own scheme.
-import type { VendorDefinition, VerifyResult } from '../vendors/types.js';
+// Signing and verifying a request for a vendor through its scheme, with the one thing a user can
+// change from the command line: the name of the signature header (--signature-header), for a
+// vendor whose wire name is uncertain.
+import type { VendorDefinition } from '../vendors/types.js';
+import type { HeaderBag, SignatureVerdict, Signed, SignInput, VerifyInput } from './types.js';
 
-export type HeaderBag = Record<string, string | string[] | undefined>;
+export type { HeaderBag, SignatureVerdict, Signed } from './types.js';
 
 /** The header names a vendor's signature may arrive in (lower case, preferred first); only `override` when given. */
 export function signatureHeaderNames(vendor: VendorDefinition, override?: string): string[] {
   const scheme = vendor.signing;
   if (override) return [override.toLowerCase()];
-  return scheme ? [scheme.header.value, ...(scheme.alsoAccepted ?? [])] : [];
+  return scheme ? [scheme.headers.value[0]!, ...(scheme.alsoAccepted ?? [])] : [];
 }
 
-/** The signature header a request carries for this vendor, by any accepted spelling. */
-export function findSignatureHeader(vendor: VendorDefinition, headers: HeaderBag, override?: string): { name: string; value: string } | undefined {
+/** Every header a vendor's scheme sets (the signature's first), for dropping a recorded signature. */
+export function schemeHeaderNames(vendor: VendorDefinition, override?: string): string[] {
   const scheme = vendor.signing;
-  if (!scheme) return undefined;
-  const names = signatureHeaderNames(vendor, override);
-  // Node's request headers are lower case already: look them up directly first.
-  for (const name of names) {
-    const value = first(headers[name]);
-    if (value !== undefined) return { name, value };
-  }
-  const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), first(v)]));
-  for (const name of names) {
-    const value = lower.get(name);
-    if (value !== undefined) return { name, value };
-  }
+  if (!scheme) return [];
+  return [...new Set([...signatureHeaderNames(vendor), ...scheme.headers.value, ...(override ? [override.toLowerCase()] : [])])];
+}
+
+/** Whether a request carries the vendor's signature header, by any accepted spelling. */
+export function hasSignatureHeader(vendor: VendorDefinition, headers: HeaderBag, override?: string): string | undefined {
+  for (const name of signatureHeaderNames(vendor, override)) if (first(headers[name]) !== undefined) return name;
   return undefined;
 }
 
 const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);
 
-export interface Signed {
-  header: string;
-  signature: string;
-}
-
-/** The header and signature a vendor would put on this body, or undefined when it signs nothing. */
-export function signBody(vendor: VendorDefinition, rawBody: Uint8Array | string, secret: string, headerOverride?: string): Signed | undefined {
+/** The headers (and URL) a vendor would send with these exact bytes, or undefined when it signs nothing. */
+export function signRequest(vendor: VendorDefinition, input: SignInput, headerOverride?: string): Signed | undefined {
   const scheme = vendor.signing;
   if (!scheme) return undefined;
-  const bytes = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
-  const signature = scheme.sign(bytes, secret);
-  return signature === undefined ? undefined : { header: headerOverride?.toLowerCase() ?? scheme.header.value, signature };
+  const signed = scheme.sign(input);
+  if (!signed || !headerOverride) return signed;
+  const name = scheme.headers.value[0]!;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(signed.headers)) headers[k === name ? headerOverride.toLowerCase() : k] = v;
+  return { ...signed, headers };
 }
 
-export type RequestVerdict = VerifyResult | { valid: false; reason: 'unsigned-vendor'; detail: string };
+export type RequestVerdict = SignatureVerdict | { valid: false; reason: 'unsigned-vendor'; detail: string };
 
-/** Verify a received request. Never throws. */
-export function verifyRequest(vendor: VendorDefinition, rawBody: Uint8Array | string, secret: string, headers: HeaderBag, headerOverride?: string): RequestVerdict {
+/** Verify a received request. Never throws. `headers` should have lower-case names. */
+export function verifyRequest(vendor: VendorDefinition, input: VerifyInput, headerOverride?: string): RequestVerdict {
   const scheme = vendor.signing;
   if (!scheme) return { valid: false, reason: 'unsigned-vendor', detail: vendor.signingNote ?? `${vendor.id} documents no signature` };
-  const bytes = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
-  const found = findSignatureHeader(vendor, headers, headerOverride);
-  if (!found) return { valid: false, reason: 'missing', detail: `no ${headerOverride ?? scheme.header.value} header` };
-  return scheme.verify(bytes, secret, found.value);
+  let headers = lowerCased(input.headers);
+  if (headerOverride) {
+    // The signature is read from the header the user named, as if it were the scheme's own.
+    headers = { ...headers, [scheme.headers.value[0]!]: headers[headerOverride.toLowerCase()] };
+  }
+  return scheme.verify({ ...input, headers });
+}
+
+function lowerCased(headers: HeaderBag): HeaderBag {
+  let lower = true;
+  for (const k in headers) if (k !== k.toLowerCase()) lower = false;
+  if (lower) return headers;
+  const out: HeaderBag = {};
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
+  return out;
 }

@@ -1,7 +1,7 @@
 // Relyable: test runs and score alerts for voice agents.
 // Source: https://help-center.relyable.ai (Webhooks page, snapshot in shared/vendor-docs/relyable-webhooks.txt).
 import * as z from 'zod';
-import { hmacScheme, parseJsonBytes } from '../signing/hmac.js';
+import { hmacScheme } from '../signing/hmac.js';
 import { isoDateTime, url } from '../schema/kit.js';
 import { field, isObject } from '../json/values.js';
 import type { EventDefinition, VendorDefinition } from './types.js';
@@ -131,23 +131,20 @@ export const relyable: VendorDefinition = {
   },
   signing: hmacScheme({
     header: { value: 'x-relyable-signature', provenance: 'documented', note: 'X-Relyable-Signature header (Webhooks page, "Verifying Webhooks").' },
+    placement: { kind: 'single', header: 'x-relyable-signature' },
+    format: { value: '<hex digest>', provenance: 'documented', note: "digest('hex') in the vendor's Node and Python samples." },
+    algorithm: { value: 'sha256', provenance: 'documented', note: "createHmac('sha256', secret) in the vendor's samples." },
     encoding: { value: 'hex', provenance: 'documented', note: "HMAC-SHA256 digest('hex') in the vendor's Node and Python samples." },
+    key: { value: 'utf8', provenance: 'documented', note: 'The webhook secret as text (createHmac(..., secret)).' },
     signedBytes: {
       value: 'JSON.stringify(payload): the compact serialisation of the body',
       provenance: 'documented',
       note: "The Node sample signs JSON.stringify of the parsed body, the Python sample the raw body; hookscope sends compact bytes so both agree, and accepts either when verifying.",
     },
-    candidates(raw) {
-      const compact = compactJson(raw);
-      return compact === undefined || compact.equals(raw) ? [raw] : [compact, raw];
-    },
     // The raw bytes first: a sender that signs JSON.stringify output sends those very bytes, so
-    // most bodies verify without being parsed again.
-    *verifyOrder(raw) {
-      yield raw;
-      const compact = compactJson(raw);
-      if (compact !== undefined && !compact.equals(raw)) yield compact;
-    },
+    // most bodies verify without being parsed again. Signing uses the compact form (the Node sample's).
+    messages: [['body'], ['compact-body']],
+    signWith: 1,
   }),
   delivery: {
     retryDelaysMs: {
@@ -181,12 +178,6 @@ export const relyable: VendorDefinition = {
   },
   notes: ['Relyable only delivers to HTTPS URLs; a local listener on plain HTTP needs a tunnel in front of it.'],
 };
-
-/** The body re-serialised compactly (what the vendor's Node sample signs), or undefined if not JSON. */
-function compactJson(raw: Uint8Array): Buffer | undefined {
-  const parsed = parseJsonBytes(raw);
-  return parsed === undefined ? undefined : Buffer.from(JSON.stringify(parsed), 'utf8');
-}
 
 /** The ids a dedupe key uses, by event: test runs, test cases and calls, agents. */
 const ID_FIELDS = ['data.test_run_id', 'data.call_id', 'data.agent_id'];

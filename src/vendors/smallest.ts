@@ -241,13 +241,17 @@ export const smallest: VendorDefinition = {
   },
   signing: hmacScheme({
     header: { value: 'x-signature', provenance: 'documented', note: 'Every request carries an X-Signature header (Webhooks page, "Verifying signatures").' },
+    placement: { kind: 'single', header: 'x-signature' },
+    format: { value: '<hex digest>', provenance: 'documented', note: 'Lowercase hex, no prefix (Webhooks page).' },
+    algorithm: { value: 'sha256', provenance: 'documented', note: 'HMAC_SHA256 (Webhooks page, "Verifying signatures").' },
     encoding: { value: 'hex', provenance: 'documented', note: 'X-Signature = hex(HMAC_SHA256(signingSecret, raw_request_body)): lowercase hex, no prefix.' },
+    key: { value: 'utf8', provenance: 'documented', note: 'The signing secret from the dashboard, as text.' },
+    messages: [['body']],
     signedBytes: {
       value: 'the raw request body, byte for byte',
       provenance: 'documented',
       note: '"the raw request body bytes, exactly as delivered. Do not re-serialize." (Webhooks page).',
     },
-    candidates: (raw) => [raw],
   }),
   delivery: {
     retryDelaysMs: {

@@ -3,7 +3,7 @@
 // Source: https://docs.synthflow.ai (Webhooks page, snapshot in shared/vendor-docs/synthflow-post-call-webhook.txt;
 // newer fields from the Webhooks page, the webhook security section and the 2026-02-04 changelog).
 import * as z from 'zod';
-import { hmacScheme, parseJsonBytes } from '../signing/hmac.js';
+import { hmacScheme } from '../signing/hmac.js';
 import { WARNING, anyObject, growingEnum, isoDateTime, url } from '../schema/kit.js';
 import { field, isObject } from '../json/values.js';
 import type { DetectResult, EventDefinition, VendorDefinition } from './types.js';
@@ -236,17 +236,18 @@ export const synthflow: VendorDefinition = {
       override: '--signature-header',
     },
     alsoAccepted: ['x-synthflow-signature', 'http_synthflow_signature'],
+    placement: { kind: 'single', header: 'synthflow-signature' },
+    format: { value: '<base64 digest>', provenance: 'documented', note: 'base64 of the HMAC-SHA256 digest (padded, 44 characters), webhook security section.' },
+    algorithm: { value: 'sha256', provenance: 'documented', note: 'HMAC-SHA256, webhook security section of the Webhooks page.' },
     encoding: { value: 'base64', provenance: 'documented', note: 'base64 of the HMAC-SHA256 digest (padded, 44 characters), webhook security section of the Webhooks page.' },
+    key: { value: 'utf8', provenance: 'documented', note: '"signs it with your secret key" (webhook security section).' },
     signedBytes: {
       value: 'the call.call_id string only (UTF-8), not the body',
       provenance: 'documented',
       note: '"Synthflow uses the call_id as the payload and signs it with your secret key" (webhook security section).',
     },
     caveat: 'the signature covers only call_id: a body with a changed transcript or status still verifies',
-    candidates(raw) {
-      const callId = field(parseJsonBytes(raw), 'call.call_id');
-      return typeof callId === 'string' && callId !== '' ? [Buffer.from(callId, 'utf8')] : [];
-    },
+    messages: [[{ field: 'call.call_id' }]],
   }),
   delivery: {
     retryDelaysMs: {

@@ -59,31 +59,9 @@ export interface FreshField {
   kind: 'timestamp' | 'hex24';
 }
 
-/** The verdict of a signature check. `verify` must return one of these and never throw. */
-export type VerifyResult =
-  | { valid: true }
-  | {
-      valid: false;
-      /** `loose`: it would pass only a looser check than the vendor's docs describe (detail says which). */
-      reason: 'missing' | 'malformed' | 'mismatch' | 'unsignable' | 'loose';
-      detail: string;
-    };
-
-export interface SigningScheme {
-  /** The header the vendor puts the signature in (lower case). */
-  header: Fact<string>;
-  /** Other header spellings receivers accept, checked after `header` (lower case). */
-  alsoAccepted?: string[];
-  algorithm: Fact<'HMAC-SHA256'>;
-  encoding: Fact<'hex' | 'base64'>;
-  /** Which bytes are signed, in words. */
-  signedBytes: Fact<string>;
-  /** A caution shown wherever the scheme is described (e.g. the signature does not cover the body). */
-  caveat?: string;
-  /** The signature for a body as it goes on the wire, or undefined when the body cannot be signed. */
-  sign(rawBody: Uint8Array, secret: string): string | undefined;
-  verify(rawBody: Uint8Array, secret: string, headerValue: string | undefined): VerifyResult;
-}
+/** Signing schemes live in src/signing/ (data + pure sign/verify); a vendor names its own. */
+export type { SignatureVerdict, SigningScheme } from '../signing/types.js';
+import type { SigningScheme } from '../signing/types.js';
 
 export interface DeliveryRules {
   /**

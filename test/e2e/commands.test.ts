@@ -49,7 +49,7 @@ describe('vendors', () => {
     const r = await runCli(['vendors', 'atoms', '--json']);
     const doc = JSON.parse(r.stdout);
     expect(doc.id).toBe('smallest');
-    expect(doc.signing.header).toMatchObject({ value: 'x-signature', provenance: 'documented' });
+    expect(doc.signing.headers).toMatchObject({ value: ['x-signature'], provenance: 'documented' });
     expect(doc.delivery.retryDelaysMs.value).toEqual([0]);
     expect(doc.secretEnv).toContain('HOOKSCOPE_SECRET');
   });

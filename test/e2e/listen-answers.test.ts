@@ -2,7 +2,7 @@
 // the secret flag, strict hex, what the feed says about bodies and answers, the demo's hint.
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { signBody } from '../../src/signing/signature.js';
+import { signedHeaders } from '../helpers/signing.js';
 import { vendors } from '../../src/vendors/index.js';
 import { runCli } from '../helpers/cli.js';
 import { allFixtures } from '../helpers/fixtures.js';
@@ -106,7 +106,7 @@ describe('listen: what is not a payload', () => {
 describe('listen: signatures', () => {
   const body = fixture('test_run.completed');
   const secret = 'rel-secret-0123456789abcdef';
-  const signature = signBody(relyable, body, secret)!.signature;
+  const signature = signedHeaders(relyable, body, secret)['x-relyable-signature']!;
 
   it('a bare --secret with --vendor is that vendor\'s; an upper-case hex signature is valid only if compared case-insensitively', async () => {
     const listener = await startListen(['--json', '--no-log', '--vendor', 'relyable', '--secret', secret]);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { signBody } from '../../src/signing/signature.js';
+import { signedHeaders } from '../helpers/signing.js';
 import { vendors } from '../../src/vendors/index.js';
 import { runCli } from '../helpers/cli.js';
 import { allFixtures } from '../helpers/fixtures.js';
@@ -46,7 +46,7 @@ describe('listen --redact', () => {
     const body = JSON.stringify({
       ...allFixtures().find((f) => f.event === 'test_case.critical_failure')!.body,
     }).replace('"failure_reason":"', '"failure_reason":"caller +15551234567 (jo@example.com) said: ');
-    const headers = { 'x-relyable-signature': signBody(relyable, body, secret)!.signature };
+    const headers = signedHeaders(relyable, body, secret);
     const log = join(dir, 'redacted.ndjson');
     const json = await startListen(['--json', '--log', log, '--secret', `relyable=${secret}`, '--redact']);
     await post(json.url, body, headers);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signBody } from '../../src/signing/signature.js';
+import { signedHeaders as schemeHeaders } from '../helpers/signing.js';
 import { vendors } from '../../src/vendors/index.js';
 import { runCli } from '../helpers/cli.js';
 import { allFixtures } from '../helpers/fixtures.js';
@@ -25,8 +25,7 @@ async function post(url: string, body: string | Buffer, headers: Record<string, 
 
 function signedHeaders(vendorId: string, body: string): Record<string, string> {
   const secret = SECRETS[vendorId];
-  const signed = secret ? signBody(vendor(vendorId), body, secret) : undefined;
-  return signed ? { [signed.header]: signed.signature } : {};
+  return secret ? schemeHeaders(vendor(vendorId), body, secret) : {};
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'hookscope-listen-'));

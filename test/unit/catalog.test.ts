@@ -34,7 +34,7 @@ describe('catalog shape', () => {
         expect(['documented', 'seen', 'assumed']).toContain(fact.provenance);
         expect(fact.note.length).toBeGreaterThan(10);
       }
-      if (v.signing) for (const fact of [v.signing.header, v.signing.encoding, v.signing.signedBytes]) expect(fact.note.length).toBeGreaterThan(10);
+      if (v.signing) for (const fact of [v.signing.headers, v.signing.format, v.signing.algorithm, v.signing.key, v.signing.encoding, v.signing.signedBytes]) expect(fact.note.length).toBeGreaterThan(10);
       else expect(v.signingNote).toMatch(/undocumented|not documented/);
     }
   });

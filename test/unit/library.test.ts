@@ -21,11 +21,12 @@ describe('import { vendors, detect, validate, sign, verify } from "hookscope"', 
     const raw = JSON.stringify(post.body);
     const signed = sign('synthflow', raw, 's3cret')!;
     const callId = (post.body as { call: { call_id: string } }).call.call_id;
-    expect(signed).toEqual({ header: 'synthflow-signature', signature: createHmac('sha256', 's3cret').update(callId).digest('base64') });
-    expect(verify('synthflow', raw, 's3cret', { 'X-Synthflow-Signature': signed.signature })).toEqual({ valid: true });
-    expect(verify('synthflow', raw, 'wrong', { 'synthflow-signature': signed.signature })).toMatchObject({ valid: false, reason: 'mismatch' });
+    const signature = createHmac('sha256', 's3cret').update(callId).digest('base64');
+    expect(signed).toEqual({ headers: { 'synthflow-signature': signature } });
+    expect(verify('synthflow', raw, 's3cret', { 'X-Synthflow-Signature': signature })).toEqual({ valid: true });
+    expect(verify('synthflow', raw, 'wrong', { 'synthflow-signature': signature })).toMatchObject({ valid: false, reason: 'mismatch' });
     expect(verify('synthflow', raw, 's3cret', {})).toMatchObject({ valid: false, reason: 'missing' });
-    expect(sign('atoms', pre.text, 'k')).toEqual({ header: 'x-signature', signature: createHmac('sha256', 'k').update(pre.text).digest('hex') });
+    expect(sign('atoms', pre.text, 'k')).toEqual({ headers: { 'x-signature': createHmac('sha256', 'k').update(pre.text).digest('hex') } });
   });
 
   it('bluejay documents no signature: sign gives nothing, verify says why', () => {

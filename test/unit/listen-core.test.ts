@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DedupeMemory } from '../../src/record/dedupe.js';
 import { inspect, type InspectContext } from '../../src/record/inspect.js';
 import { LOG_RECORD_KIND, type ListenRecord } from '../../src/record/log-record.js';
-import { signBody } from '../../src/signing/signature.js';
+import { signedHeaders } from '../helpers/signing.js';
 import { feedEntry, listenSummary } from '../../src/reporters/listen.js';
 import { makeChalk } from '../../src/ui/terminal.js';
 import { vendors } from '../../src/vendors/index.js';
@@ -16,8 +16,7 @@ const fixture = (event: string) => allFixtures().find((f) => f.event === event &
 describe('inspect', () => {
   it('detects synthflow post_call and verifies its call_id signature', () => {
     const body = Buffer.from(JSON.stringify(fixture('post_call').body));
-    const signed = signBody(byId('synthflow'), body, 'sf-secret')!;
-    const got = inspect(body, { [signed.header]: signed.signature }, ctx());
+    const got = inspect(body, signedHeaders(byId('synthflow'), body, 'sf-secret'), ctx());
     expect(got).toMatchObject({ vendor: 'synthflow', event: 'post_call', signature: { state: 'valid' }, schema: { state: 'valid' } });
     expect(got.summary).toMatch(/completed/);
   });

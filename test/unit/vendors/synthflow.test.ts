@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { signatureOf, verifyValue } from '../../helpers/signing.js';
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import type { z } from 'zod';
@@ -328,7 +329,7 @@ describe('synthflow signing', () => {
   const expected = createHmac('sha256', SECRET).update(callId, 'utf8').digest('base64');
 
   it('describes the scheme', () => {
-    expect(signing.header).toMatchObject({ value: 'synthflow-signature', provenance: 'assumed', override: '--signature-header' });
+    expect(signing.headers).toMatchObject({ value: ['synthflow-signature'], provenance: 'assumed', override: '--signature-header' });
     expect(signing.alsoAccepted).toEqual(['x-synthflow-signature', 'http_synthflow_signature']);
     expect(signing.encoding).toMatchObject({ value: 'base64', provenance: 'documented' });
     expect(signing.signedBytes.value).toBe('the call.call_id string only (UTF-8), not the body');
@@ -336,29 +337,29 @@ describe('synthflow signing', () => {
   });
 
   it('sign() is base64 HMAC-SHA256 of call_id, exactly', () => {
-    expect(signing.sign(raw, SECRET)).toBe(expected);
+    expect(signatureOf(signing, raw, SECRET)).toBe(expected);
     expect(expected).toHaveLength(44);
   });
 
   it('verifies its own signature', () => {
-    expect(signing.verify(raw, SECRET, expected)).toEqual({ valid: true });
+    expect(verifyValue(signing, raw, SECRET, expected)).toEqual({ valid: true });
   });
 
   it('still verifies when the transcript or status change (the caveat)', () => {
     const tampered = clone(body);
     tampered.call.transcript = '\nbot: something else entirely';
     tampered.call.status = 'failed';
-    expect(signing.verify(bytes(tampered), SECRET, expected)).toEqual({ valid: true });
+    expect(verifyValue(signing, bytes(tampered), SECRET, expected)).toEqual({ valid: true });
   });
 
   it('does not verify when call_id changes', () => {
     const tampered = clone(body);
     tampered.call.call_id = `${callId}0`;
-    expect(signing.verify(bytes(tampered), SECRET, expected)).toMatchObject({ valid: false, reason: 'mismatch' });
+    expect(verifyValue(signing, bytes(tampered), SECRET, expected)).toMatchObject({ valid: false, reason: 'mismatch' });
   });
 
   it('does not verify with another secret', () => {
-    expect(signing.verify(raw, 'other-secret', expected)).toMatchObject({ valid: false, reason: 'mismatch' });
+    expect(verifyValue(signing, raw, 'other-secret', expected)).toMatchObject({ valid: false, reason: 'mismatch' });
   });
 
   const hex = createHmac('sha256', SECRET).update(callId).digest('hex');
@@ -375,14 +376,14 @@ describe('synthflow signing', () => {
   it.each(bad)('verify never throws: $name → $reason', (c) => {
     let result: ReturnType<SigningScheme['verify']> | undefined;
     expect(() => {
-      result = signing.verify(c.raw, SECRET, c.header);
+      result = verifyValue(signing, c.raw, SECRET, c.header);
     }).not.toThrow();
     expect(result).toMatchObject({ valid: false, reason: c.reason });
   });
 
   it('does not sign bodies without call_id (call_inbound, non-JSON)', () => {
-    expect(signing.sign(bytes(load('call_inbound.json')), SECRET)).toBeUndefined();
-    expect(signing.sign(Buffer.from('nope'), SECRET)).toBeUndefined();
+    expect(signatureOf(signing, bytes(load('call_inbound.json')), SECRET)).toBeUndefined();
+    expect(signatureOf(signing, Buffer.from('nope'), SECRET)).toBeUndefined();
     expect(synthflow.notes?.some((n) => n.includes('call_inbound'))).toBe(true);
   });
 });
