@@ -253,7 +253,7 @@ export function hmacScheme(spec: HmacSpec): SigningScheme {
     headers: { value: headers, provenance: spec.header.provenance, note: spec.header.note, override: spec.header.override },
     alsoAccepted: spec.alsoAccepted,
     format: spec.format,
-    algorithm: { value: `HMAC-${algorithm.toUpperCase().replace('SHA', 'SHA-')}`, provenance: spec.algorithm.provenance, note: spec.algorithm.note },
+    algorithm: { value: `HMAC-${algorithm.toUpperCase()}`, provenance: spec.algorithm.provenance, note: spec.algorithm.note },
     encoding: spec.encoding,
     signedBytes: spec.signedBytes,
     key: { value: keyWords(spec.key.value), provenance: spec.key.provenance, note: spec.key.note },
