@@ -54,3 +54,13 @@ export function parseSize(value: string): number {
   if (!m || unit === undefined || Number(m[1]) <= 0) throw new InvalidArgumentError('expected a size such as 10mb, 512kb or 1048576');
   return Math.floor(Number(m[1]) * unit);
 }
+
+/** A point in time: ISO-8601 (2026-01-02T03:04:05Z), or Unix time in seconds (10 digits) or milliseconds (13). */
+export function parseTime(value: string): number {
+  const v = value.trim();
+  if (/^\d{9,11}$/.test(v)) return Number(v) * 1000;
+  if (/^\d{12,14}$/.test(v)) return Number(v);
+  const ms = Date.parse(v);
+  if (!Number.isNaN(ms) && /^\d{4}-\d{2}-\d{2}T/.test(v)) return ms;
+  throw new InvalidArgumentError('expected an ISO-8601 time (2026-01-02T03:04:05Z) or Unix time in seconds or milliseconds');
+}

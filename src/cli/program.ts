@@ -3,7 +3,7 @@
 // it; the wiring test records it. Adding a command: its module, and one registration here.
 // Nothing heavy is imported: `hookscope --help` loads commander and this file only.
 import { Argument, Command, Option } from 'commander';
-import { collect, parseCount, parseMs, parsePort, parseSize, parseSpeed, parseStatus, parseTimeout } from './parsers.js';
+import { collect, parseCount, parseMs, parsePort, parseSize, parseSpeed, parseStatus, parseTime, parseTimeout } from './parsers.js';
 import type { CommandModule } from './io.js';
 import type { ListenCliOptions } from '../commands/listen.js';
 import type { ReplayCliOptions } from '../commands/replay.js';
@@ -67,6 +67,7 @@ export function buildProgram(invoke: Invoke): Command {
     .option('--route <path=vendor>', 'requests under a path are that vendor\'s, e.g. /relyable=relyable (repeatable)', collect)
     .option('--secret <[vendor=]secret>', 'signing secret: vendor=secret (repeatable), or one secret for --vendor\'s vendor (without --vendor: for every vendor); prefer the environment', collect)
     .option('--signature-header <name>', 'read the signature from this header')
+    .option('--public-url <url>', 'the public URL vendors call (a tunnel\'s address): URL-signed schemes (Twilio) are checked against it (default: X-Forwarded-Host, else Host)')
     .option('--status <code>', 'answer with this status (with --on: only for those events); a matching rule answers here, even with --forward-to', parseStatus)
     .option('--delay <ms>', 'wait this long before answering (with --on: only for those events)', parseMs)
     .option('--on <event>', 'apply --status/--delay only to this event (repeatable; needs --status or --delay)', collect)
@@ -120,6 +121,7 @@ Examples:
     .option('--secret <[vendor=]secret>', 'signing secret, bare or as vendor=secret (prefer the environment: it stays out of shell history)')
     .option('--signature-header <name>', 'put the signature in this header (where the vendor\'s wire name is uncertain)')
     .option('-H, --header <header>', "add or replace a header, 'Name: value' (repeatable)", collect)
+    .option('--timestamp <time>', 'sign with this time instead of now (ISO-8601 or Unix s/ms): for schemes that sign a timestamp, in tests', parseTime)
     .option('--timeout <ms>', 'give up after this many ms (default: the vendor\'s timeout, else 30000)', parseTimeout)
     .option('--dry-run', 'print the exact request and an equivalent curl command; send nothing')
     .option('--json', 'one JSON result object on stdout')
@@ -132,9 +134,9 @@ Examples:
   $ hookscope send relyable test_run.completed --set data.score=42.5 --set 'data.scenarios_tested=["a"]' --dry-run
   $ hookscope send synthflow call_inbound --url http://localhost:3000/inbound --json`,
     )
-    .action((vendor: string, event: string, opts: Omit<SendCliOptions, 'vendor' | 'event' | 'timeoutMs'> & { timeout?: number }) => {
-      const { timeout, ...rest } = opts;
-      return invoke(call<SendCliOptions>('send', { vendor, event, ...rest, timeoutMs: timeout }, () => import('../commands/send.js')), program);
+    .action((vendor: string, event: string, opts: Omit<SendCliOptions, 'vendor' | 'event' | 'timeoutMs' | 'timestampMs'> & { timeout?: number; timestamp?: number }) => {
+      const { timeout, timestamp, ...rest } = opts;
+      return invoke(call<SendCliOptions>('send', { vendor, event, ...rest, timeoutMs: timeout, timestampMs: timestamp }, () => import('../commands/send.js')), program);
     });
 
   program

@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici';
 import { EditError, freshen, parseAssignment, setPath, unsetPath } from '../json/edit.js';
 import { loadFixture } from '../vendors/fixtures.js';
 import { judgeStatus } from '../delivery/judge.js';
+import { deadlineFor, judgeDeadline, judgeReplyBody, type DeadlineVerdict, type ReplyJudgement } from '../delivery/reply.js';
 import { closeHttp, defaultHeaders, deliver, type FailureKind, type ReceivedResponse } from '../http/client.js';
 import type { Issue } from '../schema/issues.js';
 import { resolveEvent, resolveVendor } from '../vendors/resolve.js';
@@ -13,6 +14,7 @@ import { maskSecret, parseSecretFlags, secretFor } from '../signing/secrets.js';
 import { signRequest } from '../signing/signature.js';
 import { validateText, validateValue, type PayloadResult } from '../schema/validate.js';
 import { formatPath } from '../json/values.js';
+import { encodeBody, FORM_CONTENT_TYPE } from '../json/body-format.js';
 import type { CommandIO } from '../cli/io.js';
 import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
 import { requireHttpUrl } from '../http/url.js';
@@ -53,9 +55,11 @@ export interface SendResult {
   /** `source` is the --data file when issues carry its line:col. */
   validation?: { valid: boolean; issues: Issue[]; source?: string };
   response?: Omit<ReceivedResponse, 'body'> & { body: string; json?: unknown };
-  failure?: { kind: FailureKind | 'redirect' | 'rejected' | 'invalid-body' | 'bad-reply'; message: string };
+  failure?: { kind: FailureKind | 'redirect' | 'rejected' | 'invalid-body' | 'bad-reply' | 'late'; message: string };
   verdict?: { accepted: boolean; rule: string; provenance: Provenance; reason: string };
-  reply?: { valid: boolean; empty: boolean; issues: Issue[]; explanation?: string };
+  reply?: ReplyJudgement;
+  /** The reply's latency against the vendor's deadline (a request/response event's, else its timeout). */
+  deadline?: DeadlineVerdict;
   curl?: string;
   exitCode: ExitCodeValue;
 }
@@ -99,13 +103,13 @@ export async function send(options: SendOptions): Promise<SendResult> {
   if (!options.url) notes.push(`no --url: the request shows ${url} as a placeholder`);
 
   const { body, checkedText } = buildBody(vendor, event, options, notes);
-  const wire = Buffer.from(JSON.stringify(body), 'utf8');
+  const wire = Buffer.from(encodeBody(body, event.bodyFormat), 'utf8');
 
   // Signing covers exactly `wire`: the compact serialisation is both the raw bytes and what a
   // receiver that re-serialises the parsed body (Relyable's Node sample) computes.
   const secret = secretFor(vendor, parseSecretFlags(options.secret === undefined ? [] : [options.secret], vendor), env);
   let signing: SendResult['signing'];
-  const headers = defaultHeaders();
+  const headers = defaultHeaders(event.bodyFormat === 'form' ? FORM_CONTENT_TYPE : undefined);
   let target = url;
   if (!vendor.signing) {
     signing = { signed: false, reason: `${vendor.id} documents no signature scheme` };
@@ -164,7 +168,7 @@ export async function send(options: SendOptions): Promise<SendResult> {
   const res = outcome.response;
   const text = res.body.toString('utf8');
   result.response = { ...res, body: text, json: parseJson(text, res.headers) };
-  judge(result, vendor, event, res, text);
+  judge(result, vendor, event, res, text, body, options.timeoutMs);
   return result;
 }
 
@@ -254,31 +258,32 @@ function parseJson(text: string, headers: Record<string, string | string[]>): un
   }
 }
 
-/** The vendor's rule decides; request/response events also need a valid reply body. */
-function judge(result: SendResult, vendor: VendorDefinition, event: EventDefinition, res: ReceivedResponse, text: string): void {
+/** The vendor's rule decides; request/response events also need a valid reply, in time. */
+function judge(result: SendResult, vendor: VendorDefinition, event: EventDefinition, res: ReceivedResponse, text: string, request: unknown, timeoutMs?: number): void {
   const rule = vendor.delivery.success;
   const judged = judgeStatus(vendor, res.status, res.headers.location);
   result.verdict = { accepted: judged.delivered, rule: rule.value, provenance: rule.provenance, reason: judged.reason };
+  const deadline = deadlineFor(vendor, event, timeoutMs);
+  result.deadline = judgeDeadline(res.latencyMs, deadline.fact, deadline.hard);
+  if (res.truncated) result.notes.push(`reply body truncated to ${KEEP_REPLY_BYTES} of ${res.totalBytes} bytes`);
   if (!judged.delivered) {
     result.failure = { kind: judged.kind, message: judged.reason };
     result.exitCode = ExitCode.problem;
     return;
   }
   if (event.reply) {
-    const empty = text.trim() === '';
-    const checked = empty ? undefined : validateText(text, { vendor, event, part: 'reply' });
-    result.reply = {
-      valid: !empty && Boolean(checked?.valid),
-      empty,
-      issues: checked?.issues ?? [],
-      explanation: empty ? `an empty ${event.name} reply: ${event.reply.emptyMeans}` : checked?.valid ? undefined : `the reply does not match the ${event.name} reply schema`,
-    };
+    const contentType = res.headers['content-type'];
+    result.reply = judgeReplyBody(vendor, event, text, Array.isArray(contentType) ? contentType[0] : contentType, request);
     if (!result.reply.valid) {
       result.failure = { kind: 'bad-reply', message: result.reply.explanation! };
       result.exitCode = ExitCode.problem;
+      return;
     }
   }
-  if (res.truncated) result.notes.push(`reply body truncated to ${KEEP_REPLY_BYTES} of ${res.totalBytes} bytes`);
+  if (result.deadline.state === 'late') {
+    result.failure = { kind: 'late', message: result.deadline.message };
+    result.exitCode = ExitCode.problem;
+  }
 }
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;

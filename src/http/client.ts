@@ -13,10 +13,10 @@ export const CONNECTION_HEADERS: ReadonlySet<string> = new Set([
   'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'host', 'content-length',
 ]);
 
-/** What hookscope puts on a request it sends as a vendor would: a JSON body, and its own name. */
-export function defaultHeaders(): [string, string][] {
+/** What hookscope puts on a request it sends as a vendor would: the body's type (JSON unless said), and its own name. */
+export function defaultHeaders(contentType = 'application/json'): [string, string][] {
   return [
-    ['content-type', 'application/json'],
+    ['content-type', contentType],
     ['user-agent', `hookscope/${packageVersion()}`],
   ];
 }

@@ -46,6 +46,11 @@ export interface ListenOptions {
   maxBodyBytes?: number;
   /** Bytes of bodies held at once; beyond it requests get 503 with Retry-After. */
   maxInFlightBytes?: number;
+  /**
+   * The public URL vendors call (a tunnel's address), for URL-signed schemes (Twilio): requests
+   * are checked as if sent to it, with their own path and query.
+   */
+  publicUrl?: string;
   /** Mask phone numbers, emails and the catalog's personal fields in the log, the feed and --json. */
   redact?: boolean;
   /** More paths to blank (implies redact): `data.notes`, `turns[*].text`, `meta.*`. */
@@ -117,7 +122,18 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
   const clock = { ms: 0, iso: '' };
   const redaction = options.redact || options.redactPath?.length ? redactor(options.redactPath ?? []) : undefined;
   // One options object, set for each request (inspect is synchronous).
-  const inspectOptions: InspectContext = { secrets: secretValues, vendor: undefined, vendors: registry, dedupe, signatureHeader: options.signatureHeader, now: () => clock.ms };
+  const publicUrl = options.publicUrl ? new URL(requireHttpUrl(options.publicUrl, '--public-url')) : undefined;
+  /** This listener's own address, known once it listens. */
+  let localOrigin = '';
+  const inspectOptions: InspectContext = {
+    secrets: secretValues,
+    vendor: undefined,
+    vendors: registry,
+    dedupe,
+    signatureHeader: options.signatureHeader,
+    now: () => clock.ms,
+    urlOf: (path, headers) => calledUrl(path, headers, publicUrl, localOrigin),
+  };
 
   // Callbacks rather than async/await here: this runs for every request, and promises cost.
   const handle = (req: ReceivedRequest, respond: (answer: Answer) => void): void => {
@@ -171,6 +187,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     const text = decodeUtf8(body);
     Object.assign(record, encodeBody(body, text));
     inspectOptions.vendor = vendor;
+    inspectOptions.path = path;
     const verdict = inspect(body, headers, inspectOptions, text);
     Object.assign(record, verdict);
     const vendorDef = verdict.vendor === undefined ? undefined : findVendor(verdict.vendor);
@@ -241,6 +258,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}`;
+  localOrigin = url;
   if (!LOOPBACK.has(host)) options.onNotice?.(`listening on ${host}: reachable from other machines on your network, not only this one`);
 
   return {
@@ -321,6 +339,28 @@ function redactor(userPaths: readonly string[]): (record: ListenRecord) => void 
     for (const issue of record.schema.issues) issue.message = redactText(issue.message);
     if (record.forward?.body !== undefined && record.forward.bodyEncoding === 'utf8') record.forward.body = redactBody(record.forward.body, user);
   };
+}
+
+/**
+ * The URL a vendor called, for schemes that sign it: --public-url (with the request's own path
+ * and query), else what a tunnel says in X-Forwarded-Proto/-Host, else the Host header. The
+ * others are named when a check fails (signed for the local address, or for the tunnel's host).
+ */
+export function calledUrl(path: string, headers: Record<string, string | undefined>, publicUrl: URL | undefined, localOrigin: string): { url: string; from: string; others: { url: string; label: string }[] } {
+  const others: { url: string; label: string }[] = [];
+  const forwardedHost = headers['x-forwarded-host']?.split(',')[0]!.trim();
+  const forwardedProto = headers['x-forwarded-proto']?.split(',')[0]!.trim() || 'https';
+  const forwarded = forwardedHost ? `${forwardedProto}://${forwardedHost}${path}` : undefined;
+  const host = headers.host ? `http://${headers.host}${path}` : undefined;
+  const local = `${localOrigin}${path}`;
+  let chosen: { url: string; from: string };
+  if (publicUrl) chosen = { url: `${publicUrl.origin}${path}`, from: '--public-url' };
+  else if (forwarded) chosen = { url: forwarded, from: 'X-Forwarded-Host (set by the tunnel)' };
+  else chosen = { url: host ?? local, from: 'the Host header (no --public-url; behind a tunnel, give it)' };
+  for (const [candidate, label] of [[forwarded, "the tunnel's forwarded host"], [host, 'the Host header'], [local, 'the local address']] as const) {
+    if (candidate && candidate !== chosen.url && !others.some((o) => o.url === candidate)) others.push({ url: candidate, label });
+  }
+  return { ...chosen, others };
 }
 
 /**

@@ -118,9 +118,9 @@ function signatureText(r: ListenRecord, chalk: ChalkInstance): string {
   const s = r.signature;
   switch (s.state) {
     case 'valid':
-      return chalk.green('✓ signature valid');
+      return chalk.green(`✓ signature valid${s.url ? ` (for ${printable(s.url)})` : ''}`);
     case 'invalid':
-      return chalk.red(`✗ signature invalid: ${s.reason ?? ''}`);
+      return chalk.red(`✗ signature invalid: ${printable(s.reason ?? '')}${s.url ? ` (checked for ${printable(s.url)}, from ${s.urlFrom})` : ''}`);
     case 'no-secret':
       return chalk.yellow('? signature not checked: no secret configured');
     case 'unsigned':

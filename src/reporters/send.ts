@@ -64,9 +64,14 @@ export function renderSend(result: SendResult, chalk: ChalkInstance): string {
   }
 
   if (result.reply && !result.reply.empty && result.reply.issues.length) out.push(...issueLines(result.reply.issues, chalk));
+  const d = result.deadline;
+  if (d && (d.state !== 'ok' || result.reply)) {
+    const mark = d.state === 'ok' ? chalk.green('✓') : d.state === 'warn' ? chalk.yellow('⚠') : chalk.red('✗');
+    out.push(`${mark} ${d.message}`);
+  }
 
   if (result.exitCode === 0) {
-    out.push(`${chalk.green('✓')} accepted: ${result.verdict?.reason ?? 'delivered'}${result.reply?.valid ? '; the reply matches the reply schema' : ''}`);
+    out.push(`${chalk.green('✓')} accepted: ${result.verdict?.reason ?? 'delivered'}${result.reply?.valid ? '; the reply is what the vendor expects' : ''}`);
   } else {
     out.push(`${chalk.red('✗')} ${failureTitle(result)}: ${result.failure?.message ?? 'failed'}`);
     if (result.verdict && !result.verdict.accepted && result.verdict.provenance === 'assumed') {
@@ -89,6 +94,8 @@ function failureTitle(result: SendResult): string {
       return 'not delivered';
     case 'bad-reply':
       return 'bad reply';
+    case 'late':
+      return 'too late';
     default:
       return 'not delivered';
   }

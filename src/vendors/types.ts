@@ -31,14 +31,13 @@ export interface EventDefinition {
   fixtures: string[];
   /** Superseded by a newer model; still understood. */
   legacy?: string;
-  /** For request/response webhooks: what the receiver must answer. */
-  reply?: {
-    description: string;
-    schema: z.ZodType;
-    fixtures: string[];
-    /** What happens when the receiver answers nothing (explained by send/listen). */
-    emptyMeans: string;
-  };
+  /**
+   * How the body goes on the wire: JSON (the default), or form-encoded parameters (Twilio),
+   * whose schema is over the decoded parameters (each a string).
+   */
+  bodyFormat?: 'json' | 'form';
+  /** For request/response webhooks: what the receiver must answer, and how soon. */
+  reply?: ReplyContract;
   /**
    * Fields the vendor makes anew for every delivery (a timestamp, a delivery id). `send`
    * refreshes them in fixtures unless the user pins them with --set.
@@ -51,6 +50,34 @@ export interface EventDefinition {
   personal?: string[];
   /** A one-line summary of what matters in a body of this event (used by the live feed). */
   summarize?(body: unknown): string;
+}
+
+/** What a request/response webhook expects back. */
+export interface ReplyContract {
+  description: string;
+  /** The reply's schema (JSON replies); for other replies, what `check` reads (e.g. z.string()). */
+  schema: z.ZodType;
+  /**
+   * What the schema cannot say: a reply that is not JSON (Twilio's TwiML), or a rule across the
+   * request and the reply (every Vapi toolCallId answered once). Returns the reply's problems as
+   * issues (warnings for what the vendor tolerates); none: the reply is good. `json` is the parsed
+   * reply when it is JSON; `request` the parsed request body.
+   */
+  check?(reply: { text: string; contentType?: string; json?: unknown }, request: unknown): import('../schema/issues.js').Issue[];
+  /** Whether the reply is JSON (default) or something else (`check` then reads the text). */
+  format?: 'json' | 'text';
+  /** The content type a reply fixture is served with (default application/json). */
+  contentType?: string;
+  fixtures: string[];
+  /** What happens when the receiver answers nothing (explained by send/listen). */
+  emptyMeans: string;
+  /**
+   * How long the vendor waits for the reply before it gives up (a live call is waiting): send,
+   * replay and listen --forward-to warn above 80 % of it and fail above 100 %.
+   */
+  deadlineMs?: Fact<number>;
+  /** The HTTP statuses the vendor takes a reply with (default: the vendor's success rule). */
+  status?: Fact<string> & { isAccepted(status: number): boolean };
 }
 
 /** A per-delivery value: `timestamp` = now as ISO-8601 UTC (seconds), `hex24` = 24 random hex chars. */
