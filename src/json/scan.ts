@@ -8,6 +8,12 @@
 // levels of nesting are fine), no per-character allocations (charCodeAt only), and path
 // strings are never built while scanning: requested paths are compiled into a trie once and
 // the scanner only follows trie nodes, so unrequested subtrees cost nothing.
+//
+// Linear in its input, whatever the input (issue #13): a duplicate key does not copy the path of
+// its object (under a repeated key at every level that was quadratic: 120 KB took 18 s and 3 GB).
+// Its path is a chain of links shared with every other duplicate under the same prefix, made only
+// for the frames not linked yet; and only the first `maxDuplicates` are kept, the rest counted.
+import { linkPath, type PathLink } from './display.js';
 import { formatPath, type PathSegment } from './values.js';
 
 /** line and column are 1-based; column counts UTF-16 code units from the line start; offset is a 0-based index. */
@@ -23,8 +29,12 @@ export interface ScanSyntaxError {
 }
 
 export interface DuplicateKey {
-  /** Path of the object that contains the repeated key. */
-  path: PathSegment[];
+  /**
+   * Path of the object that contains the repeated key (null: the top-level object), as links
+   * shared with the other duplicates under the same prefix: linkSegments() for the segments,
+   * displayLinkPath() for a message.
+   */
+  at: PathLink | null;
   /** The key after unescaping (`"\u0061"` and `"a"` are the same key). */
   key: string;
   /** Opening quote of the first occurrence. */
@@ -41,7 +51,10 @@ export interface ScanResult {
    * requested paths that exist. When a key is repeated, the last occurrence wins (as in JSON.parse).
    */
   positions: Map<string, Position>;
+  /** The first `maxDuplicates` repeated keys, in text order. */
   duplicates: DuplicateKey[];
+  /** Repeated keys in all, kept or not. */
+  duplicateCount: number;
   /** Deepest container nesting seen: 0 for a scalar, 1 for `{}` or `[1]`, 2 for `[[1]]`. */
   maxDepth: number;
 }
@@ -49,6 +62,8 @@ export interface ScanResult {
 export interface ScanOptions {
   /** Paths whose value positions should be reported (`[]` is the top-level value). */
   paths?: Iterable<readonly PathSegment[]>;
+  /** Keep at most this many duplicate keys (the rest are only counted). Default: all. */
+  maxDuplicates?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -360,6 +375,8 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
   const len = text.length;
   const positions = new Map<string, Position>();
   const duplicates: DuplicateKey[] = [];
+  const maxDuplicates = options?.maxDuplicates ?? Infinity;
+  let duplicateCount = 0;
   const root = options?.paths === undefined ? null : buildTrie(options.paths);
 
   let i = 0;
@@ -381,6 +398,11 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
   const slotLine: number[] = [];
   const slotLineStart: number[] = [];
   let slotTop = 0;
+  // Path links of the frames, made only when a kept duplicate needs them. links[f] stands for
+  // frame f's current key or index; the first `linkTop` are current. A frame whose key or index
+  // changes invalidates itself and every deeper frame (those are closed by then anyway).
+  const links: (PathLink | null)[] = [];
+  let linkTop = 0;
 
   let depth = 0;
   let maxDepth = 0;
@@ -436,6 +458,7 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
         switch (c) {
           case 123: {
             // {
+            if (linkTop > depth) linkTop = depth;
             kind[depth] = OBJ;
             count[depth] = 0;
             keySets[depth] = null;
@@ -448,6 +471,7 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
           }
           case 91: {
             // [
+            if (linkTop > depth) linkTop = depth;
             kind[depth] = ARR;
             count[depth] = 0;
             nodes[depth] = node;
@@ -533,6 +557,7 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
           if (k === ARR) {
             const index = count[d]! + 1;
             count[d] = index;
+            if (linkTop > d) linkTop = d;
             const parent = nodes[d] ?? null;
             node = parent !== null && parent.items !== null ? (parent.items.get(index) ?? null) : null;
             state = S_ARR_NEXT;
@@ -583,12 +608,15 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
             const firstSlot = seen.get(key);
             if (firstSlot === undefined) {
               seen.set(key, slot);
-            } else {
-              const path: PathSegment[] = [];
-              for (let f = 0; f < d; f++) path.push(kind[f] === ARR ? count[f]! : curKey[f]!);
+            } else if (++duplicateCount <= maxDuplicates) {
+              // Link the frames above this object that are not linked yet (amortised: each
+              // key or index gets at most one link, however many duplicates share it).
+              for (; linkTop < d; linkTop++) {
+                links[linkTop] = linkPath(linkTop === 0 ? null : links[linkTop - 1]!, kind[linkTop] === ARR ? count[linkTop]! : curKey[linkTop]!);
+              }
               const fl = slotLineStart[firstSlot]!;
               duplicates.push({
-                path,
+                at: d === 0 ? null : links[d - 1]!,
                 key,
                 first: { line: slotLine[firstSlot]!, column: slotOff[firstSlot]! - fl + 1, offset: slotOff[firstSlot]! },
                 second: { line, column: start - lineStart + 1, offset: start },
@@ -597,6 +625,7 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
           }
           curKey[d] = key;
           count[d] = n + 1;
+          if (linkTop > d) linkTop = d;
           const parent = nodes[d] ?? null;
           node = parent !== null && parent.keys !== null ? (parent.keys.get(key) ?? null) : null;
           state = S_COLON;
@@ -637,7 +666,7 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
     }
   }
 
-  const result: ScanResult = { positions, duplicates, maxDepth };
+  const result: ScanResult = { positions, duplicates, duplicateCount, maxDepth };
   if (errMsg !== null) {
     if (errLine === 0) {
       // Every error except a trailing comma and empty input is on the current line.
