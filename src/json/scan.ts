@@ -51,6 +51,8 @@ export interface ScanResult {
    * requested paths that exist. When a key is repeated, the last occurrence wins (as in JSON.parse).
    */
   positions: Map<string, Position>;
+  /** The same positions keyed by the requested path arrays themselves: no path formatted again. */
+  byPath: Map<readonly PathSegment[], Position>;
   /** The first `maxDuplicates` repeated keys, in text order. */
   duplicates: DuplicateKey[];
   /** Repeated keys in all, kept or not. */
@@ -72,12 +74,14 @@ export interface ScanOptions {
 interface PathNode {
   /** formatPath() of the path ending here, when that path was requested. */
   id: string | null;
+  /** The requested path arrays ending here. */
+  requested: (readonly PathSegment[])[] | null;
   keys: Map<string, PathNode> | null;
   items: Map<number, PathNode> | null;
 }
 
 function newNode(): PathNode {
-  return { id: null, keys: null, items: null };
+  return { id: null, requested: null, keys: null, items: null };
 }
 
 function buildTrie(paths: Iterable<readonly PathSegment[]>): PathNode | null {
@@ -98,7 +102,8 @@ function buildTrie(paths: Iterable<readonly PathSegment[]>): PathNode | null {
       }
       node = next;
     }
-    node.id = formatPath(path);
+    node.id ??= formatPath(path);
+    (node.requested ??= []).push(path);
   }
   return root;
 }
@@ -206,6 +211,9 @@ let gHasEscape = false;
 let gErrMsg = '';
 let gErrOff = 0;
 
+/** What ends a run of plain string characters: a quote, a backslash or a control character. */
+const SPECIAL = /["\\\u0000-\u001f]/g;
+
 /**
  * Scan a string whose opening quote is at `start`. Returns the index after the closing quote,
  * or -1 with gErrMsg/gErrOff set. Sets gHasEscape.
@@ -213,7 +221,16 @@ let gErrOff = 0;
 function scanString(text: string, start: number, len: number): number {
   let i = start + 1;
   let hasEscape = false;
+  let plain = 0;
   while (i < len) {
+    // A long run of plain characters (a megabyte key or value) is skipped by the regex engine,
+    // several times faster than this loop; short strings never pay for the call.
+    if (++plain > 64) {
+      plain = 0;
+      SPECIAL.lastIndex = i;
+      if (!SPECIAL.test(text)) break; // no quote up to the end: unterminated
+      i = SPECIAL.lastIndex - 1;
+    }
     const c = text.charCodeAt(i);
     if (c === 34) {
       gHasEscape = hasEscape;
@@ -374,6 +391,7 @@ const S_COLON = 6; // after a key: ':'
 export function scanJson(text: string, options?: ScanOptions): ScanResult {
   const len = text.length;
   const positions = new Map<string, Position>();
+  const byPath = new Map<readonly PathSegment[], Position>();
   const duplicates: DuplicateKey[] = [];
   const maxDuplicates = options?.maxDuplicates ?? Infinity;
   let duplicateCount = 0;
@@ -453,7 +471,9 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
           continue main;
         }
         if (node !== null && node.id !== null && isValueStart(c)) {
-          positions.set(node.id, { line, column: i - lineStart + 1, offset: i });
+          const at = { line, column: i - lineStart + 1, offset: i };
+          positions.set(node.id, at);
+          for (const path of node.requested!) byPath.set(path, at);
         }
         switch (c) {
           case 123: {
@@ -666,7 +686,7 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
     }
   }
 
-  const result: ScanResult = { positions, duplicates, duplicateCount, maxDepth };
+  const result: ScanResult = { positions, byPath, duplicates, duplicateCount, maxDepth };
   if (errMsg !== null) {
     if (errLine === 0) {
       // Every error except a trailing comma and empty input is on the current line.

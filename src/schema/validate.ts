@@ -11,7 +11,7 @@ import { isClean } from './fast-check.js';
 import { fromZodIssue, type Issue } from './issues.js';
 import { scanJson, type Position } from '../json/scan.js';
 import { clip, displayLinkPath, quote } from '../json/display.js';
-import { formatPath, isObject, describeType } from '../json/values.js';
+import { isObject, describeType } from '../json/values.js';
 import type { BodyPart, EventDefinition, VendorDefinition } from '../vendors/types.js';
 
 export interface ValidateOptions {
@@ -215,7 +215,7 @@ function locate(text: string, issues: Issue[]): number {
   const scan = scanJson(text, { paths: wanted, maxDuplicates: room });
   for (const issue of issues) {
     if (!issue.locationPath) continue;
-    const at: Position | undefined = scan.positions.get(formatPath(issue.locationPath));
+    const at: Position | undefined = scan.byPath.get(issue.locationPath);
     if (at) {
       issue.line = at.line;
       issue.column = at.column;

@@ -93,6 +93,15 @@ describe('scanJson positions', () => {
     expect(result.maxDepth).toBe(4);
   });
 
+  it('keys the same positions by the requested arrays themselves', () => {
+    const after: PathSegment[] = ['after'];
+    const again: PathSegment[] = ['after'];
+    const result = scanJson(LF, { paths: [after, again, ['nope']] });
+    expect(result.byPath.get(after)).toEqual(pos(4, 29, 94));
+    expect(result.byPath.get(again)).toEqual(pos(4, 29, 94));
+    expect(result.byPath.size).toBe(2);
+  });
+
   it('reports nothing when no paths are requested', () => {
     expect(scanJson(LF).positions.size).toBe(0);
   });
@@ -192,6 +201,26 @@ describe('scanJson syntax errors', () => {
     expect(result.error).toEqual({ message, position: pos(line, column, offset) });
     expect(positionAt(text, offset)).toEqual(pos(line, column, offset));
     expect(() => JSON.parse(text)).toThrow();
+  });
+
+  // Long runs of plain characters are skipped by a regex: what ends them must still be found.
+  it.each<[string, string, number]>([
+    [`["${'x'.repeat(200)}\u0001"]`, 'control character U+0001 in string', 202],
+    [`["${'x'.repeat(200)}\\q"]`, 'invalid escape \\q', 202],
+    [`["${'x'.repeat(200)}`, 'unterminated string', 1],
+    [`["${'x'.repeat(200)}\\"]`, 'unterminated string', 1],
+    [`["${'x'.repeat(100)}\\n${'y'.repeat(100)}\u001f"]`, 'control character U+001F in string', 204],
+  ])('a long string: %#', (text, message, offset) => {
+    expect(scanJson(text).error).toEqual({ message, position: pos(1, offset + 1, offset) });
+    expect(() => JSON.parse(text)).toThrow();
+  });
+
+  it('a long string with escapes ends where JSON.parse says', () => {
+    // In the JSON text: \" then \\ then \u00e9, among long plain runs.
+    const value = `${'a'.repeat(300)}\\"${'b'.repeat(70)}\\\\\\u00e9${'c'.repeat(500)}`;
+    const text = `{"k":"${value}","after":1}`;
+    expect(JSON.parse(text).after).toBe(1);
+    expect(scanJson(text, { paths: [['after']] }).positions.get('$.after')).toEqual(pos(1, text.length - 1, text.length - 2));
   });
 
   it('stops at the first error (nothing after it is reported)', () => {
