@@ -140,7 +140,9 @@ Examples:
   program
     .command('validate')
     .summary('validate saved payloads against each vendor\'s schema (e.g. hookscope validate payloads/)')
-    .description('Validate payload files, directories (*.json, *.ndjson, recursive), listen logs or - (stdin). Vendor and event are detected unless forced.')
+    .description(
+      'Validate payload files, directories (*.json, *.ndjson, *.jsonl, recursive), listen logs or - (stdin). Content decides, not the name: one JSON document, or NDJSON (one value per line, read as a stream, any size); a listen log record is judged by the body it recorded. Vendor and event are detected unless forced.',
+    )
     .argument('<paths...>', 'files, directories, or - for stdin')
     .option('--vendor <id>', 'only consider this vendor')
     .option('--event <name>', 'force the event (with --vendor when the name is ambiguous)')

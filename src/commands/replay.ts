@@ -11,6 +11,7 @@ import { resolveVendor } from '../vendors/resolve.js';
 import type { CommandIO } from '../cli/io.js';
 import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
 import { requireHttpUrl } from '../http/url.js';
+import type { InputOptions } from '../files/inputs.js';
 import type { Provenance } from '../vendors/types.js';
 
 export interface ReplayOptions {
@@ -28,7 +29,7 @@ export interface ReplayOptions {
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
-  readStdin?: () => Buffer;
+  stdin?: InputOptions['stdin'];
   /** Where requests go (tests hand in an msw bridge); default: undici's own pool. */
   dispatcher?: Dispatcher;
   onAttempt?(item: ReplayItem, record: ReplayAttempt): void;
@@ -61,7 +62,7 @@ export interface ReplayReport {
 }
 
 /** What the CLI passes to replay: its options minus the seams and callbacks, plus --json. */
-export type ReplayCliOptions = Omit<ReplayOptions, 'env' | 'clock' | 'readStdin' | 'dispatcher' | 'onAttempt' | 'onWait'> & { json?: boolean };
+export type ReplayCliOptions = Omit<ReplayOptions, 'env' | 'clock' | 'stdin' | 'dispatcher' | 'onAttempt' | 'onWait'> & { json?: boolean };
 
 export async function run(options: ReplayCliOptions, io: CommandIO): Promise<ExitCodeValue> {
   const { attemptLine, attemptRecord, renderReplay, replaySummaryRecord, waitLine } = await import('../reporters/replay.js');
@@ -109,7 +110,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
       throw new UserError(`--schedule: ${(err as Error).message}`);
     }
   }
-  const items = loadInputs(options.paths, { vendor: forced, secrets: options.secret ?? [], signatureHeader: options.signatureHeader, env: options.env ?? process.env, readStdin: options.readStdin });
+  const items = await loadInputs(options.paths, { vendor: forced, secrets: options.secret ?? [], signatureHeader: options.signatureHeader, env: options.env ?? process.env, stdin: options.stdin });
 
   const schedules = items.map((item) => {
     const fact = item.vendor.delivery.retryDelaysMs;

@@ -1,8 +1,9 @@
 // What `replay` delivers: fixture files (sent compact and signed as `send` signs them) or the
 // records of a `listen` log (the recorded bytes and headers, re-signed only with --secret).
-// Everything is read and recognised before the first request, so bad input sends nothing.
+// Everything is read (as a stream: a log of any size) and recognised before the first request,
+// so bad input sends nothing.
 import { CONNECTION_HEADERS, defaultHeaders } from '../http/client.js';
-import { readInputs } from '../files/inputs.js';
+import { readInputs, type InputOptions } from '../files/inputs.js';
 import { isLogRecord, logRecordBody, type LogRecord } from '../record/log-record.js';
 import { resolveSecret } from '../signing/secrets.js';
 import { signatureHeaderNames, signBody } from '../signing/signature.js';
@@ -32,16 +33,16 @@ export interface LoadOptions {
   secrets: string[];
   signatureHeader?: string;
   env: NodeJS.ProcessEnv;
-  readStdin?: () => Buffer;
+  stdin?: InputOptions['stdin'];
 }
 
 
-export function loadInputs(paths: string[], options: LoadOptions): ReplayItem[] {
+export async function loadInputs(paths: string[], options: LoadOptions): Promise<ReplayItem[]> {
   const flagSecrets = parseSecretFlags(options.secrets);
   const items: ReplayItem[] = [];
   const problems: string[] = [];
-  for (const unit of readInputs(paths, { readStdin: options.readStdin })) {
-    const source = unit.kind === 'text' && unit.line !== undefined ? `${unit.source}:${unit.line}` : unit.source;
+  for await (const unit of readInputs(paths, { stdin: options.stdin })) {
+    const source = unit.kind !== 'skipped' && unit.line !== undefined ? `${unit.source}:${unit.line}` : unit.source;
     if (unit.kind === 'skipped') continue;
     if (unit.kind === 'unreadable' || unit.kind === 'not-text') {
       problems.push(`${source}: ${unit.message}`);
