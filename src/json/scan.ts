@@ -378,6 +378,8 @@ function unescapeString(text: string, start: number, end: number): string {
 
 const OBJ = 0;
 const ARR = 1;
+/** Objects with fewer keys find a repeated key by looking through them; larger ones use a Map. */
+const SMALL = 8;
 
 // States: what the scanner expects next.
 const S_VALUE = 0; // a value (top level, or after ':')
@@ -408,13 +410,14 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
   const kind: number[] = [];
   const count: number[] = []; // arrays: index of the current element; objects: keys seen so far
   const curKey: string[] = []; // objects: the current key
-  const keySets: (Map<string, number> | null)[] = []; // objects with 2+ keys: key -> slot of first occurrence
+  const keySets: (Map<string, number> | null)[] = []; // objects with SMALL+ keys: key -> slot of first occurrence
   const slotBase: number[] = []; // objects: first key slot
   const nodes: (PathNode | null)[] = []; // the container's trie node, if any requested path goes through it
   // Key slots (opening-quote positions), a stack shared by the open objects.
   const slotOff: number[] = [];
   const slotLine: number[] = [];
   const slotLineStart: number[] = [];
+  const slotKey: string[] = [];
   let slotTop = 0;
   // Path links of the frames, made only when a kept duplicate needs them. links[f] stands for
   // frame f's current key or index; the first `linkTop` are current. A frame whose key or index
@@ -618,17 +621,30 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
           slotOff[slot] = start;
           slotLine[slot] = line;
           slotLineStart[slot] = lineStart;
+          slotKey[slot] = key;
           if (n > 0) {
+            // The first occurrence of this key in this object, if any. Most objects are small: a
+            // look through their few keys costs less than a Map for each (a body of 300,000
+            // two-key objects spent most of its scan making Maps).
+            let firstSlot: number | undefined;
             let seen = keySets[d] ?? null;
-            if (seen === null) {
-              seen = new Map();
-              seen.set(curKey[d]!, slotBase[d]!);
-              keySets[d] = seen;
+            if (seen === null && n < SMALL) {
+              for (let j = slotBase[d]!; j < slot; j++) {
+                if (slotKey[j] === key) {
+                  firstSlot = j;
+                  break;
+                }
+              }
+            } else {
+              if (seen === null) {
+                seen = new Map();
+                for (let j = slotBase[d]!; j < slot; j++) if (!seen.has(slotKey[j]!)) seen.set(slotKey[j]!, j);
+                keySets[d] = seen;
+              }
+              firstSlot = seen.get(key);
+              if (firstSlot === undefined) seen.set(key, slot);
             }
-            const firstSlot = seen.get(key);
-            if (firstSlot === undefined) {
-              seen.set(key, slot);
-            } else if (++duplicateCount <= maxDuplicates) {
+            if (firstSlot !== undefined && ++duplicateCount <= maxDuplicates) {
               // Link the frames above this object that are not linked yet (amortised: each
               // key or index gets at most one link, however many duplicates share it).
               for (; linkTop < d; linkTop++) {

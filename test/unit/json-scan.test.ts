@@ -292,6 +292,15 @@ describe('scanJson duplicate keys', () => {
       '{"p":{"q":1,"r":2},"s":1,"t":2,"s":3}',
       [{ path: [], key: 's', first: pos(1, 20, 19), second: pos(1, 32, 31) }],
     ],
+    [
+      'before and after an object grows past the few keys it looks through (first is always the first)',
+      '{"a":1,"b":1,"a":2,"c":1,"d":1,"e":1,"f":1,"g":1,"h":1,"b":2,"a":3,"i":1}',
+      [
+        { path: [], key: 'a', first: pos(1, 2, 1), second: pos(1, 14, 13) },
+        { path: [], key: 'b', first: pos(1, 8, 7), second: pos(1, 56, 55) },
+        { path: [], key: 'a', first: pos(1, 2, 1), second: pos(1, 62, 61) },
+      ],
+    ],
     ['siblings are separate objects', '[{"a":1},{"a":2}]', []],
     ['same key at different depths', '{"a":{"a":{"a":1}}}', []],
     ['a child key equal to a later parent key', '{"a":{"b":1},"b":2}', []],
