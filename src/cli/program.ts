@@ -149,14 +149,14 @@ Examples:
     .option('--reply', 'the payloads are replies a receiver gives (synthflow call_inbound)')
     .option('--strict', 'treat warnings (unknown fields, unknown enum values, duplicate keys) as errors')
     .addOption(new Option('--format <format>', 'output format (default: pretty; github when GITHUB_ACTIONS=true)').choices(FORMATS))
+    .option('--json', 'the same as --format json')
     .option('-q, --quiet', 'pretty format: list only payloads with issues')
     .addHelpText('after', '\nExample:\n  $ hookscope validate fixtures/ captured.ndjson --strict --format junit > report.xml')
-    .action((paths: string[], opts: Omit<ValidateCliOptions, 'paths'>) =>
-      invoke(
-        call<ValidateCliOptions>('validate', { paths, vendor: opts.vendor, event: opts.event, reply: opts.reply, strict: opts.strict, format: opts.format, quiet: opts.quiet }, () => import('../commands/validate.js')),
-        program,
-      ),
-    );
+    .action((paths: string[], opts: Omit<ValidateCliOptions, 'paths'> & { json?: boolean }, cmd: Command) => {
+      if (opts.json && opts.format && opts.format !== 'json') cmd.error(`error: --json and --format ${opts.format} ask for different formats; give one of them`, { exitCode: 2 });
+      const format = opts.json ? 'json' : opts.format;
+      return invoke(call<ValidateCliOptions>('validate', { paths, vendor: opts.vendor, event: opts.event, reply: opts.reply, strict: opts.strict, format, quiet: opts.quiet }, () => import('../commands/validate.js')), program);
+    });
 
   program
     .command('replay')

@@ -179,6 +179,19 @@ describe('hookscope validate (built binary)', () => {
     expect(r.stdout).toMatch(/^1 file, 0 valid, 0 invalid, 1 not recorded, 1 warning$/m);
     expect((await runCli(['validate', '--strict', p])).code).toBe(1);
   });
+
+  it('--json is --format json; with another --format it is a usage error', async () => {
+    const p = file('j.json', badScore());
+    const viaJson = await runCli(['validate', '--json', p]);
+    const viaFormat = await runCli(['validate', '--format', 'json', p]);
+    expect(viaJson.code).toBe(1);
+    expect(viaJson.stdout).toBe(viaFormat.stdout);
+    expect((await runCli(['validate', '--json', '--format', 'json', p])).stdout).toBe(viaFormat.stdout);
+    const both = await runCli(['validate', '--json', '--format', 'junit', p]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--json and --format junit ask for different formats');
+    expect(both.stdout).toBe('');
+  });
 });
 
 describe('hookscope validate on logs of any size', () => {
