@@ -3,7 +3,7 @@
 // properties also escape : and ,.
 import type { ValidateEntry, ValidateReport } from '../commands/validate.js';
 import { formatIssue } from '../schema/issues.js';
-import { interruptedLine, label, renderWhole, summaryLine, type ValidateRenderer } from './validate-common.js';
+import { interruptedLine, label, moreErrors, moreLine, renderWhole, summaryLine, type ValidateRenderer } from './validate-common.js';
 
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
@@ -30,6 +30,14 @@ function annotations(entry: ValidateEntry): string {
     if (issue.line !== undefined && issue.column !== undefined) props.push(`col=${issue.column}`);
     props.push(`title=${escapeProperty(`hookscope ${issue.code} (${label(entry)})`)}`);
     out.push(`::${issue.severity === 'error' ? 'error' : 'warning'} ${props.join(',')}::${escapeData(formatIssue(issue))}\n`);
+  }
+  // One annotation for those left out, an error when they include one (the run fails on them).
+  const more = moreLine(entry);
+  if (more) {
+    const props = [`file=${escapeProperty(entry.source)}`];
+    if (entry.line !== undefined) props.push(`line=${entry.line}`);
+    props.push(`title=${escapeProperty(`hookscope (${label(entry)})`)}`);
+    out.push(`::${moreErrors(entry) ? 'error' : 'warning'} ${props.join(',')}::${escapeData(more)}\n`);
   }
   return out.join('');
 }

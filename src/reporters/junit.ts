@@ -2,7 +2,7 @@
 // warnings go to <system-out> so CI dashboards show them without failing.
 import type { ValidateEntry, ValidateReport } from '../commands/validate.js';
 import { formatIssue } from '../schema/issues.js';
-import { interruptedLine, label, location, renderWhole, type ValidateRenderer } from './validate-common.js';
+import { interruptedLine, label, location, moreErrors, moreLine, renderWhole, type ValidateRenderer } from './validate-common.js';
 
 // XML 1.0 forbids most control characters even escaped; drop them.
 const xml = (s: string) =>
@@ -45,6 +45,9 @@ function testcase(entry: ValidateEntry): string {
     entry.issues.filter((i) => i.severity === sev).map((i) => `${location(entry, i)} ${formatIssue(i)} [${i.code}]`);
   const errs = lines('error');
   const warns = lines('warning');
+  // Those left out are said where their kind goes: a payload failed by them still has a failure.
+  const more = moreLine(entry);
+  if (more) (moreErrors(entry) ? errs : warns).push(`${location(entry)} ${more}`);
   let body = '';
   if (entry.unreadable) body += `<error message="${xml(errs[0] ?? 'unreadable')}" type="unreadable"/>`;
   else if (errs.length) body += `<failure message="${xml(errs[0]!)}" type="invalid">${xml(errs.join('\n'))}</failure>`;

@@ -2,7 +2,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { ValidateReport } from '../commands/validate.js';
 import { formatIssue } from '../schema/issues.js';
-import { interruptedLine, label, location, renderWhole, summaryLine, type ValidateRenderer } from './validate-common.js';
+import { interruptedLine, label, location, moreLine, renderWhole, summaryLine, type ValidateRenderer } from './validate-common.js';
 
 export interface PrettyOptions {
   chalk: ChalkInstance;
@@ -29,6 +29,8 @@ export function prettyRenderer({ chalk, quiet }: PrettyOptions): ValidateRendere
       const sev = issue.severity === 'error' ? chalk.red('error  ') : chalk.yellow('warning');
       out.push(`    ${chalk.dim(location(entry, issue))}  ${sev}  ${formatIssue(issue)}  ${chalk.dim(issue.code)}`);
     }
+    const more = moreLine(entry);
+    if (more) out.push(`    ${chalk.dim(more)}`);
     return `${out.join('\n')}\n`;
   };
   const tail = (report: ValidateReport) => {

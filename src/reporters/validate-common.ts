@@ -40,6 +40,21 @@ export function label(entry: ValidateEntry): string {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/**
+ * `… and 9900 more issues not shown (1 error, 9899 warnings)`: a payload keeps its first 100
+ * issues (src/schema/validate.ts); undefined when none were left out.
+ */
+export function moreLine(entry: ValidateEntry): string | undefined {
+  const more = entry.omittedIssues ?? 0;
+  if (more === 0) return undefined;
+  const warnings = entry.omittedWarnings ?? 0;
+  const kinds = [more - warnings ? plural(more - warnings, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');
+  return `… and ${plural(more, 'more issue')} not shown (${kinds})`;
+}
+
+/** Whether the issues left out include an error. */
+export const moreErrors = (entry: ValidateEntry): boolean => (entry.omittedIssues ?? 0) > (entry.omittedWarnings ?? 0);
+
 /** `3 files, 2 valid, 1 invalid, 1 warning` (+ payload count when NDJSON made them differ). */
 export function summaryLine(s: ValidateSummary): string {
   const files = s.payloads + s.unreadable === s.files ? plural(s.files, 'file') : `${plural(s.files, 'file')} (${plural(s.payloads, 'payload')})`;
