@@ -87,6 +87,30 @@ describe('isClean on each construct', () => {
     expect(new Set(verdicts).size).toBe(2);
   });
 
+  it('stops a check at its first issue: a refinement reporting per key does not build them all', () => {
+    let reported = 0;
+    const schema = z.record(z.string(), z.string()).superRefine((record, ctx) => {
+      for (const key in record) {
+        reported++;
+        ctx.addIssue({ code: 'custom', path: [key], message: 'odd' });
+      }
+    });
+    const body: Record<string, string> = {};
+    for (let i = 0; i < 100_000; i++) body[`k${i}`] = 'x';
+    expect(isClean(schema, body)).toBe(false);
+    expect(reported).toBe(1);
+    // A check that swallows the stop and goes on is still not clean.
+    const stubborn = z.string().superRefine((_v, ctx) => {
+      try {
+        ctx.addIssue({ code: 'custom', message: 'odd' });
+      } catch {
+        // carries on
+      }
+    });
+    expect(isClean(stubborn, 'x')).toBe(false);
+    expect(isClean(z.string().superRefine(() => {}), 'x')).toBe(true);
+  });
+
   it('says false, never true, where it is unsure: zod then decides', () => {
     // A record given an object with a prototype of its own (never produced by JSON.parse).
     const schema = z.record(z.string(), z.number());
