@@ -162,11 +162,15 @@ Examples:
     .command('replay')
     .summary('deliver fixtures or a listen log on each vendor\'s retry schedule (e.g. hookscope replay fixtures/relyable --url http://localhost:3000/hooks --speed 60)')
     .description(
-      'Deliver each payload (fixture files, directories, or a listen log) and, while the answer is not a success by the vendor\'s rule, retry it on the vendor\'s schedule. Each event is its own timeline. --speed compresses time.',
+      'Deliver each payload (fixture files, directories, or a listen log) and, while the answer is not a success by the vendor\'s rule, retry it on the vendor\'s schedule. Each event is its own timeline. --speed compresses time. Inputs that cannot be replayed (unrecognised, a reply, a body listen did not keep) are passed over with a note on stderr, unless --strict.',
     )
-    .argument('<paths...>', 'fixture files, directories of *.json, listen logs (*.ndjson), or - for stdin')
-    .option('--url <url>', 'where to deliver (a recorded request keeps its path when the URL has none)')
+    .argument('<paths...>', 'fixture files, directories of *.json, listen logs (NDJSON, any size), or - for stdin')
+    .option('--url <url>', 'where to deliver, e.g. localhost:3000/hooks (default: $HOOKSCOPE_URL); a recorded request keeps its path when the URL has none')
     .option('--vendor <id>', 'treat every payload as this vendor\'s')
+    .option('--event <name>', 'only deliver this event (repeatable)', collect)
+    .option('--id <key>', 'only deliver payloads with this dedupe key (as listen records it, vendor:key, or bare; see hookscope vendors <id>) or this listen record id (repeatable)', collect)
+    .option('--fresh', 'new timestamps and delivery ids, as send makes them; re-signed with --secret (else a recorded signature no longer matches)')
+    .option('--strict', 'stop before sending anything if an input cannot be replayed (default: pass over it with a note)')
     .option('--secret <secret>', 'sign with this secret, or vendor=secret for one vendor (repeatable); re-signs recorded requests', collect)
     .option('--signature-header <name>', 'put the signature in this header')
     .option('--schedule <delays>', 'retry delays, each from the previous attempt, e.g. 0,30s,2m (overrides the vendor\'s)')
@@ -181,6 +185,7 @@ Examples:
 Examples:
   $ hookscope replay fixtures/relyable --url http://localhost:3000/hooks --speed 60
   $ hookscope replay .hookscope/listen-*.ndjson --url http://localhost:3000 --speed max
+  $ hookscope replay captured.ndjson --url localhost:3000 --event test_run.failed --fresh --secret relyable=whsec_…
   $ hookscope replay payload.json --url http://localhost:3000/hooks --schedule 0,10s,1m --max-attempts 3`,
     )
     .action((paths: string[], opts: Omit<ReplayCliOptions, 'paths' | 'timeoutMs'> & { timeout?: number }) => {

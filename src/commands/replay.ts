@@ -2,7 +2,7 @@
 // retry each one on its vendor's schedule (time-compressed with --speed) until the receiver
 // answers with what the vendor counts as success.
 import type { Dispatcher } from 'undici';
-import { loadInputs, type ReplayItem } from '../delivery/replay-items.js';
+import { checkEventNames, listed, loadInputs, plural, type LoadResult, type ReplayItem } from '../delivery/replay-items.js';
 import { judgeStatus } from '../delivery/judge.js';
 import { deliver, prepareHttp, type FailureKind } from '../http/client.js';
 import { runTimelines, type AttemptRecord, type Clock } from '../delivery/scheduler.js';
@@ -11,11 +11,16 @@ import { resolveVendor } from '../vendors/resolve.js';
 import type { CommandIO } from '../cli/io.js';
 import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
 import { requireHttpUrl } from '../http/url.js';
+import type { FreshContext } from '../json/edit.js';
 import type { InputOptions } from '../files/inputs.js';
 import type { Provenance } from '../vendors/types.js';
 
+/** The default --url, for send and replay. */
+export const URL_ENV = 'HOOKSCOPE_URL';
+
 export interface ReplayOptions {
   paths: string[];
+  /** Default: $HOOKSCOPE_URL. */
   url?: string;
   vendor?: string;
   /** `value` for every vendor, or `vendor=value` (repeatable). */
@@ -27,11 +32,22 @@ export interface ReplayOptions {
   speed?: number | 'max';
   concurrency?: number;
   timeoutMs?: number;
+  /** Any input that cannot be replayed stops the run before anything is sent. */
+  strict?: boolean;
+  /** Only these events (repeatable). */
+  event?: string[];
+  /** Only these: a dedupe key, or the id listen gave a recorded request (repeatable). */
+  id?: string[];
+  /** New timestamps and delivery ids, as `send` makes them (then re-signed with --secret). */
+  fresh?: boolean;
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
+  freshContext?: FreshContext;
   stdin?: InputOptions['stdin'];
   /** Where requests go (tests hand in an msw bridge); default: undici's own pool. */
   dispatcher?: Dispatcher;
+  /** Everything is read: what will be delivered, and what was passed over (before the first request). */
+  onLoaded?(loaded: LoadResult): void;
   onAttempt?(item: ReplayItem, record: ReplayAttempt): void;
   onWait?(item: ReplayItem, nextAttempt: number, waitMs: number): void;
 }
@@ -58,11 +74,16 @@ export interface ReplayReport {
   url: string;
   speed: number | 'max';
   events: ReplayEventReport[];
+  /** Inputs passed over (not replayable), `source: why`. */
+  passedOver: string[];
   exitCode: ExitCodeValue;
 }
 
 /** What the CLI passes to replay: its options minus the seams and callbacks, plus --json. */
-export type ReplayCliOptions = Omit<ReplayOptions, 'env' | 'clock' | 'stdin' | 'dispatcher' | 'onAttempt' | 'onWait'> & { json?: boolean };
+export type ReplayCliOptions = Omit<ReplayOptions, 'env' | 'clock' | 'freshContext' | 'stdin' | 'dispatcher' | 'onLoaded' | 'onAttempt' | 'onWait'> & { json?: boolean };
+
+/** Passed-over inputs named one per line on stderr, up to this many. */
+const PASSED_OVER_SHOWN = 50;
 
 export async function run(options: ReplayCliOptions, io: CommandIO): Promise<ExitCodeValue> {
   const { attemptLine, attemptRecord, renderReplay, replaySummaryRecord, waitLine } = await import('../reporters/replay.js');
@@ -73,10 +94,18 @@ export async function run(options: ReplayCliOptions, io: CommandIO): Promise<Exi
   // Attempts that fall due together write their lines in one go, after the burst has started.
   const out = coalesced(io.stdout);
   const err = coalesced(io.stderr);
+  const say = (line: string) => (countdown ? countdown.log(line) : err.write(line));
   try {
     const report = await replay({
       ...rest,
       env: io.env,
+      onLoaded: (loaded) => {
+        for (const p of loaded.passedOver.slice(0, PASSED_OVER_SHOWN)) say(`hookscope: passed over ${p}\n`);
+        if (loaded.passedOver.length > PASSED_OVER_SHOWN) say(`hookscope: … and ${loaded.passedOver.length - PASSED_OVER_SHOWN} more inputs passed over (--strict lists them and sends nothing)\n`);
+        if (loaded.probes) say(`hookscope: passed over ${plural(loaded.probes, 'logged probe')} (GET or HEAD without a body): no webhooks\n`);
+        if (loaded.filteredOut) say(`hookscope: ${plural(loaded.filteredOut, 'payload')} left out by ${[rest.event?.length ? '--event' : '', rest.id?.length ? '--id' : ''].filter(Boolean).join(' and ')}\n`);
+        for (const note of loaded.notes) say(`hookscope: ${note}\n`);
+      },
       onAttempt: (item, a) => {
         if (json) out.write(attemptRecord(item, a));
         else if (countdown) countdown.log(attemptLine(item, a));
@@ -99,8 +128,17 @@ export async function run(options: ReplayCliOptions, io: CommandIO): Promise<Exi
 }
 
 export async function replay(options: ReplayOptions): Promise<ReplayReport> {
-  const url = requireHttpUrl(options.url);
+  const env = options.env ?? process.env;
+  const fromEnv = options.url === undefined && env[URL_ENV] ? env[URL_ENV] : undefined;
+  let url: string;
+  try {
+    url = requireHttpUrl(options.url ?? fromEnv, fromEnv ? URL_ENV : '--url');
+  } catch (err) {
+    if (err instanceof UserError && !options.url && !fromEnv) throw new UserError(err.message, `e.g. --url http://localhost:3000/webhooks, or set ${URL_ENV}`);
+    throw err;
+  }
   const forced = options.vendor ? resolveVendor(options.vendor) : undefined;
+  if (options.event?.length) checkEventNames(options.event, forced);
   const speed = options.speed ?? 1;
   let override: number[] | undefined;
   if (options.schedule !== undefined) {
@@ -110,7 +148,21 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
       throw new UserError(`--schedule: ${(err as Error).message}`);
     }
   }
-  const items = await loadInputs(options.paths, { vendor: forced, secrets: options.secret ?? [], signatureHeader: options.signatureHeader, env: options.env ?? process.env, stdin: options.stdin });
+  const loaded = await loadInputs(options.paths, {
+    vendor: forced,
+    secrets: options.secret ?? [],
+    signatureHeader: options.signatureHeader,
+    env,
+    stdin: options.stdin,
+    strict: options.strict,
+    events: options.event,
+    ids: options.id,
+    fresh: options.fresh,
+    freshContext: options.freshContext,
+  });
+  const { items, passedOver } = loaded;
+  if (items.length === 0) throw nothingToReplay(options, loaded);
+  options.onLoaded?.(loaded);
 
   const schedules = items.map((item) => {
     const fact = item.vendor.delivery.retryDelaysMs;
@@ -147,7 +199,17 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
     attempts: r.attempts.map((a) => full(r.item, a)),
     succeeded: r.succeeded,
   }));
-  return { url, speed, events, exitCode: events.every((e) => e.succeeded) ? ExitCode.ok : ExitCode.problem };
+  return { url, speed, events, passedOver, exitCode: events.every((e) => e.succeeded) ? ExitCode.ok : ExitCode.problem };
+}
+
+function nothingToReplay(options: ReplayOptions, loaded: LoadResult): UserError {
+  const where = options.paths.join(', ');
+  if (loaded.filteredOut) {
+    const filters = [...(options.event ?? []).map((e) => `--event ${e}`), ...(options.id ?? []).map((i) => `--id ${i}`)].join(' ');
+    return new UserError(`nothing to replay: none of the ${plural(loaded.filteredOut, 'payload')} in ${where} matches ${filters}`, '--event takes event names as the vendor spells them; --id a dedupe key or the id listen gave a request');
+  }
+  if (loaded.passedOver.length) return new UserError(`nothing to replay in ${where}: ${plural(loaded.passedOver.length, 'input')} cannot be replayed:\n${listed(loaded.passedOver)}`);
+  return new UserError(`no payloads found in ${where}`, 'give fixture files, directories of *.json, or a listen log');
 }
 
 async function attemptOnce(target: string, item: ReplayItem, timeoutMs: number, dispatcher?: Dispatcher): Promise<AttemptResult> {

@@ -50,7 +50,7 @@ const round = (ms: number) => Math.round(ms * 10) / 10;
 
 export function replaySummaryRecord(report: ReplayReport): string {
   const delivered = report.events.filter((e) => e.succeeded).length;
-  return `${JSON.stringify({ kind: 'hookscope.replay.summary', url: report.url, speed: report.speed, events: report.events.length, delivered, failed: report.events.length - delivered, exitCode: report.exitCode })}\n`;
+  return `${JSON.stringify({ kind: 'hookscope.replay.summary', url: report.url, speed: report.speed, events: report.events.length, delivered, failed: report.events.length - delivered, passedOver: report.passedOver.length, exitCode: report.exitCode })}\n`;
 }
 
 function scheduleText(e: ReplayEventReport): string {
@@ -82,6 +82,7 @@ export function renderReplay(report: ReplayReport, chalk: ChalkInstance): string
   out.push(chalk.dim(fmt(head)), ...rows.map(fmt), '');
   const delivered = report.events.filter((e) => e.succeeded).length;
   const failed = report.events.length - delivered;
-  out.push((failed ? chalk.red : chalk.green)(`${report.events.length} event${report.events.length === 1 ? '' : 's'}: ${delivered} delivered, ${failed} failed`));
+  const passed = report.passedOver.length ? `; ${report.passedOver.length} input${report.passedOver.length === 1 ? '' : 's'} passed over` : '';
+  out.push((failed ? chalk.red : chalk.green)(`${report.events.length} event${report.events.length === 1 ? '' : 's'}: ${delivered} delivered, ${failed} failed${passed}`));
   return `${out.join('\n')}\n`;
 }

@@ -1,13 +1,18 @@
 // The replay scheduler and command with an injected clock (no real waiting) and msw as the
 // receiver: exact attempt offsets for every vendor preset and for --schedule, stop on success
 // by the vendor's rule, --max-attempts, independent timelines, input order, --speed.
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { replay, type ReplayReport } from '../../src/commands/replay.js';
 import { realClock, runTimelines, WAKE_EARLY_MS } from '../../src/delivery/scheduler.js';
 import { formatDuration, parseDuration, parseSchedule, plannedOffsets } from '../../src/delivery/schedule.js';
 import { renderReplay } from '../../src/reporters/replay.js';
 import { makeChalk } from '../../src/ui/terminal.js';
+import { vendors } from '../../src/vendors/index.js';
 import { ROOT } from '../helpers/cli.js';
 import { MswDispatcher } from '../helpers/msw-dispatcher.js';
 import { VirtualClock } from '../helpers/virtual-clock.js';
@@ -143,5 +148,79 @@ describe('replay with a virtual clock', () => {
       ),
     );
     expect(order).toEqual([3, 1, 2]);
+  });
+});
+
+describe('inputs: passed over, filtered, fresh', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hookscope-replay-unit-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const bodyOf = (vendor: string, event: string) => JSON.parse(readFileSync(fixture(vendor, event), 'utf8')) as Record<string, any>;
+  const record = (id: number, body: unknown, headers: Record<string, string> = {}, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ kind: 'hookscope.request', version: 1, id, time: '2026-01-01T00:00:00Z', method: 'POST', path: '/in', headers, body: JSON.stringify(body), bodyEncoding: 'utf8', ...extra });
+
+  it('a reply fixture (fixtures/synthflow) is passed over with why; --strict stops before sending', async () => {
+    const report = await run([`${ROOT}fixtures/synthflow`], {});
+    expect(report.events.map((e) => e.item.event)).toEqual(['call_inbound', 'post_call']);
+    expect(report.passedOver).toEqual([`${ROOT}fixtures/synthflow/call_inbound.reply.json: a synthflow call_inbound reply (what a receiver answers), not something a vendor sends`]);
+    await expect(run([`${ROOT}fixtures/synthflow`], {}, { strict: true })).rejects.toThrow(/cannot replay 1 input \(--strict\); nothing was sent:\n {2}.*call_inbound\.reply\.json: a synthflow call_inbound reply/);
+  });
+
+  it('a logged 413 (body not kept) and a broken line are passed over by file:line; nothing left is an error', async () => {
+    const log = join(dir, 'mixed.log');
+    writeFileSync(log, `${record(1, bodyOf('relyable', 'test_run.failed'))}\n${record(2, '', {}, { body: '', bodyOmitted: 'too-large', bodyBytes: 99 })}\n{"broken"\n`);
+    const report = await run([log], {});
+    expect(report.events).toHaveLength(1);
+    expect(report.passedOver).toEqual([`${log}:2: the body was not recorded: too large (99 bytes, over the limit of listen --max-body, answered 413)`, expect.stringMatching(new RegExp(`^${log}:3: not JSON`))]);
+    const nothing = join(dir, 'nothing.ndjson');
+    writeFileSync(nothing, '{"broken"\n{"also":"unknown"}\n');
+    await expect(run([nothing], {})).rejects.toThrow(`nothing to replay in ${nothing}: 2 inputs cannot be replayed:`);
+  });
+
+  it('--event and --id choose what is delivered', async () => {
+    const log = join(dir, 'three.ndjson');
+    const failed = bodyOf('relyable', 'test_run.failed');
+    const ended = bodyOf('smallest', 'call.end');
+    writeFileSync(log, [record(7, bodyOf('relyable', 'test_run.completed')), record(8, failed), record(9, ended)].join('\n'));
+    const events = (r: ReplayReport) => r.events.map((e) => e.item.event);
+    expect(events(await run([log], {}, { event: ['test_run.failed', 'call.end'] }))).toEqual(['test_run.failed', 'call.end']);
+    expect(events(await run([log], {}, { id: ['9'] }))).toEqual(['call.end']);
+    const key = vendors.find((v) => v.id === 'relyable')!.delivery.dedupeKey.key(failed)!;
+    expect(events(await run([log], {}, { id: [key] }))).toEqual(['test_run.failed']);
+    expect(events(await run([log], {}, { id: [`relyable:${key}`] }))).toEqual(['test_run.failed']);
+    // Both flags must match.
+    await expect(run([log], {}, { id: ['9'], event: ['test_run.failed'] })).rejects.toThrow('nothing to replay: none of the 3 payloads');
+    await expect(run([log], {}, { event: ['test_run.faild'] })).rejects.toMatchObject({ message: '--event "test_run.faild": no vendor has such an event', hint: expect.stringMatching(/^did you mean test_run.failed\? events: /) });
+  });
+
+  it('--fresh: new per-delivery values, signed over the bytes sent; a recorded signature it makes stale is said', async () => {
+    const now = new Date('2030-05-06T07:08:09.123Z');
+    const fresh = { now: () => now, random: (n: number) => Buffer.alloc(n, 0xab) };
+    const secret = 'replay-fresh-secret-0123';
+    const signedFixture = await run([fixture('relyable', 'test_run.completed')], {}, { fresh: true, freshContext: fresh, secret: [secret] });
+    const item = signedFixture.events[0]!.item;
+    expect(JSON.parse(item.body.toString()).timestamp).toBe('2030-05-06T07:08:09Z');
+    expect(item.freshened).toEqual(['timestamp']);
+    expect(item.headers).toContainEqual(['x-relyable-signature', createHmac('sha256', secret).update(item.body).digest('hex')]);
+
+    const log = join(dir, 'signed.ndjson');
+    writeFileSync(log, `${record(1, bodyOf('relyable', 'test_run.failed'), { 'x-relyable-signature': 'f'.repeat(64) })}\n${record(2, bodyOf('smallest', 'post-conversation'))}\n`);
+    const notes: string[] = [];
+    const stale = await run([log], {}, { fresh: true, freshContext: fresh, onLoaded: (l) => notes.push(...l.notes) });
+    expect(stale.events.map((e) => e.item.signing)).toEqual(['stale', 'recorded']);
+    expect(JSON.parse(stale.events[1]!.item.body.toString()).id).toBe('ab'.repeat(12));
+    expect(notes).toEqual(["--fresh changed 1 recorded request that carry the vendor's signature: without --secret, the recorded signature no longer matches the body (give --secret to re-sign)"]);
+    const resigned = await run([log], {}, { fresh: true, freshContext: fresh, secret: [`relyable=${secret}`] });
+    const first = resigned.events[0]!.item;
+    expect(first.signing).toBe('re-signed');
+    expect(first.headers.filter(([n]) => n === 'x-relyable-signature')).toEqual([['x-relyable-signature', createHmac('sha256', secret).update(first.body).digest('hex')]]);
+  });
+
+  it('HOOKSCOPE_URL is the default --url, and a host:port without a scheme is http://', async () => {
+    const clock = new VirtualClock();
+    const report = await clock.run(replay({ paths: [fixture('bluejay', 'simulation_ended')], env: { HOOKSCOPE_URL: 'receiver.test/hooks' }, clock, dispatcher: scripted({}) }));
+    expect(report.url).toBe('http://receiver.test/hooks');
+    expect(report.events[0]!.succeeded).toBe(true);
+    await expect(replay({ paths: [fixture('bluejay', 'simulation_ended')], env: { HOOKSCOPE_URL: 'ftp://x' } })).rejects.toThrow('HOOKSCOPE_URL must be http:// or https://');
+    await expect(replay({ paths: [fixture('bluejay', 'simulation_ended')], env: {} })).rejects.toThrow('missing --url');
   });
 });

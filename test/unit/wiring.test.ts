@@ -58,6 +58,10 @@ describe('wiring', () => {
     ],
     [['replay', 'a.json', '--speed', '60'], { command: 'replay', options: { paths: ['a.json'], speed: 60 } }],
     [
+      ['replay', 'log.ndjson', '--event', 'call.end', '--event', 'test_run.failed', '--id', '17', '--fresh', '--strict'],
+      { command: 'replay', options: { paths: ['log.ndjson'], event: ['call.end', 'test_run.failed'], id: ['17'], fresh: true, strict: true } },
+    ],
+    [
       ['listen', '-p', '0', '--host', '0.0.0.0', '--vendor', 'atoms', '--route', '/r=relyable', '--secret', 'relyable=s', '--status', '503', '--delay', '250', '--on', 'call.end', '--reply', 'r.json', '--forward-to', 'http://127.0.0.1:3000/', '--concurrency', '4', '--forward-timeout', '900', '--log', 'x.ndjson', '--max-body', '512kb', '--max-in-flight', '4mb', '--redact', '--redact-path', 'a.b', '--demo', '--json', '--verbose'],
       {
         command: 'listen',
