@@ -4,7 +4,7 @@
 import type { Dispatcher } from 'undici';
 import { checkEventNames, listed, loadInputs, plural, type LoadResult, type ReplayItem } from '../delivery/replay-items.js';
 import { judgeStatus } from '../delivery/judge.js';
-import { deliver, prepareHttp, type FailureKind } from '../http/client.js';
+import { closeHttp, deliver, prepareHttp, type FailureKind } from '../http/client.js';
 import { runTimelines, type AttemptRecord, type Clock } from '../delivery/scheduler.js';
 import { parseSchedule, plannedOffsets } from '../delivery/schedule.js';
 import { resolveVendor } from '../vendors/resolve.js';
@@ -44,6 +44,8 @@ export interface ReplayOptions {
   clock?: Clock;
   freshContext?: FreshContext;
   stdin?: InputOptions['stdin'];
+  /** Ctrl-C: stop reading, stop scheduling, abort requests in flight; the report says so. */
+  signal?: AbortSignal;
   /** Where requests go (tests hand in an msw bridge); default: undici's own pool. */
   dispatcher?: Dispatcher;
   /** Everything is read: what will be delivered, and what was passed over (before the first request). */
@@ -68,6 +70,8 @@ export interface ReplayEventReport {
   schedule: { delaysMs: number[]; provenance: Provenance | 'override'; note: string };
   attempts: ReplayAttempt[];
   succeeded: boolean;
+  /** Stopped (Ctrl-C) before its schedule ended. */
+  interrupted?: boolean;
 }
 
 export interface ReplayReport {
@@ -77,10 +81,12 @@ export interface ReplayReport {
   /** Inputs passed over (not replayable), `source: why`. */
   passedOver: string[];
   exitCode: ExitCodeValue;
+  /** Stopped before the end (Ctrl-C, SIGTERM): why. */
+  interrupted?: string;
 }
 
 /** What the CLI passes to replay: its options minus the seams and callbacks, plus --json. */
-export type ReplayCliOptions = Omit<ReplayOptions, 'env' | 'clock' | 'freshContext' | 'stdin' | 'dispatcher' | 'onLoaded' | 'onAttempt' | 'onWait'> & { json?: boolean };
+export type ReplayCliOptions = Omit<ReplayOptions, 'env' | 'clock' | 'freshContext' | 'stdin' | 'signal' | 'dispatcher' | 'onLoaded' | 'onAttempt' | 'onWait'> & { json?: boolean };
 
 /** Passed-over inputs named one per line on stderr, up to this many. */
 const PASSED_OVER_SHOWN = 50;
@@ -91,6 +97,8 @@ export async function run(options: ReplayCliOptions, io: CommandIO): Promise<Exi
   const { coalesced, startCountdown } = await import('../ui/progress.js');
   const { json, ...rest } = options;
   const countdown = !json && isSpinnerEnabled(io.stderr, io.env) ? await startCountdown(io.stderr) : undefined;
+  // On a terminal the progress lines are the attempts: the final timeline does not repeat them.
+  const attemptsShown = !json && io.stderr.isTTY === true && io.stdout.isTTY === true;
   // Attempts that fall due together write their lines in one go, after the burst has started.
   const out = coalesced(io.stdout);
   const err = coalesced(io.stderr);
@@ -99,6 +107,7 @@ export async function run(options: ReplayCliOptions, io: CommandIO): Promise<Exi
     const report = await replay({
       ...rest,
       env: io.env,
+      signal: io.signal,
       onLoaded: (loaded) => {
         for (const p of loaded.passedOver.slice(0, PASSED_OVER_SHOWN)) say(`hookscope: passed over ${p}\n`);
         if (loaded.passedOver.length > PASSED_OVER_SHOWN) say(`hookscope: … and ${loaded.passedOver.length - PASSED_OVER_SHOWN} more inputs passed over (--strict lists them and sends nothing)\n`);
@@ -108,8 +117,7 @@ export async function run(options: ReplayCliOptions, io: CommandIO): Promise<Exi
       },
       onAttempt: (item, a) => {
         if (json) out.write(attemptRecord(item, a));
-        else if (countdown) countdown.log(attemptLine(item, a));
-        else err.write(attemptLine(item, a));
+        else say(attemptLine(item, a));
       },
       onWait: (item, next, waitMs) => {
         if (json) return;
@@ -120,10 +128,14 @@ export async function run(options: ReplayCliOptions, io: CommandIO): Promise<Exi
     countdown?.stop();
     out.flush();
     err.flush();
-    io.stdout.write(json ? replaySummaryRecord(report) : renderReplay(report, makeChalk(io.color)));
+    io.stdout.write(json ? replaySummaryRecord(report) : renderReplay(report, makeChalk(io.color), { attempts: !attemptsShown }));
     return report.exitCode;
   } finally {
     countdown?.stop();
+    out.flush();
+    err.flush();
+    // Idle keep-alive connections (and an aborted one) would hold the process open.
+    await closeHttp();
   }
 }
 
@@ -148,12 +160,14 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
       throw new UserError(`--schedule: ${(err as Error).message}`);
     }
   }
+  const { signal } = options;
   const loaded = await loadInputs(options.paths, {
     vendor: forced,
     secrets: options.secret ?? [],
     signatureHeader: options.signatureHeader,
     env,
     stdin: options.stdin,
+    signal,
     strict: options.strict,
     events: options.event,
     ids: options.id,
@@ -161,6 +175,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
     freshContext: options.freshContext,
   });
   const { items, passedOver } = loaded;
+  if (signal?.aborted) return { url, speed, events: [], passedOver, exitCode: ExitCode.usage, interrupted: reasonOf(signal) };
   if (items.length === 0) throw nothingToReplay(options, loaded);
   options.onLoaded?.(loaded);
 
@@ -187,7 +202,14 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
     {
       clock: options.clock,
       concurrency: options.concurrency ?? 4,
-      attempt: (item) => attemptOnce(targets[item.index]!, item, options.timeoutMs ?? item.vendor.delivery.timeoutMs.value, options.dispatcher),
+      signal,
+      attempt: (item, i) =>
+        attemptOnce(targets[item.index]!, item, {
+          timeoutMs: options.timeoutMs ?? item.vendor.delivery.timeoutMs.value,
+          lastAttempt: i === offsets[item.index]!.length - 1,
+          dispatcher: options.dispatcher,
+          signal,
+        }),
       onAttempt: (item, a) => options.onAttempt?.(item, full(item, a)),
       onWait: options.onWait,
     },
@@ -198,9 +220,14 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
     schedule: schedules[r.item.index]!,
     attempts: r.attempts.map((a) => full(r.item, a)),
     succeeded: r.succeeded,
+    ...(r.interrupted ? { interrupted: true } : {}),
   }));
-  return { url, speed, events, passedOver, exitCode: events.every((e) => e.succeeded) ? ExitCode.ok : ExitCode.problem };
+  const report: ReplayReport = { url, speed, events, passedOver, exitCode: events.every((e) => e.succeeded) ? ExitCode.ok : ExitCode.problem };
+  if (signal?.aborted) report.interrupted = reasonOf(signal);
+  return report;
 }
+
+const reasonOf = (signal: AbortSignal) => (signal.reason instanceof Error ? signal.reason.message : 'interrupted');
 
 function nothingToReplay(options: ReplayOptions, loaded: LoadResult): UserError {
   const where = options.paths.join(', ');
@@ -212,11 +239,18 @@ function nothingToReplay(options: ReplayOptions, loaded: LoadResult): UserError 
   return new UserError(`no payloads found in ${where}`, 'give fixture files, directories of *.json, or a listen log');
 }
 
-async function attemptOnce(target: string, item: ReplayItem, timeoutMs: number, dispatcher?: Dispatcher): Promise<AttemptResult> {
-  const outcome = await deliver({ method: 'POST', url: target, headers: item.headers, body: item.body }, { timeoutMs, keepBytes: 64 * 1024, dispatcher });
+interface AttemptOptions {
+  timeoutMs: number;
+  lastAttempt: boolean;
+  dispatcher?: Dispatcher;
+  signal?: AbortSignal;
+}
+
+async function attemptOnce(target: string, item: ReplayItem, options: AttemptOptions): Promise<AttemptResult> {
+  const outcome = await deliver({ method: 'POST', url: target, headers: item.headers, body: item.body }, { timeoutMs: options.timeoutMs, keepBytes: 64 * 1024, dispatcher: options.dispatcher, signal: options.signal });
   if (!outcome.ok) return { success: false, latencyMs: outcome.latencyMs, failure: outcome.failure };
   const { status, latencyMs, headers } = outcome.response;
-  const judged = judgeStatus(item.vendor, status, headers.location);
+  const judged = judgeStatus(item.vendor, status, headers.location, { lastAttempt: options.lastAttempt });
   return judged.delivered ? { success: true, status, latencyMs } : { success: false, status, latencyMs, failure: { kind: judged.kind, message: judged.reason } };
 }
 

@@ -12,7 +12,10 @@ import { realClock, runTimelines, WAKE_EARLY_MS } from '../../src/delivery/sched
 import { formatDuration, parseDuration, parseSchedule, plannedOffsets } from '../../src/delivery/schedule.js';
 import { renderReplay } from '../../src/reporters/replay.js';
 import { makeChalk } from '../../src/ui/terminal.js';
+import { judgeStatus } from '../../src/delivery/judge.js';
+import { closeHttp, deliver } from '../../src/http/client.js';
 import { vendors } from '../../src/vendors/index.js';
+import { startServer } from '../helpers/server.js';
 import { ROOT } from '../helpers/cli.js';
 import { MswDispatcher } from '../helpers/msw-dispatcher.js';
 import { VirtualClock } from '../helpers/virtual-clock.js';
@@ -151,6 +154,17 @@ describe('replay with a virtual clock', () => {
   });
 });
 
+describe('the last attempt', () => {
+  it('does not say that the vendor would retry; the ones before it do', async () => {
+    const report = await run([fixture('relyable', 'test_run.completed')], { 'test_run.completed': [500] });
+    const messages = report.events[0]!.attempts.map((a) => a.result.failure!.message);
+    expect(messages.slice(0, -1).every((m) => m.endsWith('and would retry'))).toBe(true);
+    expect(messages.at(-1)).toBe('relyable counts 500 as a failed delivery (success is exactly 200)');
+    // send judges one delivery of a ladder: the vendor would retry it.
+    expect(judgeStatus(vendors.find((v) => v.id === 'relyable')!, 500).reason).toContain('and would retry');
+  });
+});
+
 describe('inputs: passed over, filtered, fresh', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hookscope-replay-unit-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -222,5 +236,95 @@ describe('inputs: passed over, filtered, fresh', () => {
     expect(report.events[0]!.succeeded).toBe(true);
     await expect(replay({ paths: [fixture('bluejay', 'simulation_ended')], env: { HOOKSCOPE_URL: 'ftp://x' } })).rejects.toThrow('HOOKSCOPE_URL must be http:// or https://');
     await expect(replay({ paths: [fixture('bluejay', 'simulation_ended')], env: {} })).rejects.toThrow('missing --url');
+  });
+});
+
+describe('stopping (Ctrl-C)', () => {
+  it('the scheduler ends every wait at once and starts nothing more', async () => {
+    const stop = new AbortController();
+    const clock = new VirtualClock();
+    const results = await clock.run(
+      runTimelines(
+        [1, 2].map((id) => ({ item: id, offsets: [0, 60_000, 120_000] })),
+        {
+          clock,
+          concurrency: 4,
+          signal: stop.signal,
+          attempt: async (id, i) => {
+            if (id === 2 && i === 1) stop.abort();
+            return { success: false };
+          },
+        },
+      ),
+    );
+    expect(results.map((r) => [r.item, r.attempts.length, r.interrupted])).toEqual([
+      [1, 2, true],
+      [2, 2, true],
+    ]);
+    expect(clock.now()).toBe(60_000);
+  });
+
+  it("the real clock's wait ends on abort and leaves no timer behind", async () => {
+    const stop = new AbortController();
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const started = performance.now();
+    const waiting = realClock.sleep(3_600_000, stop.signal);
+    expect(timers()).toBe(before + 1);
+    stop.abort();
+    await waiting;
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(timers()).toBe(before);
+  });
+
+  it('a stopped replay reports what was done, marked interrupted', async () => {
+    const stop = new AbortController();
+    // Stopped between requests: the msw bridge (test/helpers) never settles a request aborted in
+    // flight, as undici would; the next test aborts one in flight on a real socket.
+    const report = await run([fixture('relyable', 'test_run.completed'), fixture('relyable', 'test_run.failed')], { 'test_run.completed': [500], 'test_run.failed': [500] }, {
+      signal: stop.signal,
+      concurrency: 1,
+      onAttempt: (item) => item.index === 1 && stop.abort(new Error('interrupted (Ctrl-C)')),
+    });
+    expect(report.interrupted).toBe('interrupted (Ctrl-C)');
+    expect(report.events.map((e) => [e.attempts.length, e.interrupted])).toEqual([
+      [1, true],
+      [1, true],
+    ]);
+    const text = renderReplay(report, makeChalk(false));
+    expect(text).toContain('  interrupted after 1 attempt of 5');
+    expect(text).toContain('2 events: 0 delivered, 0 failed, 2 interrupted');
+    expect(text).toContain('interrupted (Ctrl-C): stopped before the end; nothing more was sent');
+  });
+
+  it('deliver aborts a request in flight: a failure of its own kind, at once', async () => {
+    const server = await startServer(() => {
+      // Never answers.
+    });
+    try {
+      const stop = new AbortController();
+      const started = performance.now();
+      const pending = deliver({ method: 'POST', url: server.url, headers: [], body: Buffer.from('{}') }, { timeoutMs: 30_000, signal: stop.signal });
+      while (server.received.length === 0) await new Promise((r) => setTimeout(r, 5));
+      stop.abort(new Error('interrupted (Ctrl-C)'));
+      const outcome = await pending;
+      expect(outcome).toMatchObject({ ok: false, failure: { kind: 'aborted', message: 'interrupted (Ctrl-C): no answer awaited' } });
+      expect(performance.now() - started).toBeLessThan(5000);
+    } finally {
+      await closeHttp();
+      await server.close();
+    }
+  });
+});
+
+describe('the timeline on a terminal', () => {
+  it('leaves out the attempts when they were shown as they happened', async () => {
+    const report = await run([fixture('relyable', 'test_run.completed')], { 'test_run.completed': [500, 200] });
+    const full = renderReplay(report, makeChalk(false));
+    const short = renderReplay(report, makeChalk(false), { attempts: false });
+    expect(full).toMatch(/✗ #1 .*\n {2}✓ #2 /);
+    expect(short).not.toContain('#1');
+    expect(short).toContain('relyable test_run.completed');
+    expect(short).toContain('delivered on attempt 2');
   });
 });
