@@ -49,9 +49,10 @@ export interface ScanResult {
   /**
    * formatPath(path) -> position of the first character of the value at that path, for the
    * requested paths that exist. When a key is repeated, the last occurrence wins (as in JSON.parse).
+   * Made on first use: byPath needs no path formatted.
    */
-  positions: Map<string, Position>;
-  /** The same positions keyed by the requested path arrays themselves: no path formatted again. */
+  readonly positions: Map<string, Position>;
+  /** The same positions keyed by the requested path arrays themselves. */
   byPath: Map<readonly PathSegment[], Position>;
   /** The first `maxDuplicates` repeated keys, in text order. */
   duplicates: DuplicateKey[];
@@ -72,16 +73,14 @@ export interface ScanOptions {
 // Requested paths as a trie
 
 interface PathNode {
-  /** formatPath() of the path ending here, when that path was requested. */
-  id: string | null;
-  /** The requested path arrays ending here. */
+  /** The requested path arrays ending here (null: none ends here). */
   requested: (readonly PathSegment[])[] | null;
   keys: Map<string, PathNode> | null;
   items: Map<number, PathNode> | null;
 }
 
 function newNode(): PathNode {
-  return { id: null, requested: null, keys: null, items: null };
+  return { requested: null, keys: null, items: null };
 }
 
 function buildTrie(paths: Iterable<readonly PathSegment[]>): PathNode | null {
@@ -102,7 +101,6 @@ function buildTrie(paths: Iterable<readonly PathSegment[]>): PathNode | null {
       }
       node = next;
     }
-    node.id ??= formatPath(path);
     (node.requested ??= []).push(path);
   }
   return root;
@@ -392,7 +390,6 @@ const S_COLON = 6; // after a key: ':'
 
 export function scanJson(text: string, options?: ScanOptions): ScanResult {
   const len = text.length;
-  const positions = new Map<string, Position>();
   const byPath = new Map<readonly PathSegment[], Position>();
   const duplicates: DuplicateKey[] = [];
   const maxDuplicates = options?.maxDuplicates ?? Infinity;
@@ -473,10 +470,9 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
           state = S_AFTER;
           continue main;
         }
-        if (node !== null && node.id !== null && isValueStart(c)) {
+        if (node !== null && node.requested !== null && isValueStart(c)) {
           const at = { line, column: i - lineStart + 1, offset: i };
-          positions.set(node.id, at);
-          for (const path of node.requested!) byPath.set(path, at);
+          for (const path of node.requested) byPath.set(path, at);
         }
         switch (c) {
           case 123: {
@@ -702,7 +698,18 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
     }
   }
 
-  const result: ScanResult = { positions, byPath, duplicates, duplicateCount, maxDepth };
+  // By formatted path, made when asked for: a path with a megabyte key is formatted only then.
+  let positions: Map<string, Position> | undefined;
+  const result: ScanResult = {
+    get positions() {
+      positions ??= new Map([...byPath].map(([path, at]) => [formatPath(path), at]));
+      return positions;
+    },
+    byPath,
+    duplicates,
+    duplicateCount,
+    maxDepth,
+  };
   if (errMsg !== null) {
     if (errLine === 0) {
       // Every error except a trailing comma and empty input is on the current line.
