@@ -142,33 +142,40 @@ Examples:
   program
     .command('validate')
     .summary('validate saved payloads against each vendor\'s schema (e.g. hookscope validate payloads/)')
-    .description('Validate payload files, directories (*.json, *.ndjson, recursive), listen logs or - (stdin). Vendor and event are detected unless forced.')
+    .description(
+      'Validate payload files, directories (*.json, *.ndjson, *.jsonl, recursive), listen logs or - (stdin). Content decides, not the name: one JSON document, or NDJSON (one value per line, read as a stream, any size); a listen log record is judged by the body it recorded. Vendor and event are detected unless forced.',
+    )
     .argument('<paths...>', 'files, directories, or - for stdin')
     .option('--vendor <id>', 'only consider this vendor')
     .option('--event <name>', 'force the event (with --vendor when the name is ambiguous)')
     .option('--reply', 'the payloads are replies a receiver gives (synthflow call_inbound)')
     .option('--strict', 'treat warnings (unknown fields, unknown enum values, duplicate keys) as errors')
     .addOption(new Option('--format <format>', 'output format (default: pretty; github when GITHUB_ACTIONS=true)').choices(FORMATS))
+    .option('--json', 'the same as --format json')
     .option('-q, --quiet', 'pretty format: list only payloads with issues')
     .addHelpText('after', '\nExample:\n  $ hookscope validate fixtures/ captured.ndjson --strict --format junit > report.xml')
-    .action((paths: string[], opts: Omit<ValidateCliOptions, 'paths'>) =>
-      invoke(
-        call<ValidateCliOptions>('validate', { paths, vendor: opts.vendor, event: opts.event, reply: opts.reply, strict: opts.strict, format: opts.format, quiet: opts.quiet }, () => import('../commands/validate.js')),
-        program,
-      ),
-    );
+    .action((paths: string[], opts: Omit<ValidateCliOptions, 'paths'> & { json?: boolean }, cmd: Command) => {
+      if (opts.json && opts.format && opts.format !== 'json') cmd.error(`error: --json and --format ${opts.format} ask for different formats; give one of them`, { exitCode: 2 });
+      const format = opts.json ? 'json' : opts.format;
+      return invoke(call<ValidateCliOptions>('validate', { paths, vendor: opts.vendor, event: opts.event, reply: opts.reply, strict: opts.strict, format, quiet: opts.quiet }, () => import('../commands/validate.js')), program);
+    });
 
   program
     .command('replay')
     .summary('deliver fixtures or a listen log on each vendor\'s retry schedule (e.g. hookscope replay fixtures/relyable --url http://localhost:3000/hooks --speed 60)')
     .description(
-      'Deliver each payload (fixture files, directories, or a listen log) and, while the answer is not a success by the vendor\'s rule, retry it on the vendor\'s schedule. Each event is its own timeline. --speed compresses time.',
+      'Deliver each payload (fixture files, directories, or a listen log) and, while the answer is not a success by the vendor\'s rule, retry it on the vendor\'s schedule. Each event is its own timeline. --speed compresses time. Inputs that cannot be replayed (unrecognised, a reply, a body listen did not keep) are passed over with a note on stderr, unless --strict.',
     )
-    .argument('<paths...>', 'fixture files, directories of *.json, listen logs (*.ndjson), or - for stdin')
-    .option('--url <url>', 'where to deliver (a recorded request keeps its path when the URL has none)')
+    .argument('<paths...>', 'fixture files, directories of *.json, listen logs (NDJSON, any size), or - for stdin')
+    .option('--url <url>', 'where to deliver, e.g. localhost:3000/hooks (default: $HOOKSCOPE_URL); a recorded request keeps its path when the URL has none')
     .option('--vendor <id>', 'treat every payload as this vendor\'s')
-    .option('--secret <secret>', 'sign with this secret, or vendor=secret for one vendor (repeatable); re-signs recorded requests', collect)
+    .option('--event <name>', 'only deliver this event (repeatable)', collect)
+    .option('--id <key>', 'only deliver payloads with this dedupe key (as listen records it, vendor:key, or bare; see hookscope vendors <id>) or this listen record id (repeatable)', collect)
+    .option('--fresh', 'new timestamps and delivery ids, as send makes them; re-signed with --secret (else a recorded signature no longer matches)')
+    .option('--strict', 'stop before sending anything if an input cannot be replayed (default: pass over it with a note)')
+    .option('--secret <[vendor=]secret>', 'sign with this secret: vendor=secret (repeatable), or one secret for --vendor\'s vendor (without --vendor: for every vendor); re-signs recorded requests', collect)
     .option('--signature-header <name>', 'put the signature in this header')
+    .option('--timestamp <time>', 'sign every attempt with this time instead of its own (ISO-8601 or Unix s/ms), for tests', parseTime)
     .option('--schedule <delays>', 'retry delays, each from the previous attempt, e.g. 0,30s,2m (overrides the vendor\'s)')
     .option('--max-attempts <n>', 'stop after this many attempts per event', parseCount)
     .option('--speed <factor>', 'compress time: 60 turns a minute into a second; max skips the waits (default 1: real time)', parseSpeed)
@@ -181,11 +188,12 @@ Examples:
 Examples:
   $ hookscope replay fixtures/relyable --url http://localhost:3000/hooks --speed 60
   $ hookscope replay .hookscope/listen-*.ndjson --url http://localhost:3000 --speed max
+  $ hookscope replay captured.ndjson --url localhost:3000 --event test_run.failed --fresh --secret relyable=whsec_…
   $ hookscope replay payload.json --url http://localhost:3000/hooks --schedule 0,10s,1m --max-attempts 3`,
     )
-    .action((paths: string[], opts: Omit<ReplayCliOptions, 'paths' | 'timeoutMs'> & { timeout?: number }) => {
-      const { timeout, ...rest } = opts;
-      return invoke(call<ReplayCliOptions>('replay', { paths, ...rest, timeoutMs: timeout }, () => import('../commands/replay.js')), program);
+    .action((paths: string[], opts: Omit<ReplayCliOptions, 'paths' | 'timeoutMs' | 'timestampMs'> & { timeout?: number; timestamp?: number }) => {
+      const { timeout, timestamp, ...rest } = opts;
+      return invoke(call<ReplayCliOptions>('replay', { paths, ...rest, timeoutMs: timeout, timestampMs: timestamp }, () => import('../commands/replay.js')), program);
     });
 
   program

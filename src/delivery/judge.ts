@@ -6,12 +6,16 @@ export type Judgement =
   | { delivered: true; reason: string }
   | { delivered: false; kind: 'redirect' | 'rejected'; reason: string };
 
-export function judgeStatus(vendor: VendorDefinition, status: number, location?: string | string[]): Judgement {
+/**
+ * `lastAttempt`: replay's final attempt of a schedule, after which nothing is retried, so the
+ * reason does not say that the vendor would retry.
+ */
+export function judgeStatus(vendor: VendorDefinition, status: number, location?: string | string[], options: { lastAttempt?: boolean } = {}): Judgement {
   const rule = vendor.delivery.success;
   if (status >= 300 && status < 400) {
     return { delivered: false, kind: 'redirect', reason: `redirect (${status}) to ${location === undefined ? '(no Location header)' : String(location)} not followed: vendors do not follow redirects` };
   }
   if (rule.isSuccess(status)) return { delivered: true, reason: `${vendor.id} counts ${status} as delivered (${rule.value})` };
-  const retries = vendor.delivery.retryDelaysMs.value.length > 1 ? ' and would retry' : '';
+  const retries = vendor.delivery.retryDelaysMs.value.length > 1 && !options.lastAttempt ? ' and would retry' : '';
   return { delivered: false, kind: 'rejected', reason: `${vendor.id} counts ${status} as a failed delivery (success is ${rule.value})${retries}` };
 }

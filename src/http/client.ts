@@ -21,7 +21,8 @@ export function defaultHeaders(contentType = 'application/json'): [string, strin
   ];
 }
 
-export type FailureKind = 'refused' | 'dns' | 'tls' | 'timeout' | 'reset' | 'bad-response' | 'bad-url' | 'other';
+/** `aborted`: the caller's signal stopped the exchange (Ctrl-C), whatever the receiver was doing. */
+export type FailureKind = 'refused' | 'dns' | 'tls' | 'timeout' | 'reset' | 'bad-response' | 'bad-url' | 'aborted' | 'other';
 
 export interface OutgoingRequest {
   method: 'POST';
@@ -49,6 +50,8 @@ export interface DeliverOptions {
   keepBytes?: number;
   dispatcher?: Dispatcher;
   clock?: () => number;
+  /** Aborts the exchange (Ctrl-C): the outcome is a failure of kind `aborted`. */
+  signal?: AbortSignal;
 }
 
 export async function deliver(req: OutgoingRequest, options: DeliverOptions): Promise<DeliveryOutcome> {
@@ -58,7 +61,11 @@ export async function deliver(req: OutgoingRequest, options: DeliverOptions): Pr
   const started = clock();
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), options.timeoutMs);
+  const stop = options.signal;
+  const onStop = () => abort.abort();
+  stop?.addEventListener('abort', onStop, { once: true });
   try {
+    if (stop?.aborted) return { ok: false, failure: stopped(stop), latencyMs: 0 };
     let url: URL;
     try {
       url = new URL(req.url);
@@ -96,10 +103,17 @@ export async function deliver(req: OutgoingRequest, options: DeliverOptions): Pr
       },
     };
   } catch (err) {
+    if (stop?.aborted) return { ok: false, failure: stopped(stop), latencyMs: clock() - started };
     return { ok: false, failure: classify(err, abort.signal.aborted, options.timeoutMs, req.url), latencyMs: clock() - started };
   } finally {
     clearTimeout(timer);
+    stop?.removeEventListener('abort', onStop);
   }
+}
+
+function stopped(signal: AbortSignal): { kind: FailureKind; message: string } {
+  const why = signal.reason instanceof Error ? signal.reason.message : 'stopped';
+  return { kind: 'aborted', message: `${why}: no answer awaited` };
 }
 
 /** One connection pool for the process, created on first use; undici loads with it. */

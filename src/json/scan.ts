@@ -8,6 +8,12 @@
 // levels of nesting are fine), no per-character allocations (charCodeAt only), and path
 // strings are never built while scanning: requested paths are compiled into a trie once and
 // the scanner only follows trie nodes, so unrequested subtrees cost nothing.
+//
+// Linear in its input, whatever the input (issue #13): a duplicate key does not copy the path of
+// its object (under a repeated key at every level that was quadratic: 120 KB took 18 s and 3 GB).
+// Its path is a chain of links shared with every other duplicate under the same prefix, made only
+// for the frames not linked yet; and only the first `maxDuplicates` are kept, the rest counted.
+import { linkPath, type PathLink } from './display.js';
 import { formatPath, type PathSegment } from './values.js';
 
 /** line and column are 1-based; column counts UTF-16 code units from the line start; offset is a 0-based index. */
@@ -23,8 +29,12 @@ export interface ScanSyntaxError {
 }
 
 export interface DuplicateKey {
-  /** Path of the object that contains the repeated key. */
-  path: PathSegment[];
+  /**
+   * Path of the object that contains the repeated key (null: the top-level object), as links
+   * shared with the other duplicates under the same prefix: linkSegments() for the segments,
+   * displayLinkPath() for a message.
+   */
+  at: PathLink | null;
   /** The key after unescaping (`"\u0061"` and `"a"` are the same key). */
   key: string;
   /** Opening quote of the first occurrence. */
@@ -39,9 +49,15 @@ export interface ScanResult {
   /**
    * formatPath(path) -> position of the first character of the value at that path, for the
    * requested paths that exist. When a key is repeated, the last occurrence wins (as in JSON.parse).
+   * Made on first use: byPath needs no path formatted.
    */
-  positions: Map<string, Position>;
+  readonly positions: Map<string, Position>;
+  /** The same positions keyed by the requested path arrays themselves. */
+  byPath: Map<readonly PathSegment[], Position>;
+  /** The first `maxDuplicates` repeated keys, in text order. */
   duplicates: DuplicateKey[];
+  /** Repeated keys in all, kept or not. */
+  duplicateCount: number;
   /** Deepest container nesting seen: 0 for a scalar, 1 for `{}` or `[1]`, 2 for `[[1]]`. */
   maxDepth: number;
 }
@@ -49,20 +65,22 @@ export interface ScanResult {
 export interface ScanOptions {
   /** Paths whose value positions should be reported (`[]` is the top-level value). */
   paths?: Iterable<readonly PathSegment[]>;
+  /** Keep at most this many duplicate keys (the rest are only counted). Default: all. */
+  maxDuplicates?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Requested paths as a trie
 
 interface PathNode {
-  /** formatPath() of the path ending here, when that path was requested. */
-  id: string | null;
+  /** The requested path arrays ending here (null: none ends here). */
+  requested: (readonly PathSegment[])[] | null;
   keys: Map<string, PathNode> | null;
   items: Map<number, PathNode> | null;
 }
 
 function newNode(): PathNode {
-  return { id: null, keys: null, items: null };
+  return { requested: null, keys: null, items: null };
 }
 
 function buildTrie(paths: Iterable<readonly PathSegment[]>): PathNode | null {
@@ -83,7 +101,7 @@ function buildTrie(paths: Iterable<readonly PathSegment[]>): PathNode | null {
       }
       node = next;
     }
-    node.id = formatPath(path);
+    (node.requested ??= []).push(path);
   }
   return root;
 }
@@ -191,6 +209,9 @@ let gHasEscape = false;
 let gErrMsg = '';
 let gErrOff = 0;
 
+/** What ends a run of plain string characters: a quote, a backslash or a control character. */
+const SPECIAL = /["\\\u0000-\u001f]/g;
+
 /**
  * Scan a string whose opening quote is at `start`. Returns the index after the closing quote,
  * or -1 with gErrMsg/gErrOff set. Sets gHasEscape.
@@ -198,7 +219,16 @@ let gErrOff = 0;
 function scanString(text: string, start: number, len: number): number {
   let i = start + 1;
   let hasEscape = false;
+  let plain = 0;
   while (i < len) {
+    // A long run of plain characters (a megabyte key or value) is skipped by the regex engine,
+    // several times faster than this loop; short strings never pay for the call.
+    if (++plain > 64) {
+      plain = 0;
+      SPECIAL.lastIndex = i;
+      if (!SPECIAL.test(text)) break; // no quote up to the end: unterminated
+      i = SPECIAL.lastIndex - 1;
+    }
     const c = text.charCodeAt(i);
     if (c === 34) {
       gHasEscape = hasEscape;
@@ -346,6 +376,8 @@ function unescapeString(text: string, start: number, end: number): string {
 
 const OBJ = 0;
 const ARR = 1;
+/** Objects with fewer keys find a repeated key by looking through them; larger ones use a Map. */
+const SMALL = 8;
 
 // States: what the scanner expects next.
 const S_VALUE = 0; // a value (top level, or after ':')
@@ -358,8 +390,10 @@ const S_COLON = 6; // after a key: ':'
 
 export function scanJson(text: string, options?: ScanOptions): ScanResult {
   const len = text.length;
-  const positions = new Map<string, Position>();
+  const byPath = new Map<readonly PathSegment[], Position>();
   const duplicates: DuplicateKey[] = [];
+  const maxDuplicates = options?.maxDuplicates ?? Infinity;
+  let duplicateCount = 0;
   const root = options?.paths === undefined ? null : buildTrie(options.paths);
 
   let i = 0;
@@ -373,14 +407,20 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
   const kind: number[] = [];
   const count: number[] = []; // arrays: index of the current element; objects: keys seen so far
   const curKey: string[] = []; // objects: the current key
-  const keySets: (Map<string, number> | null)[] = []; // objects with 2+ keys: key -> slot of first occurrence
+  const keySets: (Map<string, number> | null)[] = []; // objects with SMALL+ keys: key -> slot of first occurrence
   const slotBase: number[] = []; // objects: first key slot
   const nodes: (PathNode | null)[] = []; // the container's trie node, if any requested path goes through it
   // Key slots (opening-quote positions), a stack shared by the open objects.
   const slotOff: number[] = [];
   const slotLine: number[] = [];
   const slotLineStart: number[] = [];
+  const slotKey: string[] = [];
   let slotTop = 0;
+  // Path links of the frames, made only when a kept duplicate needs them. links[f] stands for
+  // frame f's current key or index; the first `linkTop` are current. A frame whose key or index
+  // changes invalidates itself and every deeper frame (those are closed by then anyway).
+  const links: (PathLink | null)[] = [];
+  let linkTop = 0;
 
   let depth = 0;
   let maxDepth = 0;
@@ -430,12 +470,14 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
           state = S_AFTER;
           continue main;
         }
-        if (node !== null && node.id !== null && isValueStart(c)) {
-          positions.set(node.id, { line, column: i - lineStart + 1, offset: i });
+        if (node !== null && node.requested !== null && isValueStart(c)) {
+          const at = { line, column: i - lineStart + 1, offset: i };
+          for (const path of node.requested) byPath.set(path, at);
         }
         switch (c) {
           case 123: {
             // {
+            if (linkTop > depth) linkTop = depth;
             kind[depth] = OBJ;
             count[depth] = 0;
             keySets[depth] = null;
@@ -448,6 +490,7 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
           }
           case 91: {
             // [
+            if (linkTop > depth) linkTop = depth;
             kind[depth] = ARR;
             count[depth] = 0;
             nodes[depth] = node;
@@ -533,6 +576,7 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
           if (k === ARR) {
             const index = count[d]! + 1;
             count[d] = index;
+            if (linkTop > d) linkTop = d;
             const parent = nodes[d] ?? null;
             node = parent !== null && parent.items !== null ? (parent.items.get(index) ?? null) : null;
             state = S_ARR_NEXT;
@@ -573,22 +617,38 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
           slotOff[slot] = start;
           slotLine[slot] = line;
           slotLineStart[slot] = lineStart;
+          slotKey[slot] = key;
           if (n > 0) {
+            // The first occurrence of this key in this object, if any. Most objects are small: a
+            // look through their few keys costs less than a Map for each (a body of 300,000
+            // two-key objects spent most of its scan making Maps).
+            let firstSlot: number | undefined;
             let seen = keySets[d] ?? null;
-            if (seen === null) {
-              seen = new Map();
-              seen.set(curKey[d]!, slotBase[d]!);
-              keySets[d] = seen;
-            }
-            const firstSlot = seen.get(key);
-            if (firstSlot === undefined) {
-              seen.set(key, slot);
+            if (seen === null && n < SMALL) {
+              for (let j = slotBase[d]!; j < slot; j++) {
+                if (slotKey[j] === key) {
+                  firstSlot = j;
+                  break;
+                }
+              }
             } else {
-              const path: PathSegment[] = [];
-              for (let f = 0; f < d; f++) path.push(kind[f] === ARR ? count[f]! : curKey[f]!);
+              if (seen === null) {
+                seen = new Map();
+                for (let j = slotBase[d]!; j < slot; j++) if (!seen.has(slotKey[j]!)) seen.set(slotKey[j]!, j);
+                keySets[d] = seen;
+              }
+              firstSlot = seen.get(key);
+              if (firstSlot === undefined) seen.set(key, slot);
+            }
+            if (firstSlot !== undefined && ++duplicateCount <= maxDuplicates) {
+              // Link the frames above this object that are not linked yet (amortised: each
+              // key or index gets at most one link, however many duplicates share it).
+              for (; linkTop < d; linkTop++) {
+                links[linkTop] = linkPath(linkTop === 0 ? null : links[linkTop - 1]!, kind[linkTop] === ARR ? count[linkTop]! : curKey[linkTop]!);
+              }
               const fl = slotLineStart[firstSlot]!;
               duplicates.push({
-                path,
+                at: d === 0 ? null : links[d - 1]!,
                 key,
                 first: { line: slotLine[firstSlot]!, column: slotOff[firstSlot]! - fl + 1, offset: slotOff[firstSlot]! },
                 second: { line, column: start - lineStart + 1, offset: start },
@@ -597,6 +657,7 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
           }
           curKey[d] = key;
           count[d] = n + 1;
+          if (linkTop > d) linkTop = d;
           const parent = nodes[d] ?? null;
           node = parent !== null && parent.keys !== null ? (parent.keys.get(key) ?? null) : null;
           state = S_COLON;
@@ -637,7 +698,18 @@ export function scanJson(text: string, options?: ScanOptions): ScanResult {
     }
   }
 
-  const result: ScanResult = { positions, duplicates, maxDepth };
+  // By formatted path, made when asked for: a path with a megabyte key is formatted only then.
+  let positions: Map<string, Position> | undefined;
+  const result: ScanResult = {
+    get positions() {
+      positions ??= new Map([...byPath].map(([path, at]) => [formatPath(path), at]));
+      return positions;
+    },
+    byPath,
+    duplicates,
+    duplicateCount,
+    maxDepth,
+  };
   if (errMsg !== null) {
     if (errLine === 0) {
       // Every error except a trailing comma and empty input is on the current line.

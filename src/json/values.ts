@@ -71,7 +71,11 @@ export function field(value: unknown, path: string | readonly PathSegment[]): un
   return cur;
 }
 
-/** Render path segments as a JSON path: `$.data.score`, `$.digital_humans[0].id`, `$["a.b"]`. */
+/**
+ * Render path segments as a JSON path: `$.data.score`, `$.digital_humans[0].id`, `$["a.b"]`.
+ * Exact, whatever the length: a key for lookups (the scanner's requested paths). Messages use
+ * displayPath (display.ts), which bounds what a crafted path can make them carry.
+ */
 export function formatPath(segments: readonly PathSegment[]): string {
   let out = '$';
   for (const seg of segments) {
@@ -88,15 +92,4 @@ export function describeType(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
   return typeof value;
-}
-
-/** A short preview of a value for error messages (never the whole of a large value). */
-export function preview(value: unknown, max = 60): string {
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -1,20 +1,31 @@
 // Choosing a validate reporter by format name.
 import type { ValidateReport } from '../commands/validate.js';
 import { makeChalk } from '../ui/terminal.js';
-import { renderGithub } from './github.js';
-import { renderJson } from './json.js';
-import { renderJunit } from './junit.js';
-import { renderPretty } from './pretty.js';
+import { githubRenderer } from './github.js';
+import { jsonRenderer } from './json.js';
+import { junitRenderer } from './junit.js';
+import { prettyRenderer } from './pretty.js';
+import { renderWhole, type ValidateRenderer } from './validate-common.js';
 
-export function renderValidate(report: ValidateReport, format: 'pretty' | 'json' | 'junit' | 'github', opts: { color: boolean; quiet?: boolean }): string {
+export type { ValidateRenderer } from './validate-common.js';
+
+type Format = 'pretty' | 'json' | 'junit' | 'github';
+
+/** A renderer for entries as they are checked (validate's run streams through it). */
+export function validateRenderer(format: Format, opts: { color: boolean; quiet?: boolean }): ValidateRenderer {
   switch (format) {
     case 'json':
-      return renderJson(report);
+      return jsonRenderer();
     case 'junit':
-      return renderJunit(report);
+      return junitRenderer();
     case 'github':
-      return renderGithub(report);
+      return githubRenderer();
     case 'pretty':
-      return renderPretty(report, { chalk: makeChalk(opts.color), quiet: opts.quiet });
+      return prettyRenderer({ chalk: makeChalk(opts.color), quiet: opts.quiet });
   }
+}
+
+/** A whole report, its entries held, at once. */
+export function renderValidate(report: ValidateReport, format: Format, opts: { color: boolean; quiet?: boolean }): string {
+  return renderWhole(validateRenderer(format, opts), report);
 }

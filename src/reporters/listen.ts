@@ -38,7 +38,13 @@ export function feedEntry(r: ListenRecord, chalk: ChalkInstance, options: FeedOp
   for (const issue of r.schema.issues.slice(0, SHOW_ISSUES)) {
     lines.push(`      ${issue.severity === 'error' ? chalk.red('error') : chalk.yellow('warning')}  ${printable(formatIssue(issue))}`);
   }
-  if (r.schema.issues.length > SHOW_ISSUES) lines.push(chalk.dim(`      … ${r.schema.issues.length - SHOW_ISSUES} more${logged ? ' in the log' : ' (--json has them)'}`));
+  const inRecord = Math.max(0, r.schema.issues.length - SHOW_ISSUES);
+  const notKept = notKeptIssues(r.schema);
+  if (inRecord > 0 || notKept > 0) {
+    const more = inRecord > 0 ? [`${inRecord} more${logged ? ' in the log' : ' (--json has them)'}`] : [];
+    if (notKept > 0) more.push(`${notKept} more not kept`);
+    lines.push(chalk.dim(`      … ${more.join(', and ')}`));
+  }
   if (r.forward) {
     const f = r.forward;
     if (f.error) {
@@ -59,6 +65,14 @@ export function feedEntry(r: ListenRecord, chalk: ChalkInstance, options: FeedOp
   const shown = width ? lines.map((l) => fit(l, width)) : lines;
   const wrapped = width ? full.flatMap((l) => wrap(l, width)) : full;
   return `${[...shown, ...wrapped].join('\n')}\n`;
+}
+
+/**
+ * Issues a record counts but does not hold: a record keeps the first 10 of a body's issues, and
+ * validation the first 100 (`omittedIssues`, when the record carries the count).
+ */
+function notKeptIssues(schema: ListenRecord['schema']): number {
+  return 'omittedIssues' in schema && typeof schema.omittedIssues === 'number' ? schema.omittedIssues : 0;
 }
 
 /** The forwarded app's answer, whole (as kept: up to 1 MiB), pretty when it is JSON. */

@@ -1,5 +1,6 @@
 // Output for `hookscope replay`: a line per attempt as it happens (stderr, or NDJSON on stdout
-// with --json), then a timeline per event and a final table.
+// with --json), then a timeline per event and a final table. On a terminal the attempt lines
+// were already shown as they happened: the timeline then keeps only each event's head and end.
 import type { ChalkInstance } from 'chalk';
 import type { ReplayAttempt, ReplayEventReport, ReplayReport } from '../commands/replay.js';
 import type { ReplayItem } from '../delivery/replay-items.js';
@@ -49,8 +50,30 @@ export function attemptRecord(item: ReplayItem, a: ReplayAttempt): string {
 const round = (ms: number) => Math.round(ms * 10) / 10;
 
 export function replaySummaryRecord(report: ReplayReport): string {
-  const delivered = report.events.filter((e) => e.succeeded).length;
-  return `${JSON.stringify({ kind: 'hookscope.replay.summary', url: report.url, speed: report.speed, events: report.events.length, delivered, failed: report.events.length - delivered, exitCode: report.exitCode })}\n`;
+  const { delivered, failed, unfinished } = counts(report);
+  return `${JSON.stringify({
+    kind: 'hookscope.replay.summary',
+    url: report.url,
+    speed: report.speed,
+    events: report.events.length,
+    delivered,
+    failed,
+    interruptedEvents: unfinished,
+    passedOver: report.passedOver.length,
+    interrupted: report.interrupted !== undefined,
+    exitCode: report.exitCode,
+  })}\n`;
+}
+
+/** Delivered, ran out of attempts, or stopped (Ctrl-C) before either. */
+function counts(report: ReplayReport): { delivered: number; failed: number; unfinished: number } {
+  let delivered = 0;
+  let unfinished = 0;
+  for (const e of report.events) {
+    if (e.succeeded) delivered++;
+    else if (e.interrupted) unfinished++;
+  }
+  return { delivered, failed: report.events.length - delivered - unfinished, unfinished };
 }
 
 function scheduleText(e: ReplayEventReport): string {
@@ -62,26 +85,35 @@ function scheduleText(e: ReplayEventReport): string {
   return `${what} (${e.schedule.provenance})`;
 }
 
-export function renderReplay(report: ReplayReport, chalk: ChalkInstance): string {
+export interface RenderOptions {
+  /** List each attempt under its event (default); false when they were shown as they happened. */
+  attempts?: boolean;
+}
+
+export function renderReplay(report: ReplayReport, chalk: ChalkInstance, options: RenderOptions = {}): string {
   const out: string[] = [];
   const compressed = report.speed !== 1;
   for (const e of report.events) {
     out.push(`${chalk.bold(label(e.item))}  ${chalk.dim(e.item.source)}  ${chalk.dim(`${e.item.signing}; ${scheduleText(e)}`)}`);
-    for (const a of e.attempts) {
+    for (const a of options.attempts === false ? [] : e.attempts) {
       const planned = `planned ${offset(a.plannedMs)}${compressed && a.attempt > 1 ? ` (${offset(a.scheduledMs)} at --speed ${report.speed})` : ''}`;
       const mark = a.result.success ? chalk.green('✓') : chalk.red('✗');
       out.push(`  ${mark} #${a.attempt}  ${planned}  actual ${offset(a.actualMs)}  ${outcome(a)}`);
     }
-    if (!e.succeeded) out.push(chalk.red(`  gave up after ${e.attempts.length} attempt${e.attempts.length === 1 ? '' : 's'}: the vendor would mark this delivery failed`));
+    const tried = `${e.attempts.length} attempt${e.attempts.length === 1 ? '' : 's'}`;
+    if (e.interrupted) out.push(chalk.yellow(`  interrupted after ${tried} of ${e.schedule.delaysMs.length}`));
+    else if (!e.succeeded) out.push(chalk.red(`  gave up after ${tried}: the vendor would mark this delivery failed`));
     out.push('');
   }
-  const rows = report.events.map((e) => [label(e.item), e.item.source, `${e.attempts.length}/${e.schedule.delaysMs.length}`, e.succeeded ? `delivered on attempt ${e.attempts.length}` : 'failed']);
+  const result = (e: ReplayEventReport) => (e.succeeded ? `delivered on attempt ${e.attempts.length}` : e.interrupted ? 'interrupted' : 'failed');
+  const rows = report.events.map((e) => [label(e.item), e.item.source, `${e.attempts.length}/${e.schedule.delaysMs.length}`, result(e)]);
   const head = ['event', 'source', 'attempts', 'result'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   out.push(chalk.dim(fmt(head)), ...rows.map(fmt), '');
-  const delivered = report.events.filter((e) => e.succeeded).length;
-  const failed = report.events.length - delivered;
-  out.push((failed ? chalk.red : chalk.green)(`${report.events.length} event${report.events.length === 1 ? '' : 's'}: ${delivered} delivered, ${failed} failed`));
+  const { delivered, failed, unfinished } = counts(report);
+  const passed = report.passedOver.length ? `; ${report.passedOver.length} input${report.passedOver.length === 1 ? '' : 's'} passed over` : '';
+  out.push((failed ? chalk.red : unfinished ? chalk.yellow : chalk.green)(`${report.events.length} event${report.events.length === 1 ? '' : 's'}: ${delivered} delivered, ${failed} failed${unfinished ? `, ${unfinished} interrupted` : ''}${passed}`));
+  if (report.interrupted) out.push(chalk.yellow(`${report.interrupted}: stopped before the end; nothing more was sent`));
   return `${out.join('\n')}\n`;
 }

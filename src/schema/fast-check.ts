@@ -13,11 +13,13 @@
 // false. An unknown construct therefore costs speed, never a verdict. Checks (formats, lengths,
 // refinements, growing enums) are zod's own check functions, run the way zod runs them.
 // test/unit/fast-check.test.ts holds the predicate to zod on fixtures and thousands of mutants.
+// src/schema/bounded-issues.ts walks the same definitions to find the issues of a body that is
+// not clean; the pieces it shares are exported below the predicate's own API.
 import type { z } from 'zod';
 
-type Predicate = (value: unknown) => boolean;
+export type Predicate = (value: unknown) => boolean;
 
-interface Internals {
+export interface Internals {
   def: Record<string, unknown> & { type: string; checks?: CheckNode[] };
   traits: Set<string>;
   optin?: string;
@@ -25,14 +27,14 @@ interface Internals {
   values?: Set<unknown>;
   check?: (payload: Payload) => unknown;
 }
-interface Node {
+export interface Node {
   _zod: Internals;
   safeParse(value: unknown): { success: boolean };
 }
-interface CheckNode {
+export interface CheckNode {
   _zod: { def: { check: string; when?: (payload: Payload) => boolean }; check: (payload: Payload) => unknown };
 }
-interface Payload {
+export interface Payload {
   value: unknown;
   issues: unknown[];
 }
@@ -49,7 +51,8 @@ export function cleanPredicate(schema: z.ZodType): Predicate {
   return compile(schema as unknown as Node);
 }
 
-function compile(node: Node): Predicate {
+/** The compiled predicate of a schema node. */
+export function compile(node: Node): Predicate {
   const known = compiled.get(node);
   if (known) return known;
   // Recursive schemas reach themselves while compiling: point at the slot until it is filled.
@@ -63,7 +66,7 @@ function compile(node: Node): Predicate {
 }
 
 /** The checks zod runs after the type's own parse, or undefined when one is not mirrored. */
-function checksOf(node: Node): CheckNode[] | undefined {
+export function checksOf(node: Node): CheckNode[] | undefined {
   const list: CheckNode[] = node._zod.traits.has('$ZodCheck') ? [node as unknown as CheckNode] : [];
   for (const check of node._zod.def.checks ?? []) list.push(check);
   // `overwrite` checks (trim, toLowerCase, …) change the value the later checks see.
@@ -71,17 +74,39 @@ function checksOf(node: Node): CheckNode[] | undefined {
 }
 
 /**
+ * The issue list of the payload handed to zod's checks: the first issue answers the question, so
+ * it stops the check there (a refinement that reports one issue per key of a million-key record
+ * would otherwise build all million first: issue #13). `pushed` still says so if a check catches
+ * the stop and carries on.
+ */
+class FirstIssue extends Array<unknown> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+
+  pushed = false;
+
+  override push(...items: unknown[]): number {
+    if (items.length === 0) return 0;
+    this.pushed = true;
+    throw NOT_CLEAN;
+  }
+}
+
+const NOT_CLEAN = new Error('not clean (thrown to stop a check at its first issue)');
+
+/**
  * The payload handed to zod's checks, reused: a run checks thousands of values, and a fresh
  * object and array for each was a sixth of what validate allocated. Taken while in use, so a
  * check that somehow re-enters (a refinement calling isClean) gets a fresh one.
  */
-let spare: Payload | undefined = { value: undefined, issues: [] };
+let spare: { value: unknown; issues: FirstIssue } | undefined = { value: undefined, issues: new FirstIssue() };
 
 function withChecks(base: Predicate, checks: CheckNode[]): Predicate {
   if (checks.length === 0) return base;
   return (value) => {
     if (!base(value)) return false;
-    const payload = spare ?? { value, issues: [] };
+    const payload = spare ?? { value, issues: new FirstIssue() };
     spare = undefined;
     payload.value = value;
     try {
@@ -94,13 +119,15 @@ function withChecks(base: Predicate, checks: CheckNode[]): Predicate {
         const when = check._zod.def.when;
         if (when && !when(payload)) continue;
         if (check._zod.check(payload) instanceof Promise) return false;
-        if (payload.issues.length > 0) return false;
+        if (payload.issues.pushed) return false;
       }
       return true;
+    } catch (err) {
+      if (err === NOT_CLEAN) return false;
+      throw err;
     } finally {
       payload.value = undefined;
-      // Only when needed: setting an array's length is a call into the runtime.
-      if (payload.issues.length !== 0) payload.issues.length = 0;
+      payload.issues.pushed = false;
       spare = payload;
     }
   };
@@ -180,7 +207,7 @@ const ANY = 4;
 const NULL_OK = 8;
 const UNDEFINED_OK = 16;
 
-function leafCode(node: Node): number {
+export function leafCode(node: Node): number {
   const { def, traits } = node._zod;
   if (def.coerce || (def.checks?.length ?? 0) > 0 || traits.has('$ZodCheck')) return 0;
   switch (def.type) {
@@ -224,7 +251,7 @@ function leafTest(code: number, v: unknown): boolean {
 }
 
 /** The inner schema of an optional whose rule is "undefined, or the inner one"; else undefined. */
-function plainOptionalInner(node: Node): Node | undefined {
+export function plainOptionalInner(node: Node): Node | undefined {
   const { def, traits } = node._zod;
   const inner = def.innerType as Node;
   return traits.has('$ZodOptional') && !traits.has('$ZodExactOptional') && inner._zod.optin !== 'defaulted' ? inner : undefined;
@@ -275,9 +302,7 @@ function objectRule(def: Internals['def']): Predicate | undefined {
 
 /** Records keyed by plain strings only; other key schemas are left to zod. */
 function recordRule(def: Internals['def']): Predicate | undefined {
-  const keyNode = def.keyType as Node;
-  const k = keyNode._zod;
-  if (k.def.type !== 'string' || k.def.coerce || (k.def.checks?.length ?? 0) > 0 || k.traits.has('$ZodCheck') || k.values) return undefined;
+  if (!isPlainStringKey(def.keyType as Node)) return undefined;
   const value = compile(def.valueType as Node);
   return (v) => {
     if (!isPlainObject(v)) return false;
@@ -293,8 +318,14 @@ function recordRule(def: Internals['def']): Predicate | undefined {
   };
 }
 
+/** A record key schema that accepts every string as it is (the only kind mirrored). */
+export function isPlainStringKey(keyNode: Node): boolean {
+  const k = keyNode._zod;
+  return k.def.type === 'string' && !k.def.coerce && (k.def.checks?.length ?? 0) === 0 && !k.traits.has('$ZodCheck') && !k.values;
+}
+
 /** Plain objects as zod's records accept them; when in doubt, false (zod then decides). */
-function isPlainObject(v: unknown): boolean {
+export function isPlainObject(v: unknown): boolean {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const proto = Object.getPrototypeOf(v) as unknown;
   return proto === Object.prototype || proto === null;

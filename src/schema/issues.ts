@@ -1,7 +1,8 @@
 // Turning zod issues into hookscope issues: a stable code, a severity, a JSON path and
 // "expected X, received Y" — the one formatter shared by validate, send and config loading.
 import type { z } from 'zod';
-import { describeType, field, formatPath, isObject, preview, type PathSegment } from '../json/values.js';
+import { clip, displayPath, preview, quote } from '../json/display.js';
+import { describeType, field, isObject, type PathSegment } from '../json/values.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -40,10 +41,25 @@ export interface Issue {
 
 type ZodIssue = z.core.$ZodIssue;
 
-/** Convert one zod issue to one or more hookscope issues (unknown keys become one issue each). */
+/** How many hookscope issues fromZodIssue makes of a zod issue (raw or finalized): one per unknown key. */
+export function issueCount(issue: { code?: string; keys?: readonly unknown[] }): number {
+  return issue.code === 'unrecognized_keys' ? (issue.keys?.length ?? 0) : 1;
+}
+
+/** Whether fromZodIssue makes warnings of a zod issue (before --strict turns them into errors). */
+export function isWarning(issue: { code?: string; params?: unknown }): boolean {
+  if (issue.code === 'unrecognized_keys') return true;
+  return issue.code === 'custom' && (issue.params as { severity?: unknown } | undefined)?.severity === 'warning';
+}
+
+/**
+ * Convert one zod issue to one or more hookscope issues (unknown keys become one issue each).
+ * Paths, keys, values and messages are shown bounded (json/display.ts): a crafted body cannot make
+ * an issue carry megabytes.
+ */
 export function fromZodIssue(issue: ZodIssue, body: unknown): Issue[] {
   const segs = issue.path.filter((p): p is PathSegment => typeof p === 'string' || typeof p === 'number');
-  const path = formatPath(segs);
+  const path = displayPath(segs);
   const value = field(body, segs);
   // A required field that is absent shows up as invalid_type, invalid_value (enums) or
   // invalid_union depending on its schema; all of them mean "missing" to the user.
@@ -54,7 +70,7 @@ export function fromZodIssue(issue: ZodIssue, body: unknown): Issue[] {
       {
         code: 'missing-field',
         severity: 'error',
-        message: `missing required field ${JSON.stringify(name)}${expected ? ` (expected ${expected})` : ''}`,
+        message: `missing required field ${typeof name === 'string' ? quote(name) : name}${expected ? ` (expected ${expected})` : ''}`,
         path,
         locationPath: segs.slice(0, -1),
         expected,
@@ -67,8 +83,8 @@ export function fromZodIssue(issue: ZodIssue, body: unknown): Issue[] {
       return issue.keys.map((key) => ({
         code: 'unknown-field',
         severity: 'warning',
-        message: `unknown field ${JSON.stringify(key)} (drift: the vendor may have changed its payload)`,
-        path: formatPath([...segs, key]),
+        message: `unknown field ${quote(key)} (drift: the vendor may have changed its payload)`,
+        path: displayPath([...segs, key]),
         locationPath: [...segs, key],
       }));
     case 'invalid_type': {
@@ -126,10 +142,10 @@ export function fromZodIssue(issue: ZodIssue, body: unknown): Issue[] {
     }
     case 'custom': {
       const params = (issue.params ?? {}) as { severity?: Severity; code?: string };
-      return [{ code: params.code ?? 'invalid', severity: params.severity ?? 'error', message: issue.message, path, locationPath: segs }];
+      return [{ code: params.code ?? 'invalid', severity: params.severity ?? 'error', message: clip(issue.message), path, locationPath: segs }];
     }
     default:
-      return [{ code: 'invalid', severity: 'error', message: issue.message, path, locationPath: segs }];
+      return [{ code: 'invalid', severity: 'error', message: clip(issue.message), path, locationPath: segs }];
   }
 }
 

@@ -1,10 +1,17 @@
 // Validating one payload: parse, detect (or take the forced vendor/event), check the schema,
 // and locate every issue in the source text. Pure: text in, structured result out.
+//
+// No body up to --max-body may cost more than linear time and memory in its size (issue #13):
+// a result keeps the first MAX_ISSUES issues and counts the rest (omittedIssues), by severity, so
+// `valid` and the warning counts stay exact. Schema issues past the cap are counted without zod
+// building them (bounded-issues.ts), duplicate keys without the scanner keeping them (scan.ts).
 import { detect } from '../vendors/detect.js';
+import { boundedIssues } from './bounded-issues.js';
 import { isClean } from './fast-check.js';
 import { fromZodIssue, type Issue } from './issues.js';
 import { scanJson, type Position } from '../json/scan.js';
-import { formatPath, isObject, describeType, type PathSegment } from '../json/values.js';
+import { clip, displayLinkPath, quote } from '../json/display.js';
+import { isObject, describeType } from '../json/values.js';
 import type { BodyPart, EventDefinition, VendorDefinition } from '../vendors/types.js';
 
 export interface ValidateOptions {
@@ -24,10 +31,24 @@ export interface PayloadResult {
   vendor?: string;
   event?: string;
   part?: BodyPart;
+  /** False when any issue is an error, the omitted ones included. */
   valid: boolean;
+  /** The first MAX_ISSUES issues: schema issues in zod's order, then duplicate keys in text order. */
   issues: Issue[];
+  /** Issues found beyond `issues` (absent when none were left out): say "and N more". */
+  omittedIssues?: number;
+  /** How many of the omitted issues are warnings (the rest are errors); absent when none. */
+  omittedWarnings?: number;
   /** The parsed body, when it parsed (callers such as `send` reuse it). */
   body?: unknown;
+}
+
+/** The most issues a result keeps: enough to fix a payload by, and a bound on what it costs. */
+export const MAX_ISSUES = 100;
+
+/** What validateValue hands finish: the issues so far and those counted past the cap. */
+interface Partial extends Omit<PayloadResult, 'valid' | 'omittedIssues' | 'omittedWarnings'> {
+  omitted?: { errors: number; warnings: number };
 }
 
 const BOM = 0xfeff;
@@ -84,13 +105,13 @@ export function validateValue(body: unknown, options: ValidateOptions = {}, text
   const schema = part === 'reply' ? event.reply?.schema : event.schema;
   if (!schema) {
     issues.push({ code: 'invalid', severity: 'error', message: `${vendor?.id ?? ''} ${event.name} has no reply schema`, path: '$', locationPath: [] });
-  } else {
-    // Most payloads are clean: the compiled predicate says so without zod's parse. Otherwise zod
-    // runs, for its issues and their messages.
-    if (!isClean(schema, body)) {
-      const parsed = schema.safeParse(body);
-      if (!parsed.success) for (const zi of parsed.error.issues) issues.push(...fromZodIssue(zi, body));
-    }
+  } else if (!isClean(schema, body)) {
+    // Most payloads are clean: the compiled predicate says so without zod's parse. Otherwise zod's
+    // issues, the first MAX_ISSUES of them, and how many more.
+    const found = boundedIssues(schema, body, MAX_ISSUES - issues.length);
+    for (const zi of found.issues) issues.push(...fromZodIssue(zi, body));
+    const omitted = found.omitted > 0 ? { errors: found.omittedErrors, warnings: found.omitted - found.omittedErrors } : undefined;
+    return finish({ vendor: vendor?.id, event: event.name, part, issues, body, omitted }, options, text);
   }
   return finish({ vendor: vendor?.id, event: event.name, part, issues, body }, options, text);
 }
@@ -105,17 +126,18 @@ function undetectedMessage(nearMisses: { vendor: string; resemblance: number; re
 }
 
 /** Apply --strict, locate issues in the source text, add duplicate keys, set `valid`. */
-function finish(
-  partial: Omit<PayloadResult, 'valid'>,
-  options: ValidateOptions,
-  text?: string,
-): PayloadResult {
+function finish(partial: Partial, options: ValidateOptions, text?: string): PayloadResult {
   const issues = partial.issues;
+  const omitted = partial.omitted ?? { errors: 0, warnings: 0 };
+  delete partial.omitted;
   // Most payloads are clean: no issues, and (below) no closures or iterators for them.
   if (text !== undefined && (issues.length === 0 || issues.every((i) => i.code !== 'invalid-json' && i.code !== 'empty'))) {
     // The scan is only needed to place issues or to find duplicate keys; most payloads are
     // clean, and skipping it for them halves the cost of a large validate run.
-    if ((issues.length > 0 && issues.some((i) => i.locationPath)) || mayHaveDuplicateKeys(text, partial.body)) locate(text, issues);
+    if ((issues.length > 0 && issues.some((i) => i.locationPath)) || mayHaveDuplicateKeys(text, partial.body)) {
+      // Duplicate keys are warnings: those past the cap are counted with the other omitted ones.
+      omitted.warnings += locate(text, issues);
+    }
   }
   let valid = true;
   for (let i = 0; i < issues.length; i++) {
@@ -123,9 +145,20 @@ function finish(
     if (options.strict) issue.severity = 'error';
     if (issue.locationPath) delete issue.locationPath;
     if (issue.severity === 'error') valid = false;
+    // A vendor's wording (detection reasons, refinements) may quote whole values.
+    issue.message = clip(issue.message);
   }
+  if (options.strict) {
+    omitted.errors += omitted.warnings;
+    omitted.warnings = 0;
+  }
+  if (omitted.errors > 0) valid = false;
   const result = partial as PayloadResult;
   result.valid = valid;
+  if (omitted.errors + omitted.warnings > 0) {
+    result.omittedIssues = omitted.errors + omitted.warnings;
+    result.omittedWarnings = omitted.warnings;
+  }
   return result;
 }
 
@@ -172,27 +205,31 @@ function countKeys(value: unknown): number {
   return keys;
 }
 
-/** One scan of the text gives positions for every issue's path, and the duplicate keys. */
-function locate(text: string, issues: Issue[]): void {
+/**
+ * One scan of the text gives positions for every issue's path, and the duplicate keys: those that
+ * fit under MAX_ISSUES are added; the number left out is returned.
+ */
+function locate(text: string, issues: Issue[]): number {
   const wanted = issues.flatMap((i) => (i.locationPath ? [i.locationPath] : []));
-  const scan = scanJson(text, { paths: wanted });
+  const room = Math.max(0, MAX_ISSUES - issues.length);
+  const scan = scanJson(text, { paths: wanted, maxDuplicates: room });
   for (const issue of issues) {
     if (!issue.locationPath) continue;
-    const at: Position | undefined = scan.positions.get(formatPath(issue.locationPath));
+    const at: Position | undefined = scan.byPath.get(issue.locationPath);
     if (at) {
       issue.line = at.line;
       issue.column = at.column;
     }
   }
   for (const dup of scan.duplicates) {
-    const path: PathSegment[] = [...dup.path, dup.key];
     issues.push({
       code: 'duplicate-key',
       severity: 'warning',
-      message: `duplicate key ${JSON.stringify(dup.key)} (first at ${dup.first.line}:${dup.first.column}); parsers keep the last one, and re-serialising changes the signed bytes`,
-      path: formatPath(path),
+      message: `duplicate key ${quote(dup.key)} (first at ${dup.first.line}:${dup.first.column}); parsers keep the last one, and re-serialising changes the signed bytes`,
+      path: displayLinkPath(dup.at, dup.key),
       line: dup.second.line,
       column: dup.second.column,
     });
   }
+  return scan.duplicateCount - scan.duplicates.length;
 }

@@ -67,9 +67,3 @@ export function maskSecret(secret: string): string {
   const size = `(${secret.length} char${secret.length === 1 ? '' : 's'})`;
   return secret.length >= 16 ? `****${secret.slice(-4)} ${size}` : `**** ${size}`;
 }
-
-/** The secret from a bare flag value, else the environment (replay's reading, until it moves to parseSecretFlags). */
-export function resolveSecret(vendor: VendorDefinition, flag: string | undefined, env: NodeJS.ProcessEnv): ResolvedSecret | undefined {
-  if (flag !== undefined && flag !== '') return { value: flag, source: '--secret' };
-  return fromEnvironment(vendor, env);
-}

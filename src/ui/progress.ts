@@ -30,7 +30,10 @@ export interface Countdown {
 /** A spinner that counts down to the soonest next attempt. Never takes over stdin. */
 export async function startCountdown(stream: OutputStream): Promise<Countdown> {
   const ora = (await import('ora')).default;
-  const spinner = ora({ stream: stream as NodeJS.WritableStream, text: 'delivering', discardStdin: false }).start();
+  // Enabled here, not by ora's own test: the caller decided (src/ui/terminal.ts), and ora turns
+  // itself off whenever a CI variable exists, even an empty one. discardStdin: false, so that
+  // the terminal is never put in raw mode and Ctrl-C stays a signal.
+  const spinner = ora({ stream: stream as NodeJS.WritableStream, text: 'delivering', discardStdin: false, isEnabled: true }).start();
   const waits = new Map<string, number>();
   const tick = setInterval(() => {
     const now = Date.now();

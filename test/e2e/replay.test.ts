@@ -27,8 +27,9 @@ async function flaky(failures: Record<string, number>) {
     const event = body.event ?? 'post_call';
     arrivals.push({ event, at: performance.now() });
     const n = arrivals.filter((a) => a.event === event).length;
-    res.writeHead(n <= (failures[event] ?? 0) ? 500 : 200);
-    res.end();
+    res.writeHead(n <= (failures[event] ?? 0) ? 500 : 200, { 'content-type': 'application/json' });
+    // A request/response event is answered as its contract asks (replay judges the reply).
+    res.end(event === 'call_inbound' ? '{"call_inbound":{}}' : '');
   });
   servers.push(server);
   return { server, arrivals };
@@ -89,6 +90,17 @@ describe('replay: fixtures on the vendor schedule', () => {
   });
 });
 
+describe('replay: --url', () => {
+  it('localhost:PORT/path without a scheme is http://; HOOKSCOPE_URL is the default', async () => {
+    const { server } = await flaky({});
+    const bare = await runCli(['replay', fixture('bluejay', 'simulation_ended'), '--url', `localhost:${server.port}/bare`, '--speed', 'max'], { env: NO_SECRETS });
+    expect(bare.code, bare.stderr).toBe(0);
+    const fromEnv = await runCli(['replay', fixture('bluejay', 'simulation_ended'), '--speed', 'max'], { env: { ...NO_SECRETS, HOOKSCOPE_URL: `127.0.0.1:${server.port}/env` } });
+    expect(fromEnv.code, fromEnv.stderr).toBe(0);
+    expect(server.received.map((x) => x.url)).toEqual(['/bare', '/env']);
+  });
+});
+
 describe('replay: a listen log', () => {
   it('replays the recorded bytes, headers and path exactly; re-signs only with --secret', async () => {
     const log = join(dir, 'captured.ndjson');
@@ -114,11 +126,40 @@ describe('replay: a listen log', () => {
     expect(again.body.toString()).toBe(body);
     expect(again.headers['x-relyable-signature']).toBe(createHmac('sha256', 'new-secret').update(JSON.stringify(JSON.parse(body))).digest('hex'));
   });
+
+  it('--fresh without --secret: new timestamp, the recorded signature kept, and a note that it no longer matches', async () => {
+    const log = join(dir, 'fresh.ndjson');
+    const body = JSON.stringify(allFixtures().find((f) => f.event === 'test_run.failed')!.body);
+    writeFileSync(log, `${JSON.stringify({ kind: 'hookscope.request', version: 1, id: 4, time: '2026-01-01T00:00:00Z', method: 'POST', path: '/h', headers: { 'content-type': 'application/json', 'x-relyable-signature': 'a'.repeat(64) }, body, bodyEncoding: 'utf8' })}\n`);
+    const { server } = await flaky({});
+    const r = await runCli(['replay', log, '--url', server.url, '--speed', 'max', '--fresh'], { env: NO_SECRETS });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("--fresh changed 1 recorded request that carry the vendor's signature: without --secret, the recorded signature no longer matches the body (give --secret to re-sign)");
+    const got = server.received[0]!;
+    expect(JSON.parse(got.body.toString()).timestamp).not.toBe(JSON.parse(body).timestamp);
+    expect(got.headers['x-relyable-signature']).toBe('a'.repeat(64));
+    expect(r.stdout).toContain('stale;');
+  });
+
+  it('--event and --id pick records; a 413 record is passed over with its line', async () => {
+    const log = join(dir, 'pick.ndjson');
+    const rec = (id: number, event: string) => JSON.stringify({ kind: 'hookscope.request', version: 1, id, time: '2026-01-01T00:00:00Z', method: 'POST', path: '/h', headers: {}, body: JSON.stringify(allFixtures().find((f) => f.event === event && f.part === 'request')!.body), bodyEncoding: 'utf8' });
+    const omitted = JSON.stringify({ kind: 'hookscope.request', version: 1, id: 3, time: '2026-01-01T00:00:00Z', method: 'POST', path: '/h', headers: {}, body: '', bodyEncoding: 'utf8', bodyBytes: 11_000_000, bodyOmitted: 'too-large' });
+    writeFileSync(log, [rec(1, 'test_run.completed'), rec(2, 'test_run.failed'), omitted, rec(4, 'call.end')].join('\n'));
+    const { server } = await flaky({});
+    const byEvent = await runCli(['replay', log, '--url', server.url, '--speed', 'max', '--event', 'call.end', '--event', 'test_run.failed'], { env: NO_SECRETS });
+    expect(byEvent.code, byEvent.stderr).toBe(0);
+    expect(byEvent.stderr).toContain(`hookscope: passed over ${log}:3: the body was not recorded: too large (11000000 bytes`);
+    expect(byEvent.stderr).toContain('hookscope: 1 payload left out by --event');
+    const byId = await runCli(['replay', log, '--url', server.url, '--speed', 'max', '--id', '1'], { env: NO_SECRETS });
+    expect(byId.code, byId.stderr).toBe(0);
+    expect(server.received.map((x) => JSON.parse(x.body.toString()).event ?? 'call.end')).toEqual(['test_run.failed', 'call.end', 'test_run.completed']);
+  });
 });
 
 describe('replay: refusals', () => {
   it.each([
-    [['replay', join(dir, 'nope.json'), '--url', 'http://127.0.0.1:1/'], 'nothing was sent'],
+    [['replay', join(dir, 'nope.json'), '--url', 'http://127.0.0.1:1/'], 'nothing to replay'],
     [['replay', fixture('relyable', 'test_run.completed')], 'missing --url'],
     [['replay', fixture('relyable', 'test_run.completed'), '--url', 'http://127.0.0.1:1/', '--schedule', '1m,2m'], 'must be 0'],
     [['replay', fixture('relyable', 'test_run.completed'), '--url', 'http://127.0.0.1:1/', '--speed', 'fast'], 'expected a factor'],
@@ -128,14 +169,29 @@ describe('replay: refusals', () => {
     expect(r.stderr).toContain(message);
   });
 
-  it('an unrecognised payload stops the run before anything is sent', async () => {
+  it('an unrecognised payload is passed over with a note; --strict stops the run before anything is sent', async () => {
     const file = join(dir, 'mystery.json');
     writeFileSync(file, '{"type":"payment.succeeded"}');
     const { server } = await flaky({});
     const r = await runCli(['replay', fixture('relyable', 'test_run.completed'), file, '--url', server.url], { env: NO_SECRETS });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${file}: not recognised`);
-    expect(server.received).toHaveLength(0);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`hookscope: passed over ${file}: not recognised`);
+    expect(r.stdout).toContain('1 event: 1 delivered, 0 failed; 1 input passed over');
+    expect(server.received).toHaveLength(1);
+    const strict = await runCli(['replay', fixture('relyable', 'test_run.completed'), file, '--url', server.url, '--strict'], { env: NO_SECRETS });
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain('cannot replay 1 input (--strict); nothing was sent:');
+    expect(strict.stderr).toContain(`${file}: not recognised`);
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('replaying fixtures/ itself: the reply fixture is passed over, every event is delivered', async () => {
+    const { server } = await flaky({});
+    const r = await runCli(['replay', join(ROOT, 'fixtures'), '--url', server.url, '--speed', 'max', '--json'], { env: NO_SECRETS });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(`hookscope: passed over ${join(ROOT, 'fixtures', 'synthflow', 'call_inbound.reply.json')}: a synthflow call_inbound reply (what a receiver answers), not something a vendor sends\n`);
+    const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(summary).toMatchObject({ kind: 'hookscope.replay.summary', events: 16, delivered: 16, passedOver: 1, interrupted: false });
   });
 
   it('an unreachable receiver counts as a failed attempt and is retried', async () => {

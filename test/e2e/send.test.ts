@@ -395,7 +395,7 @@ describe('send: what is refused before anything is sent', () => {
     [['relyable', 'test_run.complete'], 'did you mean test_run.completed'],
     [['relyable', 'test_run.completed'], 'missing --url'],
     [['relyable', 'test_run.completed', '--url', 'ftp://x/'], '--url must be http:// or https://'],
-    [['relyable', 'test_run.completed', '--url', 'localhost:3000'], '--url must be http:// or https://'],
+    [['relyable', 'test_run.completed', '--url', 'ftp://localhost:3000'], '--url must be http:// or https://'],
     [['relyable', 'test_run.completed', '--url', 'http://127.0.0.1:1/', '--timeout', '-5'], 'expected a whole number of milliseconds'],
     [['relyable', 'test_run.completed', '--url', 'http://127.0.0.1:1/', '-H', 'no colon'], "expected 'Name: value'"],
   ])('usage error %j: exit 2, %s', async (args, message) => {

@@ -1,10 +1,11 @@
 // End to end: the built binary on real files, for every output format and exit code, and on
 // the inputs that knock naive validators over.
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync, openSync, writeSync, closeSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync, openSync, writeSync, closeSync, createReadStream, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { BIN, ROOT, runCli } from '../helpers/cli.js';
 import { allFixtures } from '../helpers/fixtures.js';
 
 let dir: string;
@@ -50,7 +51,8 @@ describe('hookscope validate (built binary)', () => {
     const r = await runCli(['validate', '--format', 'json', p, 'fixtures/relyable']);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout);
-    expect(doc.summary).toEqual({ files: 5, payloads: 5, valid: 4, invalid: 1, warnings: 0, unreadable: 0, skipped: 0 });
+    expect(doc.summary).toEqual({ files: 5, payloads: 5, valid: 4, invalid: 1, warnings: 0, unreadable: 0, skipped: 0, notRecorded: 0 });
+    expect(doc.interrupted).toBe(false);
     expect(doc.results[0]).toEqual({
       source: p,
       vendor: 'relyable',
@@ -153,6 +155,98 @@ describe('hookscope validate (built binary)', () => {
     const ndStdin = await runCli(['validate', '-'], { input: `${good}\n${good}\n` });
     expect(ndStdin.stdout).toMatch(/1 file \(2 payloads\), 2 valid/);
   });
+
+  it('content decides, not the name: a log saved as .log or .json, one record on stdin', async () => {
+    const good = JSON.stringify(fixture('bluejay', 'simulation_ended').body);
+    const record = (body: string, extra = {}) => JSON.stringify({ kind: 'hookscope.request', version: 1, time: '2026-01-01T00:00:00Z', method: 'POST', path: '/hooks', headers: {}, body, bodyEncoding: 'utf8', ...extra });
+    for (const name of ['listen.log', 'listen.json']) {
+      const p = file(name, `${good}\n${record(badScore())}\n`);
+      const r = await runCli(['validate', p]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(`✓ ${p}:1  bluejay simulation_ended`);
+      expect(r.stdout).toContain(`${p}:2  error    $.data.score: expected number, received string "high"  wrong-type`);
+    }
+    const one = await runCli(['validate', '-'], { input: record(JSON.stringify(fixture('synthflow', 'post_call').body)) });
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('✓ <stdin>  synthflow post_call');
+  });
+
+  it('a logged 413: "body not recorded", a warning of its own (exit 0; --strict: 1)', async () => {
+    const p = file('413.ndjson', `${JSON.stringify({ kind: 'hookscope.request', version: 1, id: 3, time: '2026-01-01T00:00:00Z', method: 'POST', path: '/hooks', headers: {}, body: '', bodyEncoding: 'utf8', bodyBytes: 12_000_000, bodyOmitted: 'too-large', schema: { state: 'not-json', issues: [{ code: 'too-large', severity: 'error', message: 'body of 12000000 bytes is over the 10485760-byte limit (--max-body)' }] }, response: { status: 413, by: 'listener' } })}\n`);
+    const r = await runCli(['validate', p]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${p}:1  warning  body not recorded: too large (12000000 bytes, over the 10485760-byte limit of listen --max-body, answered 413)  not-recorded`);
+    expect(r.stdout).toMatch(/^1 file, 0 valid, 0 invalid, 1 not recorded, 1 warning$/m);
+    expect((await runCli(['validate', '--strict', p])).code).toBe(1);
+  });
+
+  it('--json is --format json; with another --format it is a usage error', async () => {
+    const p = file('j.json', badScore());
+    const viaJson = await runCli(['validate', '--json', p]);
+    const viaFormat = await runCli(['validate', '--format', 'json', p]);
+    expect(viaJson.code).toBe(1);
+    expect(viaJson.stdout).toBe(viaFormat.stdout);
+    expect((await runCli(['validate', '--json', '--format', 'json', p])).stdout).toBe(viaFormat.stdout);
+    const both = await runCli(['validate', '--json', '--format', 'junit', p]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--json and --format junit ask for different formats');
+    expect(both.stdout).toBe('');
+  });
+});
+
+describe('hookscope validate on logs of any size', () => {
+  /** Run the binary, its stdin a file piped in or nothing; the peak RSS from /proc while it runs. */
+  function measured(args: string[], stdinFile?: string): Promise<{ code: number | null; stdout: string; stderr: string; peakMB: number }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: [stdinFile ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      let peakKB = 0;
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const poll = setInterval(() => {
+        try {
+          peakKB = Math.max(peakKB, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0));
+        } catch {
+          // Gone.
+        }
+      }, 10);
+      if (stdinFile) {
+        child.stdin!.on('error', () => {});
+        createReadStream(stdinFile).pipe(child.stdin!);
+      }
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearInterval(poll);
+        resolve({ code, stdout, stderr, peakMB: peakKB / 1024 });
+      });
+    });
+  }
+
+  // Over V8's longest string (512 MiB): the old reader refused the file ("too large to read as
+  // text") and crashed on the same bytes from stdin. 540 lines of 1 MiB, each a payload padded
+  // with spaces (JSON allows them), so that it takes seconds, not minutes.
+  it.skipIf(process.platform !== 'linux')('an NDJSON file over 512 MiB and the same on stdin: every line checked, in bounded memory', async () => {
+    const p = join(dir, 'huge.ndjson');
+    const payload = JSON.stringify(fixture('relyable', 'test_run.failed').body);
+    const line = Buffer.from(`${payload}${' '.repeat(1024 * 1024 - payload.length - 1)}\n`);
+    const fd = openSync(p, 'w');
+    for (let i = 0; i < 540; i++) writeSync(fd, line);
+    writeSync(fd, `${badScore().replace(/\n\s*/g, '')}\n`);
+    closeSync(fd);
+    const column = badScore().replace(/\n\s*/g, '').indexOf('"high"') + 1;
+    try {
+      for (const [args, input, source] of [[['validate', '-q', p]], [['validate', '-q', '-'], p, '<stdin>']] as [string[], string?, string?][]) {
+        const r = await measured(args, input);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(1);
+        expect(r.stdout).toBe(`✗ ${source ?? p}:541  relyable test_run.completed\n    ${source ?? p}:541:${column}  error    $.data.score: expected number, received string "high"  wrong-type\n\n1 file (541 payloads), 540 valid, 1 invalid, 0 warnings\n`);
+        expect(r.peakMB).toBeLessThan(300);
+      }
+    } finally {
+      rmSync(p, { force: true });
+    }
+  }, 120_000);
 });
 
 describe('hookscope validate never crashes', () => {

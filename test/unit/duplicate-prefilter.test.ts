@@ -32,6 +32,21 @@ describe('mayHaveDuplicateKeys', () => {
     }
   });
 
+  it('says maybe for a key repeated at every level (issue #13), at any depth', () => {
+    const n = 100_000;
+    const text = `${'{"a":'.repeat(n)}1${',"a":1}'.repeat(n)}`;
+    expect(mayHaveDuplicateKeys(text, JSON.parse(text))).toBe(true);
+  });
+
+  it('counts keys in one pass: a million keys, or colons by the million inside strings', () => {
+    const wide = `{${Array.from({ length: 1_000_000 }, (_, i) => `"k${i}":0`).join(',')}}`;
+    expect(mayHaveDuplicateKeys(wide, JSON.parse(wide))).toBe(false);
+    const colons = `{"a":"${'\\":'.repeat(1_000_000)}"}`;
+    expect(mayHaveDuplicateKeys(colons, JSON.parse(colons))).toBe(true);
+    const spaces = `{"a"${' '.repeat(1_000_000)}:1}`;
+    expect(mayHaveDuplicateKeys(spaces, JSON.parse(spaces))).toBe(false);
+  });
+
   it('copes with 10,000 levels of nesting', () => {
     const text = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
     expect(mayHaveDuplicateKeys(text, JSON.parse(text))).toBe(false);

@@ -5,51 +5,8 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { isClean } from '../../src/schema/fast-check.js';
 import { growingEnum } from '../../src/schema/kit.js';
-import { vendors } from '../../src/vendors/index.js';
-import { allFixtures, clone } from '../helpers/fixtures.js';
-// The benchmark's seeded generator: the same mutants on every run.
-import { mulberry32 as rng } from '../../bench/gen-payloads.js';
-
-/** Every place a value sits: [container, key] pairs, found without recursion limits. */
-function slots(root: unknown): [Record<string | number, unknown>, string | number][] {
-  const out: [Record<string | number, unknown>, string | number][] = [];
-  const stack = [root];
-  while (stack.length) {
-    const v = stack.pop();
-    if (typeof v !== 'object' || v === null) continue;
-    const keys = Array.isArray(v) ? v.map((_, i) => i) : Object.keys(v);
-    for (const k of keys) {
-      out.push([v as Record<string | number, unknown>, k]);
-      stack.push((v as Record<string | number, unknown>)[k]);
-    }
-  }
-  return out;
-}
-
-const REPLACEMENTS: unknown[] = [
-  null, 0, -1, 1.5, 2, '', 'x', 'not a date', '2026-11-23T10:00:00Z', 'https://example.com/x', '+15551234567',
-  'completed', 'agent', 'user', true, false, [], {}, [1], { a: 1 },
-];
-
-/** One random edit: replace a value, delete a key, add an unknown key, or empty an array. */
-function mutate(body: unknown, rnd: () => number): unknown {
-  const copy = clone(body);
-  const places = slots(copy);
-  if (places.length === 0) return copy;
-  const [container, key] = places[Math.floor(rnd() * places.length)]!;
-  const roll = rnd();
-  if (roll < 0.5) container[key] = REPLACEMENTS[Math.floor(rnd() * REPLACEMENTS.length)];
-  else if (roll < 0.7 && !Array.isArray(container)) delete container[key];
-  else if (roll < 0.85 && !Array.isArray(container)) container[`extra_${Math.floor(rnd() * 3)}`] = 1;
-  else if (Array.isArray(container[key])) (container[key] as unknown[]).length = 0;
-  else container[key] = clone(container[Object.keys(container)[0] as string]);
-  return copy;
-}
-
-const schemaOf = (vendor: string, event: string, part: string) => {
-  const e = vendors.find((v) => v.id === vendor)!.events.find((x) => x.name === event)!;
-  return part === 'reply' ? e.reply!.schema : e.schema;
-};
+import { allFixtures } from '../helpers/fixtures.js';
+import { mutant, rng, schemaOf } from '../helpers/mutants.js';
 
 describe('isClean agrees with zod', () => {
   const fixtures = allFixtures();
@@ -66,9 +23,7 @@ describe('isClean agrees with zod', () => {
     let clean = 0;
     let dirty = 0;
     for (let i = 0; i < 400; i++) {
-      // One to three edits, so that some mutants stay clean (e.g. an optional key removed).
-      let m: unknown = f.body;
-      for (let n = 1 + Math.floor(rnd() * 3); n > 0; n--) m = mutate(m, rnd);
+      const m = mutant(f.body, rnd);
       const zod = schema.safeParse(m).success;
       if (isClean(schema, m) !== zod) {
         throw new Error(`disagrees with zod (zod says ${zod ? 'clean' : 'not clean'}) on:\n${JSON.stringify(m)}`);
@@ -130,6 +85,30 @@ describe('isClean on each construct', () => {
     expect(verdicts).toEqual(values.map((v) => schema.safeParse(v).success));
     // Each case includes at least one clean and one not-clean value.
     expect(new Set(verdicts).size).toBe(2);
+  });
+
+  it('stops a check at its first issue: a refinement reporting per key does not build them all', () => {
+    let reported = 0;
+    const schema = z.record(z.string(), z.string()).superRefine((record, ctx) => {
+      for (const key in record) {
+        reported++;
+        ctx.addIssue({ code: 'custom', path: [key], message: 'odd' });
+      }
+    });
+    const body: Record<string, string> = {};
+    for (let i = 0; i < 100_000; i++) body[`k${i}`] = 'x';
+    expect(isClean(schema, body)).toBe(false);
+    expect(reported).toBe(1);
+    // A check that swallows the stop and goes on is still not clean.
+    const stubborn = z.string().superRefine((_v, ctx) => {
+      try {
+        ctx.addIssue({ code: 'custom', message: 'odd' });
+      } catch {
+        // carries on
+      }
+    });
+    expect(isClean(stubborn, 'x')).toBe(false);
+    expect(isClean(z.string().superRefine(() => {}), 'x')).toBe(true);
   });
 
   it('says false, never true, where it is unsure: zod then decides', () => {

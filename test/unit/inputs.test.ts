@@ -11,16 +11,16 @@ mkdirSync(join(root, 'sub', 'deeper'), { recursive: true });
 for (const f of ['a.json', '.hidden.json', 'with space.json', 'skip.txt', 'sub/b.ndjson', 'sub/deeper/c.jsonl']) writeFileSync(join(root, f), '{}');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const sources = (path: string) => listTargets([path]).map((t) => (t.kind === 'file' ? `${t.source} lines=${t.lines}` : t.kind));
+const sources = (path: string) => listTargets([path]).map((t) => (t.kind === 'file' ? `${t.source} regular=${t.regular}` : t.kind));
 
 describe.skipIf(process.platform === 'win32')('listTargets', () => {
-  it.each([root, `${root}/`, `${root}//`, `${root}/./`, `${root}/sub/..`, `${root}/sub/../`, `${root}//sub//..//`])('%s: files as path.join names them, sorted, NDJSON by extension', (spelling) => {
+  it.each([root, `${root}/`, `${root}//`, `${root}/./`, `${root}/sub/..`, `${root}/sub/../`, `${root}//sub//..//`])('%s: files as path.join names them, sorted, by extension', (spelling) => {
     expect(sources(spelling)).toEqual([
-      `${join(spelling, '.hidden.json')} lines=false`,
-      `${join(spelling, 'a.json')} lines=false`,
-      `${join(spelling, 'sub', 'b.ndjson')} lines=true`,
-      `${join(spelling, 'sub', 'deeper', 'c.jsonl')} lines=true`,
-      `${join(spelling, 'with space.json')} lines=false`,
+      `${join(spelling, '.hidden.json')} regular=true`,
+      `${join(spelling, 'a.json')} regular=true`,
+      `${join(spelling, 'sub', 'b.ndjson')} regular=true`,
+      `${join(spelling, 'sub', 'deeper', 'c.jsonl')} regular=true`,
+      `${join(spelling, 'with space.json')} regular=true`,
     ]);
   });
 });

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { positionAt, scanJson, type Position } from '../../src/json/scan.js';
+import { linkSegments } from '../../src/json/display.js';
+import { positionAt, scanJson, type DuplicateKey, type Position, type ScanResult } from '../../src/json/scan.js';
 import { formatPath, type PathSegment } from '../../src/json/values.js';
 
 const pos = (line: number, column: number, offset: number): Position => ({ line, column, offset });
+
+/** Duplicates with their paths as segments (the scanner links them, to share prefixes). */
+const withPaths = (result: ScanResult) => result.duplicates.map(({ at, ...rest }: DuplicateKey) => ({ path: linkSegments(at), ...rest }));
 
 /** Where each requested path's value starts, or undefined when the scan did not find it. */
 function positionOf(text: string, path: PathSegment[]): Position | undefined {
@@ -87,6 +91,15 @@ describe('scanJson positions', () => {
       ['$.after', pos(4, 29, 94)],
     ]);
     expect(result.maxDepth).toBe(4);
+  });
+
+  it('keys the same positions by the requested arrays themselves', () => {
+    const after: PathSegment[] = ['after'];
+    const again: PathSegment[] = ['after'];
+    const result = scanJson(LF, { paths: [after, again, ['nope']] });
+    expect(result.byPath.get(after)).toEqual(pos(4, 29, 94));
+    expect(result.byPath.get(again)).toEqual(pos(4, 29, 94));
+    expect(result.byPath.size).toBe(2);
   });
 
   it('reports nothing when no paths are requested', () => {
@@ -190,6 +203,26 @@ describe('scanJson syntax errors', () => {
     expect(() => JSON.parse(text)).toThrow();
   });
 
+  // Long runs of plain characters are skipped by a regex: what ends them must still be found.
+  it.each<[string, string, number]>([
+    [`["${'x'.repeat(200)}\u0001"]`, 'control character U+0001 in string', 202],
+    [`["${'x'.repeat(200)}\\q"]`, 'invalid escape \\q', 202],
+    [`["${'x'.repeat(200)}`, 'unterminated string', 1],
+    [`["${'x'.repeat(200)}\\"]`, 'unterminated string', 1],
+    [`["${'x'.repeat(100)}\\n${'y'.repeat(100)}\u001f"]`, 'control character U+001F in string', 204],
+  ])('a long string: %#', (text, message, offset) => {
+    expect(scanJson(text).error).toEqual({ message, position: pos(1, offset + 1, offset) });
+    expect(() => JSON.parse(text)).toThrow();
+  });
+
+  it('a long string with escapes ends where JSON.parse says', () => {
+    // In the JSON text: \" then \\ then \u00e9, among long plain runs.
+    const value = `${'a'.repeat(300)}\\"${'b'.repeat(70)}\\\\\\u00e9${'c'.repeat(500)}`;
+    const text = `{"k":"${value}","after":1}`;
+    expect(JSON.parse(text).after).toBe(1);
+    expect(scanJson(text, { paths: [['after']] }).positions.get('$.after')).toEqual(pos(1, text.length - 1, text.length - 2));
+  });
+
   it('stops at the first error (nothing after it is reported)', () => {
     const result = scanJson('{"a":1,"a":2, x, "a":3, "b": 1}', { paths: [['b']] });
     expect(result.error?.message).toBe('property names must be double-quoted strings (found x)');
@@ -259,6 +292,15 @@ describe('scanJson duplicate keys', () => {
       '{"p":{"q":1,"r":2},"s":1,"t":2,"s":3}',
       [{ path: [], key: 's', first: pos(1, 20, 19), second: pos(1, 32, 31) }],
     ],
+    [
+      'before and after an object grows past the few keys it looks through (first is always the first)',
+      '{"a":1,"b":1,"a":2,"c":1,"d":1,"e":1,"f":1,"g":1,"h":1,"b":2,"a":3,"i":1}',
+      [
+        { path: [], key: 'a', first: pos(1, 2, 1), second: pos(1, 14, 13) },
+        { path: [], key: 'b', first: pos(1, 8, 7), second: pos(1, 56, 55) },
+        { path: [], key: 'a', first: pos(1, 2, 1), second: pos(1, 62, 61) },
+      ],
+    ],
     ['siblings are separate objects', '[{"a":1},{"a":2}]', []],
     ['same key at different depths', '{"a":{"a":{"a":1}}}', []],
     ['a child key equal to a later parent key', '{"a":{"b":1},"b":2}', []],
@@ -276,7 +318,8 @@ describe('scanJson duplicate keys', () => {
   ])('%s', (_name, text, duplicates) => {
     const result = scanJson(text);
     expect(result.error).toBeUndefined();
-    expect(result.duplicates).toEqual(duplicates);
+    expect(withPaths(result)).toEqual(duplicates);
+    expect(result.duplicateCount).toBe(duplicates.length);
   });
 });
 
@@ -302,7 +345,7 @@ describe('scanJson deep and large inputs', () => {
     expect(result.positions.get(formatPath(deepPath))).toEqual(pos(1, 5 * N + 1, 5 * N));
     expect(result.positions.get(formatPath([...deepPath, 'k']))).toEqual(pos(1, 5 * N + 12, 5 * N + 11));
     expect(result.duplicates).toHaveLength(1);
-    expect(result.duplicates[0]!.path).toEqual(deepPath);
+    expect(withPaths(result)[0]!.path).toEqual(deepPath);
     expect(result.duplicates[0]!.second).toEqual(pos(1, 5 * N + 8, 5 * N + 7));
   });
 
@@ -365,5 +408,79 @@ describe('positionAt', () => {
     for (let offset = 0; offset <= sample.length; offset++) {
       expect(positionAt(sample, offset)).toEqual(naivePosition(sample, offset));
     }
+  });
+});
+
+// Issue #13: a body that repeats a key at every level (`{"a":{"a":…,"a":1},"a":1}`) made the
+// scanner copy the whole path for each duplicate: 120 KB took 18 s and 3.3 GB.
+describe('scanJson on hostile inputs: linear, whatever the shape', () => {
+  /** `{"a":` × n, 1, `,"a":1}` × n: the duplicate at depth d (1-based) sits under d-1 "a"s. */
+  const everyLevel = (n: number) => `${'{"a":'.repeat(n)}1${',"a":1}'.repeat(n)}`;
+
+  it('reports a key repeated at every level of 100,000, sharing path prefixes', () => {
+    const n = 100_000;
+    const text = everyLevel(n);
+    const result = scanJson(text);
+    expect(result.error).toBeUndefined();
+    expect(result.duplicateCount).toBe(n);
+    expect(result.duplicates).toHaveLength(n);
+    // The deepest object closes first: its duplicate comes first, under n-1 "a"s.
+    const first = result.duplicates[0]!;
+    expect(first.key).toBe('a');
+    expect(first.at?.depth).toBe(n - 1);
+    expect(first.first).toEqual(pos(1, 5 * (n - 1) + 2, 5 * (n - 1) + 1));
+    expect(first.second).toEqual(pos(1, 5 * n + 3, 5 * n + 2));
+    // Each next duplicate is one level up, and its path is a prefix of the one before: shared.
+    const second = result.duplicates[1]!;
+    expect(second.at?.depth).toBe(n - 2);
+    expect(first.at?.parent).toBe(second.at);
+    expect(result.duplicates[n - 1]!.at).toBeNull();
+    expect(result.duplicates[n - 1]!.second).toEqual(pos(1, text.length - 5, text.length - 6));
+    for (const d of [first, second, result.duplicates[n - 1]!]) {
+      expect(text.slice(d.second.offset, d.second.offset + 3)).toBe('"a"');
+      expect(positionAt(text, d.first.offset)).toEqual(d.first);
+    }
+  });
+
+  it('keeps only maxDuplicates and counts the rest', () => {
+    const text = `{"k":0${',"k":1'.repeat(50_000)}}`;
+    const result = scanJson(text, { maxDuplicates: 3 });
+    expect(result.duplicateCount).toBe(50_000);
+    expect(withPaths(result)).toEqual([
+      { path: [], key: 'k', first: pos(1, 2, 1), second: pos(1, 8, 7) },
+      { path: [], key: 'k', first: pos(1, 2, 1), second: pos(1, 14, 13) },
+      { path: [], key: 'k', first: pos(1, 2, 1), second: pos(1, 20, 19) },
+    ]);
+    expect(scanJson(text, { maxDuplicates: 0 }).duplicates).toEqual([]);
+  });
+
+  it('gives duplicates under arrays and objects their paths after siblings changed', () => {
+    const text = '{"x":[{"a":1},{"b":{"c":1,"c":2}},[{"d":1,"d":2}]],"y":{"e":1,"e":2}}';
+    const at = (needle: string, from = 0) => {
+      const offset = text.indexOf(needle, from);
+      return pos(1, offset + 1, offset);
+    };
+    expect(withPaths(scanJson(text))).toEqual([
+      { path: ['x', 1, 'b'], key: 'c', first: at('"c"'), second: at('"c"', text.indexOf('"c"') + 1) },
+      { path: ['x', 2, 0], key: 'd', first: at('"d"'), second: at('"d"', text.indexOf('"d"') + 1) },
+      { path: ['y'], key: 'e', first: at('"e"'), second: at('"e"', text.indexOf('"e"') + 1) },
+    ]);
+  });
+
+  it('costs about ten times as much for ten times the input (the quadratic scan did 100×)', () => {
+    // CPU time of the best of three runs, at 200 KB and 2 MB: a generous bound, not a benchmark.
+    const best = (text: string) => {
+      let min = Infinity;
+      for (let i = 0; i < 3; i++) {
+        const t0 = process.cpuUsage();
+        scanJson(text);
+        const t = process.cpuUsage(t0);
+        min = Math.min(min, (t.user + t.system) / 1000);
+      }
+      return min;
+    };
+    const small = best(everyLevel(200_000 / 12));
+    const large = best(everyLevel(2_000_000 / 12));
+    expect(large).toBeLessThan(30 * small + 50);
   });
 });

@@ -28,6 +28,8 @@ describe('wiring', () => {
       { command: 'validate', options: { paths: ['-'], vendor: 'atoms', event: 'call.end', reply: undefined, strict: true, format: 'junit', quiet: true } },
     ],
     [['validate', 'r.json', '--reply'], { command: 'validate', options: { paths: ['r.json'], vendor: undefined, event: undefined, reply: true, strict: undefined, format: undefined, quiet: undefined } }],
+    [['validate', 'a.json', '--json'], { command: 'validate', options: { paths: ['a.json'], vendor: undefined, event: undefined, reply: undefined, strict: undefined, format: 'json', quiet: undefined } }],
+    [['validate', 'a.json', '--json', '--format', 'json'], { command: 'validate', options: { paths: ['a.json'], vendor: undefined, event: undefined, reply: undefined, strict: undefined, format: 'json', quiet: undefined } }],
     [['vendors'], { command: 'vendors', options: { id: undefined, json: undefined } }],
     [['vendors', 'relyable', '--json'], { command: 'vendors', options: { id: 'relyable', json: true } }],
     [['schema', 'synthflow', 'call_inbound', '--reply', '--strict'], { command: 'schema', options: { vendor: 'synthflow', event: 'call_inbound', reply: true, strict: true } }],
@@ -55,6 +57,10 @@ describe('wiring', () => {
       },
     ],
     [['replay', 'a.json', '--speed', '60'], { command: 'replay', options: { paths: ['a.json'], speed: 60 } }],
+    [
+      ['replay', 'log.ndjson', '--event', 'call.end', '--event', 'test_run.failed', '--id', '17', '--fresh', '--strict'],
+      { command: 'replay', options: { paths: ['log.ndjson'], event: ['call.end', 'test_run.failed'], id: ['17'], fresh: true, strict: true } },
+    ],
     [
       ['listen', '-p', '0', '--host', '0.0.0.0', '--vendor', 'atoms', '--route', '/r=relyable', '--secret', 'relyable=s', '--status', '503', '--delay', '250', '--on', 'call.end', '--reply', 'r.json', '--forward-to', 'http://127.0.0.1:3000/', '--concurrency', '4', '--forward-timeout', '900', '--log', 'x.ndjson', '--max-body', '512kb', '--max-in-flight', '4mb', '--redact', '--redact-path', 'a.b', '--demo', '--json', '--verbose'],
       {
@@ -85,7 +91,7 @@ describe('wiring', () => {
     expect(program.find((c) => c.name === 'send')!.options.map((o) => o.flags)).toContainEqual(['-d', '--data']);
   });
 
-  it.each([[['validate', '--format', 'xml', 'a.json']], [['completion', 'powershell']], [['schema', 'relyable']], [['nope']], [['send', 'relyable', 'x', '--timeout', '1.5']], [['send', 'relyable', 'x', '--timeout', '0']], [['send', 'relyable']], [['listen', '--port', '70000']], [['listen', '--status', '99']], [['listen', '--max-body', '10 parsecs']], [['listen', '--concurrency', '0']], [['replay']], [['replay', 'a.json', '--speed', '0']], [['replay', 'a.json', '--max-attempts', 'x']]])('rejects %j', async (args) => {
+  it.each([[['validate', '--format', 'xml', 'a.json']], [['completion', 'powershell']], [['schema', 'relyable']], [['nope']], [['send', 'relyable', 'x', '--timeout', '1.5']], [['send', 'relyable', 'x', '--timeout', '0']], [['send', 'relyable']], [['listen', '--port', '70000']], [['listen', '--status', '99']], [['listen', '--max-body', '10 parsecs']], [['listen', '--concurrency', '0']], [['replay']], [['replay', 'a.json', '--speed', '0']], [['replay', 'a.json', '--max-attempts', 'x']], [['validate', 'a.json', '--json', '--format', 'junit']]])('rejects %j', async (args) => {
     await expect(parse(args)).rejects.toThrow();
   });
 });
