@@ -2,8 +2,9 @@
 // retry each one on its vendor's schedule (time-compressed with --speed) until the receiver
 // answers with what the vendor counts as success.
 import type { Dispatcher } from 'undici';
-import { attemptRequest, checkEventNames, listed, loadInputs, plural, type LoadResult, type ReplayItem } from '../delivery/replay-items.js';
-import { judgeStatus } from '../delivery/judge.js';
+import { attemptRequest, listed, loadInputs, plural, type LoadResult, type ReplayItem } from '../delivery/replay-items.js';
+import { checkEventNames } from '../vendors/resolve.js';
+import { isRetryable, judgeStatus } from '../delivery/judge.js';
 import { deadlineFor, judgeDeadline, judgeReplyBody, type DeadlineVerdict, type ReplyJudgement } from '../delivery/reply.js';
 import { findEvent } from '../vendors/index.js';
 import { closeHttp, deliver, prepareHttp, type FailureKind } from '../http/client.js';
@@ -66,6 +67,8 @@ export interface AttemptResult {
   failure?: { kind: FailureKind | 'rejected' | 'redirect' | 'bad-reply' | 'late'; message: string };
   /** Request/response events: the reply against the event's contract. */
   reply?: ReplyJudgement;
+  /** A failure the vendor does not retry: the timeline ends here. */
+  final?: boolean;
   /** The latency against the vendor's deadline (a request/response event's, else its timeout). */
   deadline?: DeadlineVerdict;
 }
@@ -263,13 +266,13 @@ async function attemptOnce(target: string, item: ReplayItem, options: AttemptOpt
   // Signed now, for this attempt, as vendors sign each retry.
   const req = attemptRequest(item, target, options.timestampMs ?? Date.now());
   const outcome = await deliver({ method: 'POST', url: req.url, headers: req.headers, body: item.body }, { timeoutMs: options.timeoutMs, keepBytes: 64 * 1024, dispatcher: options.dispatcher, signal: options.signal });
-  if (!outcome.ok) return { success: false, latencyMs: outcome.latencyMs, failure: outcome.failure };
+  if (!outcome.ok) return { success: false, latencyMs: outcome.latencyMs, failure: outcome.failure, ...(isRetryable(item.vendor, undefined) ? {} : { final: true }) };
   const { status, latencyMs, headers, body } = outcome.response;
   const event = findEvent(item.vendor, item.event);
   const due = deadlineFor(item.vendor, event, options.deadlineOverrideMs);
   const deadline = judgeDeadline(latencyMs, due.fact, due.hard);
   const judged = judgeStatus(item.vendor, status, headers.location, { lastAttempt: options.lastAttempt });
-  if (!judged.delivered) return { success: false, status, latencyMs, deadline, failure: { kind: judged.kind, message: judged.reason } };
+  if (!judged.delivered) return { success: false, status, latencyMs, deadline, failure: { kind: judged.kind, message: judged.reason }, ...(isRetryable(item.vendor, status) ? {} : { final: true }) };
   if (event?.reply) {
     const contentType = headers['content-type'];
     const reply = judgeReplyBody(item.vendor, event, body.toString('utf8'), Array.isArray(contentType) ? contentType[0] : contentType, parseOrUndefined(item.body));

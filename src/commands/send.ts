@@ -11,7 +11,7 @@ import { closeHttp, defaultHeaders, deliver, type FailureKind, type ReceivedResp
 import type { Issue } from '../schema/issues.js';
 import { resolveEvent, resolveVendor } from '../vendors/resolve.js';
 import { maskSecret, parseSecretFlags, secretFor } from '../signing/secrets.js';
-import { signRequest } from '../signing/signature.js';
+import { schemeFor, signRequest, unsignedNote } from '../signing/signature.js';
 import { validateText, validateValue, type PayloadResult } from '../schema/validate.js';
 import { formatPath } from '../json/values.js';
 import { encodeBody, FORM_CONTENT_TYPE } from '../json/body-format.js';
@@ -111,24 +111,25 @@ export async function send(options: SendOptions): Promise<SendResult> {
   let signing: SendResult['signing'];
   const headers = defaultHeaders(event.bodyFormat === 'form' ? FORM_CONTENT_TYPE : undefined);
   let target = url;
-  if (!vendor.signing) {
-    signing = { signed: false, reason: `${vendor.id} documents no signature scheme` };
+  const scheme = schemeFor(vendor, event);
+  if (!scheme) {
+    signing = { signed: false, reason: unsignedNote(vendor, event) };
   } else if (!secret) {
     signing = { signed: false, reason: `no secret: pass --secret or set $${[...vendor.secretEnv, 'HOOKSCOPE_SECRET'].join(' or $')}` };
   } else {
     const timestampMs = options.timestampMs ?? Date.now();
-    const signed = signRequest(vendor, { body: wire, secret: secret.value, timestampMs, url, contentType: headerOf(headers, 'content-type') }, options.signatureHeader);
+    const signed = signRequest(vendor, { body: wire, secret: secret.value, timestampMs, url, contentType: headerOf(headers, 'content-type') }, options.signatureHeader, event);
     if (signed) {
       for (const [name, value] of Object.entries(signed.headers)) headers.push([name, value]);
       if (signed.url) target = signed.url;
       signing = { signed: true, header: Object.keys(signed.headers).join(', '), secret: maskSecret(secret.value), secretSource: secret.source };
-      if (options.timestampMs !== undefined && vendor.signing.timestamp) notes.push(`signed with the pinned timestamp ${new Date(timestampMs).toISOString()} (--timestamp)`);
-      const names = vendor.signing.headers;
+      if (options.timestampMs !== undefined && scheme.timestamp) notes.push(`signed with the pinned timestamp ${new Date(timestampMs).toISOString()} (--timestamp)`);
+      const names = scheme.headers;
       if (names.provenance !== 'documented' && !options.signatureHeader) {
         notes.push(`the header name ${names.value[0]} is an assumption (${names.note}); override with --signature-header`);
       }
     } else {
-      signing = { signed: false, reason: `this body cannot be signed: ${vendor.signing.signedBytes.value}` };
+      signing = { signed: false, reason: `this body cannot be signed: ${scheme.signedBytes.value}` };
     }
   }
   for (const h of options.header ?? []) setHeader(headers, h);

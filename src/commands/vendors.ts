@@ -53,7 +53,7 @@ function detail(v: VendorDefinition) {
           caveat: s.caveat ?? null,
         }
       : { none: v.signingNote ?? 'no signing scheme documented' },
-    delivery: { retryDelaysMs: fact(d.retryDelaysMs), success: fact(d.success), timeoutMs: fact(d.timeoutMs), dedupeKey: fact(d.dedupeKey) },
+    delivery: { retryDelaysMs: fact(d.retryDelaysMs), success: fact(d.success), retryOn: d.retryOn ? fact(d.retryOn) : null, timeoutMs: fact(d.timeoutMs), dedupeKey: fact(d.dedupeKey) },
     notes: v.notes ?? [],
   };
 }
@@ -107,13 +107,20 @@ function showVendor(v: VendorDefinition, chalk: ChalkInstance): string {
   const delays = d.retryDelaysMs.value;
   out.push(row('attempts', `${delays.length} (${delays.length === 1 ? 'no retries' : `delays ${delays.map(ms).join(', ')}`})`, d.retryDelaysMs));
   out.push(row('success', d.success.value, d.success));
+  if (d.retryOn) out.push(row('retried', d.retryOn.value, d.retryOn));
   out.push(row('timeout', ms(d.timeoutMs.value), d.timeoutMs));
   out.push(row('dedupe key', d.dedupeKey.value, d.dedupeKey));
   out.push('', chalk.bold('Events'));
   for (const e of v.events) {
     out.push(`  ${e.name}${e.legacy ? chalk.dim(' (legacy)') : ''}: ${e.description}`);
     if (e.legacy) out.push(`    ${chalk.dim(e.legacy)}`);
-    if (e.reply) out.push(`    reply: ${e.reply.description.replace(/\.$/, '')}; ${e.reply.emptyMeans}`);
+    if (e.reply) {
+      out.push(`    reply: ${e.reply.description.replace(/\.$/, '')}; ${e.reply.emptyMeans}`);
+      const d = e.reply.deadlineMs;
+      if (d) out.push(`    deadline: ${ms(d.value)} (${tag(d.provenance)}: ${d.note})`);
+    }
+    if (e.signing === null) out.push(`    ${chalk.dim(`unsigned: ${e.signingNote ?? 'the vendor signs this event with nothing'}`)}`);
+    else if (e.signing) out.push(`    signed differently: ${e.signing.algorithm.value} in ${e.signing.headers.value[0]}`);
   }
   if (v.notes?.length) out.push('', chalk.bold('Notes'), ...v.notes.map((n) => `  - ${n}`));
   return `${out.join('\n')}\n`;

@@ -16,6 +16,12 @@ export function judgeStatus(vendor: VendorDefinition, status: number, location?:
     return { delivered: false, kind: 'redirect', reason: `redirect (${status}) to ${location === undefined ? '(no Location header)' : String(location)} not followed: vendors do not follow redirects` };
   }
   if (rule.isSuccess(status)) return { delivered: true, reason: `${vendor.id} counts ${status} as delivered (${rule.value})` };
-  const retries = vendor.delivery.retryDelaysMs.value.length > 1 && !options.lastAttempt ? ' and would retry' : '';
+  const retryable = isRetryable(vendor, status);
+  const retries = vendor.delivery.retryDelaysMs.value.length > 1 && !options.lastAttempt ? (retryable ? ' and would retry' : ` and would not retry it (${vendor.delivery.retryOn!.value})`) : '';
   return { delivered: false, kind: 'rejected', reason: `${vendor.id} counts ${status} as a failed delivery (success is ${rule.value})${retries}` };
+}
+
+/** Whether the vendor delivers again after this failure (`status` undefined: no answer). */
+export function isRetryable(vendor: VendorDefinition, status: number | undefined): boolean {
+  return vendor.delivery.retryOn ? vendor.delivery.retryOn.isRetryable(status) : true;
 }

@@ -10,7 +10,7 @@ import { isLogRecord, logRecordBody, type LogRecord } from '../record/log-record
 import { parseSecretFlags, secretFor, type SecretFlags } from '../signing/secrets.js';
 import { hasSignatureHeader, schemeHeaderNames, signRequest } from '../signing/signature.js';
 import { validateText } from '../schema/validate.js';
-import { didYouMean, ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../errors.js';
 import { findEvent, vendors as registry } from '../vendors/index.js';
 import type { VendorDefinition } from '../vendors/types.js';
 
@@ -44,7 +44,7 @@ export interface ReplayItem {
 export function attemptRequest(item: ReplayItem, url: string, timestampMs: number): { headers: [string, string][]; url: string } {
   if (item.secret === undefined) return { headers: item.headers, url };
   const contentType = item.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1];
-  const signed = signRequest(item.vendor, { body: item.body, secret: item.secret, timestampMs, url, contentType }, item.signatureHeader);
+  const signed = signRequest(item.vendor, { body: item.body, secret: item.secret, timestampMs, url, contentType }, item.signatureHeader, item.event);
   if (!signed) return { headers: item.headers, url };
   return { headers: [...item.headers, ...Object.entries(signed.headers)], url: signed.url ?? url };
 }
@@ -81,15 +81,6 @@ export interface LoadResult {
   notes: string[];
 }
 
-/** Every event name of the vendors in play, or a usage error that suggests the closest. */
-export function checkEventNames(names: readonly string[], vendor?: VendorDefinition): void {
-  const known = (vendor ? [vendor] : registry).flatMap((v) => v.events.map((e) => e.name));
-  for (const name of names) {
-    if (known.includes(name)) continue;
-    const guess = didYouMean(name, known);
-    throw new UserError(`--event ${JSON.stringify(name)}: ${vendor ? `${vendor.id} has no such event` : 'no vendor has such an event'}`, `${guess ? `did you mean ${guess}? ` : ''}events: ${[...new Set(known)].join(', ')}`);
-  }
-}
 
 export async function loadInputs(paths: string[], options: LoadOptions): Promise<LoadResult> {
   const flagSecrets = parseSecretFlags(options.secrets, options.vendor);
@@ -169,7 +160,7 @@ function fromFixture(text: string, source: string, options: LoadOptions, flagSec
   const headers = defaultHeaders();
   const secret = secretFor(vendor, flagSecrets, options.env)?.value;
   // Signed at each attempt, with the attempt's time (see attemptRequest); checked once here.
-  const signs = secret !== undefined && signRequest(vendor, { body, secret, timestampMs: Date.now() }) !== undefined;
+  const signs = secret !== undefined && signRequest(vendor, { body, secret, timestampMs: Date.now() }, undefined, checked.event) !== undefined;
   return {
     source,
     vendor,
@@ -211,12 +202,12 @@ function fromRecord(record: LogRecord, source: string, options: LoadOptions, fla
   if (secret) {
     // Drop the recorded signature (and its timestamp and id headers) under any spelling, and
     // whatever the override names; each attempt is signed afresh.
-    const names = new Set(schemeHeaderNames(vendor, options.signatureHeader));
+    const names = new Set(schemeHeaderNames(vendor, options.signatureHeader, checked.event));
     for (let i = headers.length - 1; i >= 0; i--) if (names.has(headers[i]![0].toLowerCase())) headers.splice(i, 1);
-    const signs = signRequest(vendor, { body, secret, timestampMs: Date.now() }) !== undefined;
+    const signs = signRequest(vendor, { body, secret, timestampMs: Date.now() }, undefined, checked.event) !== undefined;
     signing = signs ? 're-signed' : 'unsigned';
     if (signs) signWith = secret;
-  } else if (freshened?.length && hasSignatureHeader(vendor, record.headers, options.signatureHeader)) {
+  } else if (freshened?.length && hasSignatureHeader(vendor, record.headers, options.signatureHeader, checked.event)) {
     signing = 'stale';
   }
   return {

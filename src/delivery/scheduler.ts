@@ -74,7 +74,7 @@ export interface TimelineResult<E, R> {
   interrupted?: boolean;
 }
 
-export interface RunOptions<E, R extends { success: boolean }> {
+export interface RunOptions<E, R extends { success: boolean; final?: boolean }> {
   clock?: Clock;
   /** Requests in flight at once across all timelines. */
   concurrency: number;
@@ -87,7 +87,7 @@ export interface RunOptions<E, R extends { success: boolean }> {
 }
 
 /** `offsets[i]`: when attempt i+1 is planned, from the first attempt (already time-compressed). */
-export async function runTimelines<E, R extends { success: boolean }>(
+export async function runTimelines<E, R extends { success: boolean; final?: boolean }>(
   timelines: readonly { item: E; offsets: readonly number[] }[],
   options: RunOptions<E, R>,
 ): Promise<TimelineResult<E, R>[]> {
@@ -127,6 +127,8 @@ export async function runTimelines<E, R extends { success: boolean }>(
       attempts.push(record);
       options.onAttempt?.(item, record);
       if (result.success) return { item, attempts, succeeded: true };
+      // A failure the vendor does not retry ends the timeline.
+      if (result.final) return { item, attempts, succeeded: false };
       if (signal?.aborted && i < offsets.length - 1) return stopped();
     }
     return { item, attempts, succeeded: false };

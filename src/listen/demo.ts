@@ -5,33 +5,35 @@ import { deliver } from '../http/client.js';
 import { signRequest } from '../signing/signature.js';
 import { fixturePath } from '../vendors/fixtures.js';
 import { vendors as registry } from '../vendors/index.js';
-import type { VendorDefinition } from '../vendors/types.js';
+import type { EventDefinition, VendorDefinition } from '../vendors/types.js';
+import { encodeBody, FORM_CONTENT_TYPE } from '../json/body-format.js';
 
 export type SecretMap = Map<string, { value: string; source: string }>;
 
 export async function runDemo(url: string, secrets: SecretMap, notice?: (m: string) => void): Promise<number> {
   let sent = 0;
-  const post = async (vendor: VendorDefinition, body: string, signedBody: string = body) => {
-    const headers: [string, string][] = [['content-type', 'application/json'], ['user-agent', 'hookscope-demo']];
+  const post = async (vendor: VendorDefinition, event: EventDefinition, body: string, signedBody: string = body) => {
+    const target = `${url}/demo/${vendor.id}`;
+    const headers: [string, string][] = [['content-type', event.bodyFormat === 'form' ? FORM_CONTENT_TYPE : 'application/json'], ['user-agent', 'hookscope-demo']];
     const secret = secrets.get(vendor.id);
-    const signed = secret ? signRequest(vendor, { body: Buffer.from(signedBody), secret: secret.value, timestampMs: Date.now(), url: `${url}/demo/${vendor.id}` }) : undefined;
+    const signed = secret ? signRequest(vendor, { body: Buffer.from(signedBody), secret: secret.value, timestampMs: Date.now(), url: target, contentType: headers[0]![1] }, undefined, event) : undefined;
     if (signed) headers.push(...Object.entries(signed.headers));
-    await deliver({ method: 'POST', url: `${url}/demo/${vendor.id}`, headers, body: Buffer.from(body) }, { timeoutMs: 10_000 });
+    await deliver({ method: 'POST', url: signed?.url ?? target, headers, body: Buffer.from(body) }, { timeoutMs: 10_000 });
     sent++;
   };
-  let first: { vendor: VendorDefinition; body: string } | undefined;
+  let first: { vendor: VendorDefinition; event: EventDefinition; body: string } | undefined;
   for (const vendor of registry) {
     for (const event of vendor.events) {
       for (const file of event.fixtures) {
-        const body = JSON.stringify(JSON.parse(readFileSync(fixturePath(vendor, file), 'utf8')));
-        first ??= { vendor, body };
-        await post(vendor, body);
+        const body = encodeBody(JSON.parse(readFileSync(fixturePath(vendor, file), 'utf8')), event.bodyFormat);
+        if (event.bodyFormat !== 'form') first ??= { vendor, event, body };
+        await post(vendor, event, body);
       }
     }
   }
   if (first) {
-    await post(first.vendor, first.body); // a retry: same body again
-    await post(first.vendor, tamper(first.body), first.body); // signed for the original, changed after
+    await post(first.vendor, first.event, first.body); // a retry: same body again
+    await post(first.vendor, first.event, tamper(first.body), first.body); // signed for the original, changed after
   }
   notice?.(`demo: sent ${sent} requests (every vendor's fixtures, one retry, one tampered body)`);
   return sent;

@@ -109,7 +109,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
   const secrets = listenSecrets(options.secret ?? [], forced, env);
   if (options.demo) {
     // The demo signs with the secret configured for a vendor, or with a made-up one it shares.
-    for (const vendor of registry) if (vendor.signing && !secrets.has(vendor.id)) secrets.set(vendor.id, { value: `hookscope-demo-secret-${vendor.id}`, source: 'demo secret' });
+    for (const vendor of registry) if (signs(vendor) && !secrets.has(vendor.id)) secrets.set(vendor.id, { value: demoSecret(vendor.id), source: 'demo secret' });
   }
   const secretValues = new Map([...secrets].map(([vendorId, s]) => [vendorId, s.value]));
   const forwardUrl = options.forwardTo ? new URL(requireHttpUrl(options.forwardTo, '--forward-to')) : undefined;
@@ -363,6 +363,12 @@ export function calledUrl(path: string, headers: Record<string, string | undefin
   return { ...chosen, others };
 }
 
+/** A made-up secret every scheme can use: text for some, whsec_ + base64 for others. */
+const demoSecret = (id: string) => `whsec_${Buffer.from(`hookscope demo secret for ${id}`).toString('base64')}`;
+
+/** Whether a vendor signs anything: its scheme, or one of its events'. */
+const signs = (vendor: VendorDefinition) => Boolean(vendor.signing) || vendor.events.some((e) => e.signing);
+
 /**
  * Secrets by vendor: --secret (vendor=value, or a bare value for --vendor's vendor or, without
  * --vendor, for every vendor), then each vendor's variables.
@@ -371,7 +377,7 @@ function listenSecrets(specs: readonly string[], forced: VendorDefinition | unde
   const flags = parseSecretFlags(specs, forced);
   const out: SecretMap = new Map();
   for (const vendor of forced ? [forced] : registry) {
-    if (!vendor.signing) continue;
+    if (!signs(vendor)) continue;
     const found = secretFor(vendor, flags, env);
     if (found) out.set(vendor.id, found);
   }

@@ -4,7 +4,7 @@
 // forwarding the rest.
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
-import { resolveEvent, resolveVendor } from '../vendors/resolve.js';
+import { checkEventNames, resolveVendor } from '../vendors/resolve.js';
 import type { VendorDefinition } from '../vendors/types.js';
 
 export interface Route {
@@ -29,7 +29,9 @@ export interface RuleOptions {
 }
 
 export function parseRules(options: RuleOptions): AnswerRules {
-  const on = new Set((options.on ?? []).map((name) => resolveEvent(name).event.name));
+  // An event name of any vendor (call_inbound is Synthflow's and Retell's): the rule applies to each.
+  checkEventNames(options.on ?? [], undefined, '--on');
+  const on = new Set(options.on ?? []);
   if (on.size > 0 && options.status === undefined && options.delayMs === undefined) {
     throw new UserError('--on needs --status or --delay: it says which events they apply to', 'e.g. --status 500 --on test_run.completed');
   }

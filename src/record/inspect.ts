@@ -3,7 +3,7 @@
 // Pure apart from the dedupe memory it is handed: bytes and headers in, verdicts out.
 import { isUtf8 } from 'node:buffer';
 import type { Issue } from '../schema/issues.js';
-import { hasSignatureHeader, signatureHeaderNames, verifyRequest } from '../signing/signature.js';
+import { hasSignatureHeader, schemeFor, signatureHeaderNames, unsignedNote, verifyRequest } from '../signing/signature.js';
 import { validateText } from '../schema/validate.js';
 import { findEvent } from '../vendors/index.js';
 import type { DedupeMemory } from './dedupe.js';
@@ -69,7 +69,7 @@ export function inspect(body: Buffer, headers: Record<string, string | string[] 
     vendor: vendor?.id,
     event: checked.event,
     part: checked.part,
-    signature: signatureOf(vendor, body, flat, ctx),
+    signature: signatureOf(vendor, body, flat, ctx, checked.event),
     schema: { state: schemaState(checked.valid, checked.event, checked.issues), issues },
   };
   if (checked.body === undefined) result.schema.state = 'not-json';
@@ -99,23 +99,23 @@ function schemaState(valid: boolean, event: string | undefined, issues: readonly
   return issues.length ? 'drift' : 'valid';
 }
 
-function signatureOf(vendor: VendorDefinition | undefined, body: Buffer, headers: Record<string, string | undefined>, ctx: InspectContext): Inspection['signature'] {
+function signatureOf(vendor: VendorDefinition | undefined, body: Buffer, headers: Record<string, string | undefined>, ctx: InspectContext, event?: string): Inspection['signature'] {
   if (!vendor) return { state: 'not-checked', reason: 'vendor unknown' };
-  const scheme = vendor.signing;
-  if (!scheme) return { state: 'unsigned', reason: `${vendor.id} documents no signature` };
-  const header = hasSignatureHeader(vendor, headers, ctx.signatureHeader);
+  const scheme = schemeFor(vendor, event);
+  if (!scheme) return { state: 'unsigned', reason: unsignedNote(vendor, event) };
+  const header = hasSignatureHeader(vendor, headers, ctx.signatureHeader, event);
   const secret = ctx.secrets.get(vendor.id);
   if (!secret) return header ? { state: 'no-secret', header, reason: `no secret for ${vendor.id}: signature present but not checked` } : { state: 'unsigned', reason: 'no signature header' };
   const nowMs = (ctx.now ?? Date.now)();
   if (!header) {
     // Some bodies carry nothing the scheme signs (synthflow call_inbound has no call_id).
     if (!scheme.signsUrl && scheme.sign({ body, secret, timestampMs: nowMs }) === undefined) return { state: 'unsigned', reason: `nothing to sign: ${scheme.signedBytes.value}` };
-    return { state: 'invalid', reason: `header missing: no ${signatureHeaderNames(vendor, ctx.signatureHeader)[0]}` };
+    return { state: 'invalid', reason: `header missing: no ${signatureHeaderNames(vendor, ctx.signatureHeader, event)[0]}` };
   }
   const where = scheme.signsUrl && ctx.urlOf && ctx.path !== undefined ? ctx.urlOf(ctx.path, headers) : undefined;
   const others = new Map<string, string>();
   for (const [id, value] of ctx.secrets) if (id !== vendor.id) others.set(id, value);
-  const verdict = verifyRequest(vendor, { body, secret, headers, url: where?.url, otherUrls: where?.others, nowMs, otherSecrets: others }, ctx.signatureHeader);
+  const verdict = verifyRequest(vendor, { body, secret, headers, url: where?.url, otherUrls: where?.others, nowMs, otherSecrets: others }, ctx.signatureHeader, event);
   const url = where ? { url: where.url, urlFrom: where.from } : {};
   if (verdict.valid) return { state: 'valid', header, ...url };
   // HMAC cannot tell a wrong secret from a changed body: without a diagnosis, the reason says both.

@@ -22,6 +22,7 @@ export type IssueCode =
   | 'out-of-range'
   | 'unknown-field'
   | 'unknown-enum-value'
+  | 'unknown-event'
   | 'no-variant-matched'
   | 'invalid';
 

@@ -92,6 +92,17 @@ export function validateValue(body: unknown, options: ValidateOptions = {}, text
       vendor = found.vendor;
       event = found.event;
       part = options.part ?? found.part;
+    } else if (found.why === 'unknown-event') {
+      // The vendor's own body with an event hookscope does not know: drift, not an error.
+      const known = found.vendor.events.map((e) => e.name).join(', ');
+      issues.push({
+        code: 'unknown-event',
+        severity: 'warning',
+        message: `${found.vendor.id} event ${JSON.stringify(found.event.slice(0, 100))} is not one hookscope knows (known: ${known}): the vendor may have added it; the body is not checked against a schema`,
+        path: '$',
+        locationPath: [],
+      });
+      return finish({ vendor: found.vendor.id, event: found.event, part, issues, body }, options, text);
     } else if (found.why === 'ambiguous') {
       const names = found.candidates.map((c) => `${c.vendor.id} ${c.event.name}`).join(', ');
       issues.push({ code: 'ambiguous', severity: 'error', message: `matches more than one event (${names}); pass --vendor and --event`, path: '$', locationPath: [] });

@@ -247,7 +247,9 @@ function detect(body: unknown): DetectResult {
   const type = body.type;
   if (typeof type === 'string') {
     if (eventNames.includes(type)) return { match: true, event: type, part: 'request', reason: '`type` names a bluejay event' };
-    return { match: false, resemblance: 0.8, reason: `\`type\` ${JSON.stringify(type)} is not one of ${eventNames.join(', ')}` };
+    // `type` alone is too common to claim a body; Bluejay's run ids make it Bluejay's.
+    const ours = 'simulation_run_id' in body || 'digital_human_id' in body || ('evaluations' in body && 'agent_id' in body);
+    return { match: false, resemblance: 0.8, reason: `\`type\` ${JSON.stringify(type.slice(0, 100))} is not one of ${eventNames.join(', ')}`, ...(ours ? { unknownEvent: type } : {}) };
   }
   const typeNote = type === undefined ? 'no `type`' : `\`type\` is ${type === null ? 'null' : typeof type}, not a string`;
   const isInt = (k: string) => Number.isInteger(body[k]);

@@ -18,7 +18,9 @@ export interface NearMiss {
 export type DetectOutcome =
   | ({ ok: true } & Detection)
   | { ok: false; why: 'none'; nearMisses: NearMiss[] }
-  | { ok: false; why: 'ambiguous'; candidates: Detection[] };
+  | { ok: false; why: 'ambiguous'; candidates: Detection[] }
+  /** One vendor's body, with an event name hookscope does not know. */
+  | { ok: false; why: 'unknown-event'; vendor: VendorDefinition; event: string; reason: string };
 
 /**
  * Ask every vendor (or only `only`) whether the body is theirs. Exactly one match is a verdict;
@@ -48,10 +50,15 @@ export function detect(
   if (first) return { ok: true, vendor: first.vendor, event: first.event, part: first.part, reason: first.reason };
   // No match: ask again for the reasons (detection is pure), most resembling first.
   const nearMisses: NearMiss[] = [];
+  const unknown: { vendor: VendorDefinition; event: string; reason: string }[] = [];
   for (const vendor of asked) {
     const result = vendor.detect(body, headers);
-    if (!result.match) nearMisses.push({ vendor: vendor.id, resemblance: result.resemblance, reason: result.reason });
+    if (result.match) continue;
+    nearMisses.push({ vendor: vendor.id, resemblance: result.resemblance, reason: result.reason });
+    if (result.unknownEvent !== undefined) unknown.push({ vendor, event: result.unknownEvent, reason: result.reason });
   }
+  // Exactly one vendor's envelope (or signature header), with an event it does not list.
+  if (unknown.length === 1) return { ok: false, why: 'unknown-event', ...unknown[0]! };
   nearMisses.sort((a, b) => b.resemblance - a.resemblance);
   return { ok: false, why: 'none', nearMisses };
 }

@@ -27,3 +27,13 @@ export function resolveEvent(name: string, vendor?: VendorDefinition): { vendor:
   const where = vendor ? `${vendor.id} has no event` : 'no vendor has an event';
   throw new UserError(`${where} ${JSON.stringify(name)}`, `${guess ? `did you mean ${guess}? ` : ''}events: ${names.join(', ')}`);
 }
+
+/** Every event name of the vendors in play, or a usage error that suggests the closest. */
+export function checkEventNames(names: readonly string[], vendor?: VendorDefinition, flag = '--event'): void {
+  const known = (vendor ? [vendor] : vendors).flatMap((v) => v.events.map((e) => e.name));
+  for (const name of names) {
+    if (known.includes(name)) continue;
+    const guess = didYouMean(name, known);
+    throw new UserError(`${flag} ${JSON.stringify(name)}: ${vendor ? `${vendor.id} has no such event` : 'no vendor has such an event'}`, `${guess ? `did you mean ${guess}? ` : ''}events: ${[...new Set(known)].join(', ')}`);
+  }
+}

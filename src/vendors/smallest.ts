@@ -216,7 +216,9 @@ export const smallest: VendorDefinition = {
         return { match: true, event: eventType, part: 'request', reason: '`metadata.eventType` names an Atoms event' };
       }
       if (typeof eventType === 'string') {
-        return { match: false, resemblance: 0.8, reason: `metadata.eventType ${JSON.stringify(eventType)} is not one of ${CURRENT.join(', ')}` };
+        // The Atoms envelope: `event` is "<agentId>.<eventType>" beside metadata.
+        const envelope = typeof event === 'string' && typeof body.id === 'string';
+        return { match: false, resemblance: 0.8, reason: `metadata.eventType ${JSON.stringify(eventType.slice(0, 100))} is not one of ${CURRENT.join(', ')}`, ...(envelope ? { unknownEvent: eventType } : {}) };
       }
       if ('agentId' in metadata || 'callId' in metadata) {
         return { match: false, resemblance: 0.6, reason: 'has metadata.agentId/callId like an Atoms event, but metadata.eventType is missing' };

@@ -39,6 +39,12 @@ export interface EventDefinition {
   /** For request/response webhooks: what the receiver must answer, and how soon. */
   reply?: ReplyContract;
   /**
+   * This event's own signing scheme, when it differs from the vendor's; `null` when the vendor
+   * signs this event with nothing (`signingNote` says why).
+   */
+  signing?: SigningScheme | null;
+  signingNote?: string;
+  /**
    * Fields the vendor makes anew for every delivery (a timestamp, a delivery id). `send`
    * refreshes them in fixtures unless the user pins them with --set.
    */
@@ -98,15 +104,24 @@ export interface DeliveryRules {
   retryDelaysMs: Fact<number[]>;
   /** Which HTTP statuses the vendor counts as delivered. */
   success: Fact<string> & { isSuccess(status: number): boolean };
+  /**
+   * Which failed answers the vendor delivers again (default: every failure). `status` is
+   * undefined when there was no answer (refused, timed out).
+   */
+  retryOn?: Fact<string> & { isRetryable(status: number | undefined): boolean };
   timeoutMs: Fact<number>;
   /** What identifies the same event across retries; `key` returns it for a body. */
   dedupeKey: Fact<string> & { key(body: unknown): string | undefined };
 }
 
-/** How strongly a body looks like this vendor's, and why, when it is not a clean match. */
+/**
+ * How strongly a body looks like this vendor's, and why, when it is not a clean match.
+ * `unknownEvent`: the body is surely this vendor's (its envelope, or its signature header) but
+ * names an event hookscope does not know: the vendor may have added one.
+ */
 export type DetectResult =
   | { match: true; event: string; part: BodyPart; reason: string }
-  | { match: false; resemblance: number; reason: string };
+  | { match: false; resemblance: number; reason: string; unknownEvent?: string };
 
 export interface VendorDefinition {
   id: string;

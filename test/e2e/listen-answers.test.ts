@@ -142,7 +142,8 @@ describe('listen: the feed', () => {
     await listener.waitFor('try it yourself');
     const hint = /\n {2}(RELYABLE_WEBHOOK_SECRET=\S+) npx hookscope send relyable test_run\.completed --url (\S+)\n/.exec(listener.stderr());
     expect(hint).not.toBeNull();
-    const [name, value] = hint![1]!.split('=');
+    const assignment = hint![1]!;
+    const [name, value] = [assignment.slice(0, assignment.indexOf('=')), assignment.slice(assignment.indexOf('=') + 1)];
     const sent = await runCli(['send', 'relyable', 'test_run.completed', '--url', hint![2]!], { env: { [name!]: value } });
     expect(sent.code).toBe(0);
     await listener.stop();

@@ -361,3 +361,16 @@ describe('hookscope validate never crashes', () => {
     expect(r.stderr).toContain("missing required argument 'paths'");
   });
 });
+
+describe('validate: an event a known vendor added', () => {
+  it('is a warning (unknown-event) that names the vendor, and an error under --strict', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hookscope-unknown-event-')), 'new.json');
+    writeFileSync(file, JSON.stringify({ event: 'test_run.started', timestamp: '2026-01-01T00:00:00Z', data: { test_run_id: 'r1' } }));
+    const loose = await runCli(['validate', file]);
+    expect(loose.code).toBe(0);
+    expect(loose.stdout).toContain('relyable test_run.started');
+    expect(loose.stdout).toMatch(/warning +relyable event "test_run.started" is not one hookscope knows.*unknown-event/);
+    const strict = await runCli(['validate', file, '--strict']);
+    expect(strict.code).toBe(1);
+  });
+});

@@ -27,6 +27,15 @@ describe('inspect', () => {
     expect(inspect(body, {}, ctx()).signature.state).toBe('unsigned');
   });
 
+  it('a new event in a known envelope is that vendor\'s: its signature is checked, the event is drift (unknown-event), not an unknown vendor', () => {
+    const relyable = byId('relyable');
+    const body = Buffer.from(JSON.stringify({ ...fixture('test_run.completed').body, event: 'test_run.started' }));
+    const got = inspect(body, signedHeaders(relyable, body, 'rel-secret'), ctx({ secrets: new Map([['relyable', 'rel-secret']]) }));
+    expect(got).toMatchObject({ vendor: 'relyable', event: 'test_run.started', signature: { state: 'valid' }, schema: { state: 'drift', issues: [{ code: 'unknown-event', severity: 'warning' }] } });
+    const tampered = Buffer.from(body.toString().replace('73.5', '99'));
+    expect(inspect(tampered, signedHeaders(relyable, body, 'rel-secret'), ctx({ secrets: new Map([['relyable', 'rel-secret']]) })).signature.state).toBe('invalid');
+  });
+
   it('unknown fields are drift, a wrong type is invalid, non-JSON is not-json', () => {
     const base = fixture('simulation_ended').body;
     expect(inspect(Buffer.from(JSON.stringify({ ...base, brand_new: 1 })), {}, ctx()).schema.state).toBe('drift');
