@@ -20,6 +20,12 @@ export async function main(argv: string[]): Promise<void> {
       const color = prog.opts<{ color?: boolean }>().color !== false && isColorEnabled(process.stdout, process.env);
       const code = await command.run(call.options, { stdout: process.stdout, stderr: process.stderr, env: process.env, color, signal: stop.signal });
       process.exitCode = stop.exitCode ?? code;
+      if (stop.exitCode !== undefined) {
+        // Stopped, and what was done is printed: leave now, even if something the command
+        // started cannot be cancelled (opening a FIFO that has no writer yet).
+        await new Promise<void>((resolve) => process.stdout.write('', () => process.stderr.write('', () => resolve())));
+        process.exit(stop.exitCode);
+      }
     } finally {
       stop.dispose();
     }

@@ -42,6 +42,8 @@ export interface SendOptions {
   env?: NodeJS.ProcessEnv;
   readStdin?: () => Buffer;
   dispatcher?: Dispatcher;
+  /** Ctrl-C: stop waiting for the reply. */
+  signal?: AbortSignal;
 }
 
 export interface SendResult {
@@ -53,7 +55,7 @@ export interface SendResult {
   /** Things the user should know: fresh values, assumptions used. */
   notes: string[];
   /** `source` is the --data file when issues carry its line:col. */
-  validation?: { valid: boolean; issues: Issue[]; source?: string };
+  validation?: { valid: boolean; issues: Issue[]; source?: string; omittedIssues?: number; omittedWarnings?: number };
   response?: Omit<ReceivedResponse, 'body'> & { body: string; json?: unknown };
   failure?: { kind: FailureKind | 'redirect' | 'rejected' | 'invalid-body' | 'bad-reply' | 'late'; message: string };
   verdict?: { accepted: boolean; rule: string; provenance: Provenance; reason: string };
@@ -65,17 +67,18 @@ export interface SendResult {
 }
 
 /** What the CLI passes to send: its options minus the test seams, plus --json. */
-export type SendCliOptions = Omit<SendOptions, 'env' | 'readStdin' | 'dispatcher'> & { json?: boolean };
+export type SendCliOptions = Omit<SendOptions, 'env' | 'readStdin' | 'dispatcher' | 'signal'> & { json?: boolean };
 
 export async function run(options: SendCliOptions, io: CommandIO): Promise<ExitCodeValue> {
   const { renderSend, renderSendJson, sendNotes } = await import('../reporters/send.js');
   const { makeChalk, isSpinnerEnabled } = await import('../ui/terminal.js');
   const { json, ...rest } = options;
   const spin = !json && !rest.dryRun && isSpinnerEnabled(io.stderr, io.env);
-  const spinner = spin ? (await import('ora')).default({ text: `sending ${rest.vendor} ${rest.event}`, stream: io.stderr as NodeJS.WritableStream, discardStdin: false }).start() : undefined;
+  // isEnabled: ora switches itself off when a CI variable exists at all, even empty; hookscope decided already.
+  const spinner = spin ? (await import('ora')).default({ text: `sending ${rest.vendor} ${rest.event}`, stream: io.stderr as NodeJS.WritableStream, discardStdin: false, isEnabled: true }).start() : undefined;
   let result;
   try {
-    result = await send({ ...rest, env: io.env });
+    result = await send({ ...rest, env: io.env, signal: io.signal });
   } finally {
     spinner?.stop();
     // Idle keep-alive connections would hold the process open until they time out.
@@ -147,7 +150,12 @@ export async function send(options: SendOptions): Promise<SendResult> {
   if (options.validate !== false) {
     // An unedited --data file keeps its file:line:col locations; an edited body has JSON paths.
     const checked = checkedText ?? validateValue(body, { vendor, event });
-    result.validation = { valid: checked.valid, issues: checked.issues, source: checkedText && options.data !== undefined ? dataSource(options.data) : undefined };
+    result.validation = {
+      valid: checked.valid,
+      issues: checked.issues,
+      source: checkedText && options.data !== undefined ? dataSource(options.data) : undefined,
+      ...(checked.omittedIssues ? { omittedIssues: checked.omittedIssues, omittedWarnings: checked.omittedWarnings } : {}),
+    };
     if (!checked.valid) {
       result.failure = { kind: 'invalid-body', message: 'the body does not match the event schema; not sent (use --no-validate to send it anyway)' };
       result.exitCode = ExitCode.problem;
@@ -160,7 +168,7 @@ export async function send(options: SendOptions): Promise<SendResult> {
     return result;
   }
 
-  const outcome = await deliver({ method: 'POST', url: target, headers, body: wire }, { timeoutMs, keepBytes: KEEP_REPLY_BYTES, dispatcher: options.dispatcher });
+  const outcome = await deliver({ method: 'POST', url: target, headers, body: wire }, { timeoutMs, keepBytes: KEEP_REPLY_BYTES, dispatcher: options.dispatcher, signal: options.signal });
   if (!outcome.ok) {
     result.failure = outcome.failure;
     result.exitCode = ExitCode.problem;

@@ -202,3 +202,38 @@ function wholeJson(v: unknown): string {
     return String(v);
   }
 }
+
+/** Nesting of objects and arrays in a JSON text, in one pass (strings skipped); stops past `limit`. */
+export function nestingDepth(text: string, limit = Infinity): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string, escapes included.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return max;
+}
+
+/** Deeper than this, pretty-printing costs more than it shows (indentation grows with depth): text stays as given. */
+export const PRETTY_MAX_DEPTH = 64;
+
+/** A JSON text indented for reading, or as given when it is not JSON, is too deep, or larger than `maxChars`. */
+export function prettyJson(text: string, maxChars = 1024 * 1024): string {
+  if (text.length > maxChars || nestingDepth(text, PRETTY_MAX_DEPTH) > PRETTY_MAX_DEPTH) return text;
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}

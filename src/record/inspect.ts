@@ -2,6 +2,7 @@
 // match the schema, is it a retry of something seen before, and the vendor's one-line summary.
 // Pure apart from the dedupe memory it is handed: bytes and headers in, verdicts out.
 import { isUtf8 } from 'node:buffer';
+import { nodeCrypto } from '../signing/primitives.js';
 import type { Issue } from '../schema/issues.js';
 import { hasSignatureHeader, schemeFor, signatureHeaderNames, unsignedNote, verifyRequest } from '../signing/signature.js';
 import { validateText } from '../schema/validate.js';
@@ -26,7 +27,8 @@ export interface Inspection {
     url?: string;
     urlFrom?: string;
   };
-  schema: { state: SchemaState; issues: Issue[] };
+  /** The first issues; `omittedIssues` counts the ones not kept. */
+  schema: { state: SchemaState; issues: Issue[]; omittedIssues?: number };
   duplicate?: { key: string; attempt: number; firstSeen: string; sinceFirstMs: number };
   summary?: string;
 }
@@ -51,6 +53,16 @@ export interface InspectContext {
 
 /** How many issues a record keeps (the feed shows fewer). */
 const KEEP_ISSUES = 10;
+/** The longest summary a record keeps. */
+const MAX_SUMMARY = 300;
+/** Dedupe keys longer than this are remembered by their hash (a 10 MB call_id must not be kept 10,000 times). */
+const MAX_KEY = 200;
+
+/** The key itself when short, else its length and SHA-256: the same key, in bounded memory. */
+export function boundedKey(key: string): string {
+  if (key.length <= MAX_KEY) return key;
+  return `${key.slice(0, 40)}…(${key.length} chars, sha256 ${nodeCrypto().createHash('sha256').update(key).digest('hex').slice(0, 32)})`;
+}
 
 /** `text`: the body decoded, when the caller has done it already; null when it is not UTF-8. */
 export function inspect(body: Buffer, headers: Record<string, string | string[] | undefined>, ctx: InspectContext, text: string | null = decodeUtf8(body)): Inspection {
@@ -65,23 +77,26 @@ export function inspect(body: Buffer, headers: Record<string, string | string[] 
   const checked = validateText(text, { vendor: ctx.vendor, headers: flat });
   const vendor = vendorWithId(ctx.vendors, checked.vendor) ?? ctx.vendor;
   const issues = checked.issues.length > KEEP_ISSUES ? checked.issues.slice(0, KEEP_ISSUES) : checked.issues;
+  const omitted = checked.issues.length - issues.length + (checked.omittedIssues ?? 0);
   const result: Inspection = {
     vendor: vendor?.id,
     event: checked.event,
     part: checked.part,
     signature: signatureOf(vendor, body, flat, ctx, checked.event),
-    schema: { state: schemaState(checked.valid, checked.event, checked.issues), issues },
+    schema: { state: schemaState(checked.valid, checked.event, checked.issues), issues, ...(omitted > 0 ? { omittedIssues: omitted } : {}) },
   };
   if (checked.body === undefined) result.schema.state = 'not-json';
   const event = vendor && findEvent(vendor, checked.event);
   if (vendor && event && checked.part === 'request') {
     try {
-      result.summary = event.summarize?.(checked.body);
+      const summary = event.summarize?.(checked.body);
+      // Summaries quote values from the body: a line of the feed, not the body again.
+      if (summary !== undefined) result.summary = summary.length > MAX_SUMMARY ? `${summary.slice(0, MAX_SUMMARY - 1)}…` : summary;
     } catch {
       // A summary is a nicety; a body odd enough to break one is already reported as invalid.
     }
     const key = vendor.delivery.dedupeKey.key(checked.body);
-    if (key !== undefined) result.duplicate = ctx.dedupe.see(`${vendor.id}:${key}`, (ctx.now ?? Date.now)());
+    if (key !== undefined) result.duplicate = ctx.dedupe.see(`${vendor.id}:${boundedKey(key)}`, (ctx.now ?? Date.now)());
   }
   return result;
 }

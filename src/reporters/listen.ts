@@ -1,6 +1,7 @@
 // The live feed of `hookscope listen`: one entry per request, and the summary on Ctrl-C.
 import type { ChalkInstance } from 'chalk';
 import { printable } from '../ui/terminal.js';
+import { prettyJson } from '../json/display.js';
 import type { ListenerStats } from '../listen/listener.js';
 import { formatIssue } from '../schema/issues.js';
 import type { ListenRecord } from '../record/log-record.js';
@@ -78,12 +79,7 @@ function notKeptIssues(schema: ListenRecord['schema']): number {
 /** The forwarded app's answer, whole (as kept: up to 1 MiB), pretty when it is JSON. */
 function answerLines(f: NonNullable<ListenRecord['forward']>): string[] {
   if (f.bodyEncoding === 'base64') return [`(${f.bodyBytes ?? 0} bytes, not UTF-8) ${hexPreview(Buffer.from(f.body ?? '', 'base64'))}`];
-  let text = f.body ?? '';
-  try {
-    text = JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    // shown as answered
-  }
+  const text = prettyJson(f.body ?? '');
   const out = printable(text).split('\n');
   if (f.truncated) out.push(`… (${f.bodyBytes} bytes in all; the first 1 MiB is kept)`);
   return out;
@@ -174,12 +170,7 @@ function bodyLines(r: ListenRecord, logged: boolean): string[] {
     const bytes = Buffer.from(r.body, 'base64');
     return [`(${bytes.length} bytes, logged as base64: not UTF-8 text, or mostly control characters) ${hexPreview(bytes)}`];
   }
-  let text = r.body;
-  try {
-    text = JSON.stringify(JSON.parse(r.body), null, 2);
-  } catch {
-    // shown as received
-  }
+  let text = prettyJson(r.body);
   if (text.length > VERBOSE_BODY_CHARS) text = `${text.slice(0, VERBOSE_BODY_CHARS)}\n… (${r.bodyBytes} bytes in all; ${logged ? 'the whole body is in the log' : 'not logged (--no-log); --json prints it whole'})`;
   return printable(text).split('\n');
 }

@@ -4,6 +4,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { ChalkInstance } from 'chalk';
 import { printable } from '../ui/terminal.js';
+import { moreLine } from './validate-common.js';
+import { nestingDepth, prettyJson, PRETTY_MAX_DEPTH } from '../json/display.js';
 import type { SendResult } from '../commands/send.js';
 import { formatIssue, type Issue } from '../schema/issues.js';
 
@@ -14,7 +16,9 @@ export const SHOW_REPLY_CHARS = 4000;
 export function renderSendJson(result: SendResult): string {
   const { exitCode, request, ...rest } = result;
   const out = { ok: exitCode === 0, exitCode, ...rest, request: { ...request, headers: Object.fromEntries(request.headers) } };
-  return `${JSON.stringify(out, null, 2)}\n`;
+  // The receiver's reply may nest deeply: indenting it would cost the square of its depth.
+  const deep = nestingDepth(result.response?.body ?? '', PRETTY_MAX_DEPTH) > PRETTY_MAX_DEPTH;
+  return `${JSON.stringify(out, null, deep ? undefined : 2)}\n`;
 }
 
 /** Lines for stderr: what the user should know but is not the result itself. */
@@ -34,6 +38,8 @@ export function renderSend(result: SendResult, chalk: ChalkInstance): string {
   if (result.failure?.kind === 'invalid-body') {
     out.push(`${chalk.red('✗')} ${label}: ${result.failure.message}`);
     out.push(...issueLines(result.validation?.issues ?? [], chalk, result.validation?.source));
+    const more = result.validation && moreLine({ source: '', ...result.validation });
+    if (more) out.push(`    ${chalk.dim(more)}`);
     return `${out.join('\n')}\n`;
   }
 
@@ -113,7 +119,7 @@ function issueLines(issues: readonly Issue[], chalk: ChalkInstance, source?: str
 /** Pretty JSON when the reply is JSON, else the text; cut with a note past SHOW_REPLY_CHARS. */
 function showBody(body: string, json: unknown, totalBytes: number): string {
   if (totalBytes === 0) return '(empty body)';
-  const text = printable(json !== undefined ? JSON.stringify(json, null, 2) : body);
+  const text = printable(json !== undefined ? prettyJson(body) : body);
   if (text.length <= SHOW_REPLY_CHARS && Buffer.byteLength(body) === totalBytes) return text;
   return `${text.slice(0, SHOW_REPLY_CHARS)}\n… (${totalBytes} bytes in all; showing the first ${SHOW_REPLY_CHARS} characters, --json carries up to 1 MiB)`;
 }

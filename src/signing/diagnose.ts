@@ -12,6 +12,7 @@
 import { decodeSignature, messageBytes, type HmacSpec, type MessageContext, type Part, type Presented } from './hmac.js';
 import { digest, equalBytes, keyBytes, otherKeyForms } from './primitives.js';
 import { portVariants } from './urls.js';
+import { nestingDepth, PRETTY_MAX_DEPTH } from '../json/display.js';
 import type { VerifyInput } from './types.js';
 
 /** Re-serialising (parse + stringify) is tried only on bodies up to this size. */
@@ -36,7 +37,9 @@ export function diagnose(spec: HmacSpec, got: Presented, input: VerifyInput, siz
   // The body re-serialised.
   if (main.includes('body') && input.body.length <= DIAGNOSE_MAX_BYTES && !spec.messages.some((m) => m.includes('compact-body'))) {
     const parsed = tryParse(input.body);
-    if (parsed !== undefined) {
+    // Deeply nested bodies are not pretty-printed: indentation would grow with the square of the depth.
+    const shallow = nestingDepth(Buffer.from(input.body).toString('utf8'), PRETTY_MAX_DEPTH) <= PRETTY_MAX_DEPTH;
+    if (parsed !== undefined && shallow) {
       for (const [text, how] of [
         [JSON.stringify(parsed), 'JSON.stringify of the parsed body'],
         [JSON.stringify(parsed, null, 2), 'pretty-printed JSON of the parsed body'],

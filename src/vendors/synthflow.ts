@@ -62,7 +62,9 @@ const criterionValues = ['true', 'false', 'partial', 'not_applicable'];
 const analysis = z
   .record(z.string(), z.union([z.boolean(), z.null(), z.string()]))
   .superRefine((record, ctx) => {
-    for (const [key, value] of Object.entries(record)) {
+    // for...in, not Object.entries: no array of pairs for a record of a million keys.
+    for (const key in record) {
+      const value = record[key];
       if (key.endsWith('_feedback')) {
         if (typeof value !== 'string' && value !== null) {
           ctx.addIssue({ code: 'custom', path: [key], message: `expected a feedback string, received ${typeof value}` });
@@ -189,7 +191,7 @@ function detectBody(body: Record<string, unknown>): DetectResult {
     return { match: false, resemblance: 0.7, reason: '`event` is "call_inbound", but there is no `call_inbound` object' };
   }
   if (!('event' in body) && isObject(body.call_inbound)) {
-    const others = Object.keys(body).filter((k) => k !== 'call_inbound');
+    const others = firstKeys(body, 'call_inbound', 5);
     if (others.length === 0) return { match: true, event: 'call_inbound', part: 'reply', reason: 'a body with only a `call_inbound` object is the answer to an inbound-call webhook' };
     return { match: false, resemblance: 0.6, reason: `has a \`call_inbound\` object like an inbound-call reply, but also ${others.map((k) => `\`${k}\``).join(', ')} and no \`event\`` };
   }
@@ -208,6 +210,20 @@ function detectBody(body: Record<string, unknown>): DetectResult {
     return { match: false, resemblance: 0.6, reason: 'has `lead` and `executed_actions` like a post-call body, but no `call` object' };
   }
   return NOT_SYNTHFLOW;
+}
+
+/** Up to `n` keys of an object other than `except`: enough to name in a reason, never all of a huge one. */
+function firstKeys(body: Record<string, unknown>, except: string, n: number): string[] {
+  const out: string[] = [];
+  for (const k in body) {
+    if (k === except) continue;
+    if (out.length === n) {
+      out.push('…');
+      break;
+    }
+    out.push(k.length > 40 ? `${k.slice(0, 39)}…` : k);
+  }
+  return out;
 }
 
 // Every other vendor's body ends here: one shared answer, not a new object per body.

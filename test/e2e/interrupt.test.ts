@@ -137,4 +137,25 @@ describe.skipIf(!hasScript)('Ctrl-C in a terminal', () => {
     expect(code, output).toBe(130);
     expect(output).toContain('interrupted (Ctrl-C): stopped before the end');
   });
+
+  it('send, waiting on a receiver that never answers (spinner on): stops at once, says so, exit 130', async () => {
+    const server = await startServer(() => {
+      // Never answers.
+    });
+    servers.push(server);
+    const pty = inPty(['send', 'relyable', 'test_run.completed', '--url', server.url]);
+    while (server.received.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const { code, output } = await pty.ctrlC();
+    expect(code, output).toBe(130);
+    expect(output).toContain('interrupted (Ctrl-C): no answer awaited');
+  });
+
+  it('listen: Ctrl-C prints the summary and the log\'s path, exit 130', async () => {
+    const pty = inPty(['listen', '--port', '0', '--no-log']);
+    await pty.waitFor('Ctrl-C to stop and print a summary');
+    const { code, output } = await pty.ctrlC();
+    expect(code, output).toBe(130);
+    expect(output).toMatch(/hookscope listen: 0 requests in /);
+    expect(output).toContain('log: off (--no-log)');
+  });
 });

@@ -1,7 +1,7 @@
 // Paths, keys and values in messages stay short whatever the body (issue #13), and ordinary ones
 // read exactly as before.
 import { describe, expect, it } from 'vitest';
-import { clip, displayLinkPath, displayPath, linkPath, linkSegments, preview, quote, type PathLink } from '../../src/json/display.js';
+import { clip, displayLinkPath, displayPath, linkPath, linkSegments, nestingDepth, prettyJson, preview, quote, type PathLink } from '../../src/json/display.js';
 import { formatPath, type PathSegment } from '../../src/json/values.js';
 
 /** The linked form of a path. */
@@ -99,4 +99,15 @@ describe('preview', () => {
     for (let i = 0; i < 100_000; i++) wide[`k${i}`] = i;
     expect(preview(wide, 40)).toBe('{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5…');
   });
+
+describe('prettyJson', () => {
+  it('indents JSON for reading, leaves text, deep and large bodies as given (indenting them costs the square of the depth)', () => {
+    expect(prettyJson('{"a":[1,{"b":2}]}')).toBe('{\n  "a": [\n    1,\n    {\n      "b": 2\n    }\n  ]\n}');
+    expect(prettyJson('not json')).toBe('not json');
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(prettyJson(deep)).toBe(deep);
+    expect(nestingDepth('{"a":"[[[[","b":[{}]}')).toBe(3);
+    expect(nestingDepth(deep, 64)).toBe(65);
+  });
+});
 });

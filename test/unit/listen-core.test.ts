@@ -27,6 +27,20 @@ describe('inspect', () => {
     expect(inspect(body, {}, ctx()).signature.state).toBe('unsigned');
   });
 
+  it('keeps 10 issues and counts the rest; a huge dedupe key is remembered by its hash; summaries stay a line', () => {
+    const many = { ...fixture('test_run.completed').body, ...Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`extra_${i}`, i])) };
+    const got = inspect(Buffer.from(JSON.stringify(many)), {}, ctx());
+    expect(got.schema.issues).toHaveLength(10);
+    expect(got.schema.omittedIssues).toBe(15);
+    const post = fixture('post_call').body as { call: Record<string, unknown> };
+    const huge = { ...post, call: { ...post.call, call_id: 'c'.repeat(2_000_000) } };
+    const dedupe = new DedupeMemory();
+    inspect(Buffer.from(JSON.stringify(huge)), {}, ctx({ dedupe }));
+    const second = inspect(Buffer.from(JSON.stringify(huge)), {}, ctx({ dedupe }));
+    expect(second.duplicate?.attempt).toBe(2);
+    expect(second.duplicate!.key.length).toBeLessThan(200);
+  });
+
   it('a new event in a known envelope is that vendor\'s: its signature is checked, the event is drift (unknown-event), not an unknown vendor', () => {
     const relyable = byId('relyable');
     const body = Buffer.from(JSON.stringify({ ...fixture('test_run.completed').body, event: 'test_run.started' }));
