@@ -3,22 +3,45 @@
 import type { CommandIO } from '../cli/io.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
 import { dirname } from 'node:path';
+import { CallTracker } from '../listen/calls.js';
 import { startListener, type ListenOptions } from '../listen/listener.js';
+import type { ListenRecord } from '../record/log-record.js';
+import { vendors as registry } from '../vendors/index.js';
 
 /** What the CLI passes to listen: its options minus the callbacks, plus output choices. */
-export type ListenCliOptions = Omit<ListenOptions, 'onRecords' | 'onNotice' | 'env' | 'cwd' | 'log'> & { log?: string | boolean; json?: boolean; verbose?: boolean };
+export type ListenCliOptions = Omit<ListenOptions, 'onRecords' | 'onNotice' | 'env' | 'cwd' | 'log'> & {
+  log?: string | boolean;
+  json?: boolean;
+  verbose?: boolean;
+  /** `call`: the feed follows each call: its events under it, what is out of order as it comes, what is missing at the end. */
+  group?: 'call';
+};
 
 export async function run(options: ListenCliOptions, io: CommandIO): Promise<ExitCodeValue> {
-  const { feedEntry, listenSummary } = await import('../reporters/listen.js');
+  const { feedEntry, listenSummary, callLines, callsSummary } = await import('../reporters/listen.js');
   const { makeChalk } = await import('../ui/terminal.js');
-  const { json, verbose, log, ...rest } = options;
+  const { json, verbose, log, group, ...rest } = options;
+  const calls = group === 'call' ? new CallTracker(registry) : undefined;
+  const entry = (record: ListenRecord): string => {
+    const text = feedEntry(record, chalk, feed);
+    if (!calls) return text;
+    const followed = calls.add(record);
+    return followed ? callLines(followed.call, followed.notes, text, chalk) : text;
+  };
   const chalk = makeChalk(io.color);
   const listener = await startListener({
     ...rest,
     log: log === true ? undefined : log,
     env: io.env,
     // --json prints the log's own bytes: one encoding for both.
-    onRecords: (batch, lines) => io.stdout.write(json ? lines() : batch.map(({ record }) => feedEntry(record, chalk, feed)).join('')),
+    onRecords: (batch, lines) => {
+      if (json) {
+        if (calls) for (const { record } of batch) calls.add(record);
+        io.stdout.write(lines());
+      } else {
+        io.stdout.write(batch.map(({ record }) => entry(record)).join(''));
+      }
+    },
     onNotice: (message) => io.stderr.write(`hookscope: ${message}\n`),
   });
   const feed = { verbose, width: io.stdout.isTTY ? io.stdout.columns || undefined : undefined, logged: listener.logPath !== undefined };
@@ -53,6 +76,7 @@ export async function run(options: ListenCliOptions, io: CommandIO): Promise<Exi
   await stopped;
   await listener.close();
   io.stderr.write(listenSummary(listener.stats, listener.logPath));
+  if (calls) io.stderr.write(callsSummary(calls, chalk));
   return ExitCode.ok;
 }
 

@@ -4,9 +4,10 @@
 import type { Dispatcher } from 'undici';
 import { attemptRequest, listed, loadInputs, plural, type LoadResult, type ReplayItem } from '../delivery/replay-items.js';
 import { checkEventNames } from '../vendors/resolve.js';
+import { authChoice } from '../signing/signature.js';
 import { isRetryable, judgeStatus } from '../delivery/judge.js';
 import { deadlineFor, judgeDeadline, judgeReplyBody, type DeadlineVerdict, type ReplyJudgement } from '../delivery/reply.js';
-import { findEvent } from '../vendors/index.js';
+import { findEvent, vendors as registry } from '../vendors/index.js';
 import { closeHttp, deliver, prepareHttp, type FailureKind } from '../http/client.js';
 import { runTimelines, type AttemptRecord, type Clock } from '../delivery/scheduler.js';
 import { parseSchedule, plannedOffsets } from '../delivery/schedule.js';
@@ -45,6 +46,9 @@ export interface ReplayOptions {
   fresh?: boolean;
   /** Sign every attempt with this time instead of the attempt's own (tests of timestamped schemes). */
   timestampMs?: number;
+  /** The authentication mode, for vendors with several (Vapi), and its settings (name=value). */
+  auth?: string;
+  authSetting?: string[];
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
   freshContext?: FreshContext;
@@ -176,6 +180,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
     vendor: forced,
     secrets: options.secret ?? [],
     signatureHeader: options.signatureHeader,
+    auth: authChoice(options.auth, options.authSetting, forced ? [forced] : registry),
     env,
     stdin: options.stdin,
     signal,

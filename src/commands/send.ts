@@ -11,7 +11,7 @@ import { closeHttp, defaultHeaders, deliver, type FailureKind, type ReceivedResp
 import type { Issue } from '../schema/issues.js';
 import { resolveEvent, resolveVendor } from '../vendors/resolve.js';
 import { maskSecret, parseSecretFlags, secretFor } from '../signing/secrets.js';
-import { schemeFor, signRequest, unsignedNote } from '../signing/signature.js';
+import { authChoice, choiceFor, schemeFor, signRequest, unsignedNote } from '../signing/signature.js';
 import { validateText, validateValue, type PayloadResult } from '../schema/validate.js';
 import { formatPath } from '../json/values.js';
 import { encodeBody, FORM_CONTENT_TYPE } from '../json/body-format.js';
@@ -36,6 +36,9 @@ export interface SendOptions {
   signatureHeader?: string;
   /** Sign with this time instead of now (for tests: schemes that sign a timestamp). */
   timestampMs?: number;
+  /** The authentication mode, for vendors with several (Vapi), and its settings (name=value). */
+  auth?: string;
+  authSetting?: string[];
   header?: string[];
   timeoutMs?: number;
   dryRun?: boolean;
@@ -114,14 +117,15 @@ export async function send(options: SendOptions): Promise<SendResult> {
   let signing: SendResult['signing'];
   const headers = defaultHeaders(event.bodyFormat === 'form' ? FORM_CONTENT_TYPE : undefined);
   let target = url;
-  const scheme = schemeFor(vendor, event);
+  const choice = choiceFor(vendor, authChoice(options.auth, options.authSetting, [vendor]), event, options.signatureHeader);
+  const scheme = schemeFor(vendor, choice);
   if (!scheme) {
-    signing = { signed: false, reason: unsignedNote(vendor, event) };
+    signing = { signed: false, reason: unsignedNote(vendor, choice) };
   } else if (!secret) {
     signing = { signed: false, reason: `no secret: pass --secret or set $${[...vendor.secretEnv, 'HOOKSCOPE_SECRET'].join(' or $')}` };
   } else {
     const timestampMs = options.timestampMs ?? Date.now();
-    const signed = signRequest(vendor, { body: wire, secret: secret.value, timestampMs, url, contentType: headerOf(headers, 'content-type') }, options.signatureHeader, event);
+    const signed = signRequest(vendor, { body: wire, secret: secret.value, timestampMs, url, contentType: headerOf(headers, 'content-type') }, choice);
     if (signed) {
       for (const [name, value] of Object.entries(signed.headers)) headers.push([name, value]);
       if (signed.url) target = signed.url;

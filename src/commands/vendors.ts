@@ -53,6 +53,7 @@ function detail(v: VendorDefinition) {
           caveat: s.caveat ?? null,
         }
       : { none: v.signingNote ?? 'no signing scheme documented' },
+    authModes: v.authModes ? Object.fromEntries(Object.entries(v.authModes).map(([name, m]) => [name, { label: m.label, provenance: m.provenance, note: m.note, settings: m.settings ?? {} }])) : null,
     delivery: { retryDelaysMs: fact(d.retryDelaysMs), success: fact(d.success), retryOn: d.retryOn ? fact(d.retryOn) : null, timeoutMs: fact(d.timeoutMs), dedupeKey: fact(d.dedupeKey) },
     notes: v.notes ?? [],
   };
@@ -101,6 +102,13 @@ function showVendor(v: VendorDefinition, chalk: ChalkInstance): string {
     if (s.caveat) out.push(`  ${chalk.yellow('caveat')}        ${s.caveat}`);
   } else {
     out.push(`  none: ${v.signingNote ?? 'no signing scheme documented'}`);
+  }
+  if (v.authModes) {
+    out.push('', chalk.bold('Authentication modes') + chalk.dim(' (choose with --auth; listen checks the one a request carries)'));
+    for (const [name, m] of Object.entries(v.authModes)) {
+      out.push(`  ${name.padEnd(13)} ${m.label}`, `  ${''.padEnd(13)} ${tag(m.provenance)}: ${m.note}`);
+      for (const [setting, what] of Object.entries(m.settings ?? {})) out.push(`  ${''.padEnd(13)} ${chalk.dim(`--auth-setting ${setting}=…  ${what}`)}`);
+    }
   }
   const d = v.delivery;
   out.push('', chalk.bold('Delivery'));

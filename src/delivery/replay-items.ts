@@ -8,7 +8,7 @@ import { isProbeRecord, notRecordedReason } from '../files/log-records.js';
 import { freshen, type FreshContext } from '../json/edit.js';
 import { isLogRecord, logRecordBody, type LogRecord } from '../record/log-record.js';
 import { parseSecretFlags, secretFor, type SecretFlags } from '../signing/secrets.js';
-import { hasSignatureHeader, schemeHeaderNames, signRequest } from '../signing/signature.js';
+import { choiceFor, hasSignatureHeader, schemeHeaderNames, signRequest, type AuthChoice } from '../signing/signature.js';
 import { validateText } from '../schema/validate.js';
 import { ExitCode, UserError } from '../errors.js';
 import { findEvent, vendors as registry } from '../vendors/index.js';
@@ -35,6 +35,7 @@ export interface ReplayItem {
   /** The secret each attempt is signed with, afresh (vendors sign every attempt with its own time). */
   secret?: string;
   signatureHeader?: string;
+  auth?: AuthChoice;
 }
 
 /**
@@ -44,7 +45,7 @@ export interface ReplayItem {
 export function attemptRequest(item: ReplayItem, url: string, timestampMs: number): { headers: [string, string][]; url: string } {
   if (item.secret === undefined) return { headers: item.headers, url };
   const contentType = item.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1];
-  const signed = signRequest(item.vendor, { body: item.body, secret: item.secret, timestampMs, url, contentType }, item.signatureHeader, item.event);
+  const signed = signRequest(item.vendor, { body: item.body, secret: item.secret, timestampMs, url, contentType }, choiceFor(item.vendor, item.auth, item.event, item.signatureHeader));
   if (!signed) return { headers: item.headers, url };
   return { headers: [...item.headers, ...Object.entries(signed.headers)], url: signed.url ?? url };
 }
@@ -54,6 +55,8 @@ export interface LoadOptions {
   /** `value` (every vendor) or `vendor=value`. */
   secrets: string[];
   signatureHeader?: string;
+  /** --auth, for vendors with several authentication modes. */
+  auth?: AuthChoice;
   env: NodeJS.ProcessEnv;
   stdin?: InputOptions['stdin'];
   /** Stop reading when aborted. */
@@ -160,7 +163,7 @@ function fromFixture(text: string, source: string, options: LoadOptions, flagSec
   const headers = defaultHeaders();
   const secret = secretFor(vendor, flagSecrets, options.env)?.value;
   // Signed at each attempt, with the attempt's time (see attemptRequest); checked once here.
-  const signs = secret !== undefined && signRequest(vendor, { body, secret, timestampMs: Date.now() }, undefined, checked.event) !== undefined;
+  const signs = secret !== undefined && signRequest(vendor, { body, secret, timestampMs: Date.now() }, choiceFor(vendor, options.auth, checked.event)) !== undefined;
   return {
     source,
     vendor,
@@ -168,7 +171,7 @@ function fromFixture(text: string, source: string, options: LoadOptions, flagSec
     body,
     headers,
     signing: signs ? 'signed' : 'unsigned',
-    ...(signs ? { secret, signatureHeader: options.signatureHeader } : {}),
+    ...(signs ? { secret, signatureHeader: options.signatureHeader, auth: options.auth } : {}),
     dedupeKey,
     ...(freshened?.length ? { freshened } : {}),
   };
@@ -202,12 +205,12 @@ function fromRecord(record: LogRecord, source: string, options: LoadOptions, fla
   if (secret) {
     // Drop the recorded signature (and its timestamp and id headers) under any spelling, and
     // whatever the override names; each attempt is signed afresh.
-    const names = new Set(schemeHeaderNames(vendor, options.signatureHeader, checked.event));
+    const names = new Set(schemeHeaderNames(vendor, choiceFor(vendor, options.auth, checked.event, options.signatureHeader)));
     for (let i = headers.length - 1; i >= 0; i--) if (names.has(headers[i]![0].toLowerCase())) headers.splice(i, 1);
-    const signs = signRequest(vendor, { body, secret, timestampMs: Date.now() }, undefined, checked.event) !== undefined;
+    const signs = signRequest(vendor, { body, secret, timestampMs: Date.now() }, choiceFor(vendor, options.auth, checked.event)) !== undefined;
     signing = signs ? 're-signed' : 'unsigned';
     if (signs) signWith = secret;
-  } else if (freshened?.length && hasSignatureHeader(vendor, record.headers, options.signatureHeader, checked.event)) {
+  } else if (freshened?.length && hasSignatureHeader(vendor, record.headers, choiceFor(vendor, options.auth, checked.event, options.signatureHeader))) {
     signing = 'stale';
   }
   return {
@@ -218,7 +221,7 @@ function fromRecord(record: LogRecord, source: string, options: LoadOptions, fla
     headers,
     path: record.path,
     signing,
-    ...(signWith !== undefined ? { secret: signWith, signatureHeader: options.signatureHeader } : {}),
+    ...(signWith !== undefined ? { secret: signWith, signatureHeader: options.signatureHeader, auth: options.auth } : {}),
     dedupeKey,
     ...(typeof record.id === 'number' ? { recordId: record.id } : {}),
     ...(freshened?.length ? { freshened } : {}),

@@ -16,7 +16,7 @@ export async function runDemo(url: string, secrets: SecretMap, notice?: (m: stri
     const target = `${url}/demo/${vendor.id}`;
     const headers: [string, string][] = [['content-type', event.bodyFormat === 'form' ? FORM_CONTENT_TYPE : 'application/json'], ['user-agent', 'hookscope-demo']];
     const secret = secrets.get(vendor.id);
-    const signed = secret ? signRequest(vendor, { body: Buffer.from(signedBody), secret: secret.value, timestampMs: Date.now(), url: target, contentType: headers[0]![1] }, undefined, event) : undefined;
+    const signed = secret ? signRequest(vendor, { body: Buffer.from(signedBody), secret: secret.value, timestampMs: Date.now(), url: target, contentType: headers[0]![1] }, { event }) : undefined;
     if (signed) headers.push(...Object.entries(signed.headers));
     await deliver({ method: 'POST', url: signed?.url ?? target, headers, body: Buffer.from(body) }, { timeoutMs: 10_000 });
     sent++;

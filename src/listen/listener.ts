@@ -13,6 +13,7 @@ import { encodeBody, LOG_RECORD_KIND, type ListenRecord } from '../record/log-re
 import { Committer, openLog, type OnRecords } from '../record/log-writer.js';
 import { compilePatterns, redactBody, redactText } from '../record/redact.js';
 import { parseSecretFlags, secretFor } from '../signing/secrets.js';
+import { authChoice } from '../signing/signature.js';
 import { UserError } from '../errors.js';
 import { loadFixture } from '../vendors/fixtures.js';
 import { findEvent, findVendor, vendors as registry } from '../vendors/index.js';
@@ -20,7 +21,7 @@ import { resolveVendor } from '../vendors/resolve.js';
 import type { EventDefinition, VendorDefinition } from '../vendors/types.js';
 import { runDemo, type SecretMap } from './demo.js';
 import { forward } from './forward.js';
-import { describeSetup, matchRule, parseRoutes, parseRules, routeVendor } from './rules.js';
+import { describeSetup, matchRule, parseRoutes, parseRules, replyFor, routeVendor } from './rules.js';
 
 export interface ListenOptions {
   port?: number;
@@ -32,12 +33,15 @@ export interface ListenOptions {
   /** `vendor=secret`, or a bare secret (for --vendor's vendor, else every vendor). */
   secret?: string[];
   signatureHeader?: string;
+  /** The authentication mode, for vendors with several (Vapi); without it, the one each request carries. */
+  auth?: string;
+  authSetting?: string[];
   status?: number;
   delayMs?: number;
   /** Event names the status/delay apply to (default: every request). */
   on?: string[];
-  /** A file with the synthflow call_inbound reply to give. */
-  reply?: string;
+  /** Replies for request/response events: `event=file`, or `file` for every such event (repeatable). */
+  reply?: string | string[];
   forwardTo?: string;
   concurrency?: number;
   forwardTimeoutMs?: number;
@@ -133,6 +137,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     signatureHeader: options.signatureHeader,
     now: () => clock.ms,
     urlOf: (path, headers) => calledUrl(path, headers, publicUrl, localOrigin),
+    auth: authChoice(options.auth, options.authSetting, forced ? [forced] : registry),
   };
 
   // Callbacks rather than async/await here: this runs for every request, and promises cost.
@@ -195,7 +200,8 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     const isExchange = Boolean(vendorDef && event?.reply && verdict.part === 'request');
     // A matching rule answers here, forwarding or not; so does --reply for request/response events.
     const rule = matchRule(rules, record.event);
-    if (forwardUrl && !rule && !(isExchange && rules.reply)) {
+    const reply = isExchange && event ? replyFor(rules, event.name) : undefined;
+    if (forwardUrl && !rule && !reply) {
       record.response.by = 'forward';
       forwardQueue.run(() => forward(forwardUrl, req, options.forwardTimeoutMs ?? 30_000, maxBody)).then(
         ({ answer, record: forwarded }) => {
@@ -214,7 +220,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     if (rule?.delayMs) record.response.delayMs = rule.delayMs;
     let answer: Answer;
     if (vendorDef && event && isExchange && status < 300) {
-      answer = { status, headers: { 'content-type': 'application/json' }, body: rules.reply?.body ?? defaultReply(vendorDef, event) };
+      answer = { status, headers: { 'content-type': event.reply!.contentType ?? 'application/json' }, body: reply?.body ?? defaultReply(vendorDef, event) };
     } else {
       // The common answer is written as text: JSON.stringify of a fresh object per request cost more.
       answer = status < 300 ? jsonText(status, `{"ok":true,"id":${id}}`) : jsonAnswer(status, { error: `hookscope listen answered ${status} (--status)`, id });

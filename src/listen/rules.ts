@@ -2,7 +2,9 @@
 // the answering rules given on the command line (--status, --delay, --on, --reply). A rule that
 // matches answers locally, with or without --forward-to: so a user can fail one event type while
 // forwarding the rest.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { judgeReplyBody } from '../delivery/reply.js';
+import { vendors } from '../vendors/index.js';
 import { UserError } from '../errors.js';
 import { checkEventNames, resolveVendor } from '../vendors/resolve.js';
 import type { VendorDefinition } from '../vendors/types.js';
@@ -17,15 +19,26 @@ export interface AnswerRules {
   delayMs?: number;
   /** Event names the status/delay apply to; empty: every request. */
   on: ReadonlySet<string>;
-  /** The reply for request/response events (--reply <file>), checked to be JSON at start. */
-  reply?: { file: string; body: Buffer };
+  /**
+   * Replies for request/response events (--reply [event=]file, repeatable), each checked at start
+   * against the reply contract of every event it applies to. No event: every such event.
+   */
+  replies: Reply[];
 }
 
 export interface RuleOptions {
   status?: number;
   delayMs?: number;
   on?: string[];
-  reply?: string;
+  /** `event=file` or `file` (every request/response event); repeatable. */
+  reply?: string | string[];
+}
+
+export interface Reply {
+  /** The event it answers; undefined: every request/response event. */
+  event?: string;
+  file: string;
+  body: Buffer;
 }
 
 export function parseRules(options: RuleOptions): AnswerRules {
@@ -35,7 +48,41 @@ export function parseRules(options: RuleOptions): AnswerRules {
   if (on.size > 0 && options.status === undefined && options.delayMs === undefined) {
     throw new UserError('--on needs --status or --delay: it says which events they apply to', 'e.g. --status 500 --on test_run.completed');
   }
-  return { status: options.status, delayMs: options.delayMs, on, reply: options.reply === undefined ? undefined : { file: options.reply, body: readReply(options.reply) } };
+  const specs = options.reply === undefined ? [] : Array.isArray(options.reply) ? options.reply : [options.reply];
+  return { status: options.status, delayMs: options.delayMs, on, replies: specs.map(parseReply) };
+}
+
+/** The reply a rule gives to this vendor's event, if one does (a reply for the event by name wins over one for every event). */
+export function replyFor(rules: AnswerRules, event: string): Reply | undefined {
+  return rules.replies.find((r) => r.event === event) ?? rules.replies.find((r) => r.event === undefined);
+}
+
+/** `call_inbound=reply.json` or `reply.json`; the reply is checked against every contract it applies to. */
+function parseReply(spec: string): Reply {
+  const eq = spec.indexOf('=');
+  const named = eq > 0 && !existsSync(spec) ? { event: spec.slice(0, eq), file: spec.slice(eq + 1) } : { event: undefined, file: spec };
+  const targets = vendors.flatMap((v) => v.events.filter((e) => e.reply && (named.event === undefined || e.name === named.event)).map((e) => ({ vendor: v, event: e })));
+  if (named.event !== undefined && targets.length === 0) {
+    checkEventNames([named.event], undefined, '--reply');
+    throw new UserError(`--reply ${named.event}=…: ${named.event} is not a request/response event`, 'only events that expect a reply take one (hookscope vendors lists them as request/response)');
+  }
+  const body = readReply(named.file);
+  if (named.event === undefined) {
+    // For every request/response event: it must at least be JSON (each vendor's contract differs).
+    try {
+      JSON.parse(body.toString('utf8'));
+    } catch (err) {
+      throw new UserError(`--reply ${named.file}: not JSON (${(err as Error).message})`, 'name the event to give a reply of another kind: --reply <event>=<file>');
+    }
+  }
+  for (const { vendor, event } of named.event === undefined ? [] : targets) {
+    const judged = judgeReplyBody(vendor, event, body.toString('utf8'), event.reply!.contentType, undefined);
+    if (!judged.valid) {
+      const first = judged.issues.find((i) => i.severity === 'error');
+      throw new UserError(`--reply ${spec}: not a valid ${vendor.id} ${event.name} reply${first ? `: ${first.path && first.path !== '$' ? `${first.path}: ` : ''}${first.message}` : ''}`, judged.explanation);
+    }
+  }
+  return { ...named, body };
 }
 
 /** The status/delay rule that applies to a request of this event, if any. */
@@ -56,7 +103,7 @@ export function describeSetup(rules: AnswerRules, routes: readonly Route[], forc
   if (forced) lines.push(`vendor: every request is read as ${forced.id}'s (--vendor)`);
   for (const r of routes) lines.push(`route: ${r.prefix === '/' ? 'every path' : `${r.prefix} and below`} → ${r.vendor.id}`);
   if (rules.status !== undefined || rules.delayMs) lines.push(`rule: ${describeRule(rules)}${forwardTo ? ' (answered here, not forwarded)' : ''}`);
-  if (rules.reply) lines.push(`rule: request/response events are answered with ${rules.reply.file}${forwardTo ? ' (answered here, not forwarded)' : ''}`);
+  for (const r of rules.replies) lines.push(`rule: ${r.event ?? 'request/response events are'}${r.event ? ' is' : ''} answered with ${r.file}${forwardTo ? ' (answered here, not forwarded)' : ''}`);
   if (forwardTo) {
     const everything = (rules.status !== undefined || rules.delayMs) && rules.on.size === 0;
     lines.push(
@@ -89,11 +136,9 @@ export function routeVendor(routes: readonly Route[], url: string): VendorDefini
 
 function readReply(file: string): Buffer {
   try {
-    const bytes = readFileSync(file);
-    JSON.parse(bytes.toString('utf8'));
-    return bytes;
+    return readFileSync(file);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new UserError(`--reply ${file}: ${e.code === 'ENOENT' ? 'no such file' : e instanceof SyntaxError ? `not JSON (${e.message})` : e.message}`);
+    throw new UserError(`--reply ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   }
 }

@@ -4,7 +4,7 @@
 import { isUtf8 } from 'node:buffer';
 import { nodeCrypto } from '../signing/primitives.js';
 import type { Issue } from '../schema/issues.js';
-import { hasSignatureHeader, schemeFor, signatureHeaderNames, unsignedNote, verifyRequest } from '../signing/signature.js';
+import { hasSignatureHeader, modeOf, schemeFor, signatureHeaderNames, unsignedNote, verifyRequest, type AuthChoice, type Choice } from '../signing/signature.js';
 import { validateText } from '../schema/validate.js';
 import { findEvent } from '../vendors/index.js';
 import type { DedupeMemory } from './dedupe.js';
@@ -26,11 +26,17 @@ export interface Inspection {
     /** For URL-signed schemes: the URL checked against, and where it came from. */
     url?: string;
     urlFrom?: string;
+    /** The authentication mode checked (vendors with several): chosen with --auth, or the one the request carries. */
+    mode?: string;
   };
   /** The first issues; `omittedIssues` counts the ones not kept. */
   schema: { state: SchemaState; issues: Issue[]; omittedIssues?: number };
   duplicate?: { key: string; attempt: number; firstSeen: string; sinceFirstMs: number };
   summary?: string;
+  /** The call this request is about (vendors that have calls). */
+  callId?: string;
+  /** Its step in the call, when the vendor's call flow has steps finer than events. */
+  callStep?: string;
 }
 
 export interface InspectContext {
@@ -49,6 +55,8 @@ export interface InspectContext {
   urlOf?(path: string, headers: Record<string, string | undefined>): { url: string; from: string; others: { url: string; label: string }[] };
   /** The request's path (and query), for urlOf. */
   path?: string;
+  /** The authentication mode chosen with --auth (vendors with several). */
+  auth?: AuthChoice;
 }
 
 /** How many issues a record keeps (the feed shows fewer). */
@@ -95,6 +103,14 @@ export function inspect(body: Buffer, headers: Record<string, string | string[] 
     } catch {
       // A summary is a nicety; a body odd enough to break one is already reported as invalid.
     }
+    try {
+      const callId = vendor.callId?.(checked.body);
+      if (typeof callId === 'string' && callId !== '') result.callId = callId.length > MAX_KEY ? boundedKey(callId) : callId;
+      const step = vendor.callFlow?.step?.(event.name, checked.body);
+      if (step !== undefined && step !== event.name) result.callStep = step;
+    } catch {
+      // As for summaries: an odd body has no call id.
+    }
     const key = vendor.delivery.dedupeKey.key(checked.body);
     if (key !== undefined) result.duplicate = ctx.dedupe.see(`${vendor.id}:${boundedKey(key)}`, (ctx.now ?? Date.now)());
   }
@@ -116,23 +132,27 @@ function schemaState(valid: boolean, event: string | undefined, issues: readonly
 
 function signatureOf(vendor: VendorDefinition | undefined, body: Buffer, headers: Record<string, string | undefined>, ctx: InspectContext, event?: string): Inspection['signature'] {
   if (!vendor) return { state: 'not-checked', reason: 'vendor unknown' };
-  const scheme = schemeFor(vendor, event);
-  if (!scheme) return { state: 'unsigned', reason: unsignedNote(vendor, event) };
-  const header = hasSignatureHeader(vendor, headers, ctx.signatureHeader, event);
+  // A vendor with several authentication modes and none chosen: the one the request carries.
+  const detected = !ctx.auth && vendor.authModes ? modeOf(vendor, headers) : undefined;
+  const choice: Choice = { event, auth: ctx.auth ?? (detected ? { mode: detected.name } : undefined), headerOverride: ctx.signatureHeader };
+  const scheme = schemeFor(vendor, choice);
+  if (!scheme) return { state: 'unsigned', reason: unsignedNote(vendor, choice) };
+  const mode = choice.auth ? { mode: choice.auth.mode } : {};
+  const header = hasSignatureHeader(vendor, headers, choice);
   const secret = ctx.secrets.get(vendor.id);
   if (!secret) return header ? { state: 'no-secret', header, reason: `no secret for ${vendor.id}: signature present but not checked` } : { state: 'unsigned', reason: 'no signature header' };
   const nowMs = (ctx.now ?? Date.now)();
   if (!header) {
     // Some bodies carry nothing the scheme signs (synthflow call_inbound has no call_id).
-    if (!scheme.signsUrl && scheme.sign({ body, secret, timestampMs: nowMs }) === undefined) return { state: 'unsigned', reason: `nothing to sign: ${scheme.signedBytes.value}` };
-    return { state: 'invalid', reason: `header missing: no ${signatureHeaderNames(vendor, ctx.signatureHeader, event)[0]}` };
+    if (!scheme.signsUrl && scheme.sign({ body, secret, timestampMs: nowMs }) === undefined) return { state: 'unsigned', reason: `nothing to sign: ${scheme.signedBytes.value}`, ...mode };
+    return { state: 'invalid', reason: `header missing: no ${signatureHeaderNames(vendor, choice)[0]}`, ...mode };
   }
   const where = scheme.signsUrl && ctx.urlOf && ctx.path !== undefined ? ctx.urlOf(ctx.path, headers) : undefined;
   const others = new Map<string, string>();
   for (const [id, value] of ctx.secrets) if (id !== vendor.id) others.set(id, value);
-  const verdict = verifyRequest(vendor, { body, secret, headers, url: where?.url, otherUrls: where?.others, nowMs, otherSecrets: others }, ctx.signatureHeader, event);
+  const verdict = verifyRequest(vendor, { body, secret, headers, url: where?.url, otherUrls: where?.others, nowMs, otherSecrets: others }, choice);
   const url = where ? { url: where.url, urlFrom: where.from } : {};
-  if (verdict.valid) return { state: 'valid', header, ...url };
+  if (verdict.valid) return { state: 'valid', header, ...url, ...mode };
   // HMAC cannot tell a wrong secret from a changed body: without a diagnosis, the reason says both.
   const reason =
     verdict.reason === 'mismatch' && !('diagnosis' in verdict && verdict.diagnosis)
@@ -141,7 +161,7 @@ function signatureOf(vendor: VendorDefinition | undefined, body: Buffer, headers
         ? `wrong encoding: ${verdict.detail}`
         : verdict.detail;
   const diagnosis = 'diagnosis' in verdict ? verdict.diagnosis : undefined;
-  return { state: 'invalid', header, reason, ...(diagnosis ? { diagnosis } : {}), ...url };
+  return { state: 'invalid', header, reason, ...(diagnosis ? { diagnosis } : {}), ...url, ...mode };
 }
 
 /** Strict UTF-8 decoding; null when the bytes are not UTF-8. */

@@ -3,6 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import { printable } from '../ui/terminal.js';
 import { prettyJson } from '../json/display.js';
 import type { ListenerStats } from '../listen/listener.js';
+import type { Call, CallTracker } from '../listen/calls.js';
 import { formatIssue } from '../schema/issues.js';
 import type { ListenRecord } from '../record/log-record.js';
 
@@ -202,5 +203,28 @@ export function listenSummary(stats: ListenerStats, logPath: string | undefined,
   const out = [`hookscope listen: ${stats.requests} request${stats.requests === 1 ? '' : 's'} in ${seconds(now - stats.started)}${notes.map((n) => `, ${n}`).join('')}`];
   if (rows.length) out.push(fmt(head), ...body.map(fmt));
   out.push(logPath ? `log: ${logPath}` : 'log: off (--no-log)');
+  return `${out.join('\n')}\n`;
+}
+
+/** `--group call`: a feed entry under its call (a header line for a call's first event), and what is out of order. */
+export function callLines(call: Call, notes: readonly string[], entry: string, chalk: ChalkInstance): string {
+  const head = call.events.length === 1 ? `${chalk.bold(`── call ${printable(call.callId)}`)} ${chalk.dim(`(${call.vendor})`)}\n` : '';
+  const indented = entry.replace(/^/gm, '  ').replace(/ +$/, '');
+  const warned = notes.map((n) => `  ${chalk.yellow(`⚠ ${printable(n)}`)}\n`).join('');
+  return `${head}${indented}${warned}`;
+}
+
+/** At Ctrl-C with --group call: each call, its steps in order, and what is missing or out of order. */
+export function callsSummary(tracker: CallTracker, chalk: ChalkInstance): string {
+  const calls = tracker.all();
+  if (calls.length === 0) return 'calls: none followed (no request carried a call id)\n';
+  const out = [`calls: ${calls.length}`];
+  for (const call of calls) {
+    const missing = tracker.missing(call);
+    const flagged = missing.length > 0 || call.outOfOrder.length > 0;
+    out.push(`  ${flagged ? chalk.yellow('⚠') : chalk.green('✓')} ${printable(call.callId)} (${call.vendor}): ${call.events.map((e) => e.step).join(' → ')}${call.ended ? '' : chalk.dim(' (not ended)')}`);
+    for (const m of missing) out.push(`      ${chalk.yellow(`missing after the call ended: ${m}`)}`);
+    for (const o of call.outOfOrder) out.push(`      ${chalk.yellow(`out of order: ${printable(o)}`)}`);
+  }
   return `${out.join('\n')}\n`;
 }

@@ -322,5 +322,13 @@ export const bluejay: VendorDefinition = {
       },
     },
   },
+  callId: (body) => {
+    // A simulation result (and its simulation_ended) and an observed call carry the call's id;
+    // an outbound run's start is about several calls.
+    if (eventOf(body) === 'outbound_simulation_started') return undefined;
+    const id = field(body, 'id');
+    return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+  },
+  callFlow: { order: ['simulation_ended', 'simulation_result_evaluated'], ended: 'simulation_ended', after: ['simulation_result_evaluated'] },
   notes: ['The docs page shows an X-API-Key header, but it authenticates calls to the Bluejay API; nothing says Bluejay sends it to webhook receivers.'],
 };

@@ -178,6 +178,10 @@ export const relyable: VendorDefinition = {
       },
     },
   },
+  callId: (body) => {
+    const id = field(body, 'data.call_id');
+    return typeof id === 'string' ? id : undefined;
+  },
   notes: ['Relyable only delivers to HTTPS URLs; a local listener on plain HTTP needs a tunnel in front of it.'],
 };
 

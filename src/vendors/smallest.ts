@@ -286,6 +286,12 @@ export const smallest: VendorDefinition = {
       },
     },
   },
+  callId: (body) => {
+    // The current envelope carries it in metadata; the legacy events at the top level.
+    const id = field(body, 'metadata.callId') ?? field(body, 'call_id');
+    return typeof id === 'string' ? id : undefined;
+  },
+  callFlow: { order: ['pre-conversation', 'post-conversation', 'analytics-completed'], ended: 'post-conversation', after: ['analytics-completed'] },
   notes: [
     'Older vendor pages mentioned an X-Atoms-Signature: sha256=<hex> header and a retry ladder; the current docs (X-Signature, plain hex, one attempt) supersede them.',
     'The legacy page (call.start, call.end, analytics.completed with snake_case fields) is a placeholder the vendor no longer links; hookscope still understands it.',

@@ -96,6 +96,30 @@ export interface FreshField {
 export type { SignatureVerdict, SigningScheme } from '../signing/types.js';
 import type { SigningScheme } from '../signing/types.js';
 
+/** The order of a call's events, by step (an event name, or a finer step such as `status-update:ended`). */
+export interface CallFlow {
+  /** Steps in the order the vendor sends them; a call may lack some, but those it has come in this order. */
+  order: string[];
+  /** The step that says the call is over. */
+  ended: string;
+  /** Steps that follow the end (post-call reports): a call that ended without them is flagged. */
+  after?: string[];
+  /** A body's step, when finer than its event name (default: the event name). */
+  step?(event: string, body: unknown): string;
+}
+
+/** One way a vendor can authenticate its requests (see VendorDefinition.authModes). */
+export interface AuthMode {
+  /** What it is, in a few words (e.g. 'X-Vapi-Secret: the secret itself, compared as text'). */
+  label: string;
+  provenance: Provenance;
+  note: string;
+  /** The settings it takes (name → what it means, with its default), shown by `vendors <id>`. */
+  settings?: Record<string, string>;
+  /** The scheme for these settings; null for a mode that sends nothing ('none'). */
+  create(settings: Readonly<Record<string, string>>): SigningScheme | null;
+}
+
 export interface DeliveryRules {
   /**
    * Delay before each attempt, counted from the previous attempt; the first entry is the
@@ -136,7 +160,21 @@ export interface VendorDefinition {
   /** null when the vendor documents no signing scheme; `signingNote` then says why. */
   signing: SigningScheme | null;
   signingNote?: string;
+  /**
+   * For vendors that let each customer choose how requests are authenticated (Vapi: none, a
+   * static secret header, Bearer, HMAC): the modes, by name, chosen with --auth (settings with
+   * --auth-setting name=value). Without --auth, `signing` is used to sign, and listen checks
+   * the mode whose headers a request carries.
+   */
+  authModes?: Record<string, AuthMode>;
   delivery: DeliveryRules;
   /** Things a user should know that fit nowhere else (one sentence each). */
   notes?: string[];
+  /**
+   * The call a body belongs to, for vendors whose events are about calls: listen records it,
+   * `--group call` and the inspector group a call's events by it.
+   */
+  callId?(body: unknown): string | undefined;
+  /** How a call's events follow each other: `listen --group call` and the inspector flag what is missing or out of order. */
+  callFlow?: CallFlow;
 }

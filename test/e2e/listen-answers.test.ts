@@ -150,3 +150,45 @@ describe('listen: the feed', () => {
     expect(listener.records().at(-1)).toMatchObject({ path: '/hooks', event: 'test_run.completed', signature: { state: 'valid' } });
   });
 });
+
+describe('listen: calls', () => {
+  it('--group call: a call\'s events under it, what comes out of order said at once, what is missing said at Ctrl-C; --json records carry the call id', async () => {
+    const base = (event: string) => JSON.parse(fixture(event)) as { metadata: Record<string, unknown> };
+    const forCall = (event: string, callId: string) => {
+      const body = base(event);
+      body.metadata.callId = callId;
+      return JSON.stringify(body);
+    };
+    const listener = await startListen(['--no-log', '--group', 'call']);
+    await post(listener.url, forCall('pre-conversation', 'CALL-A'));
+    await post(listener.url, forCall('analytics-completed', 'CALL-A'));
+    await post(listener.url, forCall('post-conversation', 'CALL-A'));
+    await post(listener.url, forCall('post-conversation', 'CALL-B'));
+    const { stdout, stderr } = await listener.stop();
+    expect(stdout).toMatch(/^── call CALL-A \(smallest\)$/m);
+    expect(stdout).toContain("⚠ post-conversation came after analytics-completed; pre-conversation → post-conversation → analytics-completed is the vendor's order");
+    expect(stderr).toContain('calls: 2');
+    expect(stderr).toMatch(/⚠ CALL-A \(smallest\): pre-conversation → analytics-completed → post-conversation/);
+    expect(stderr).toMatch(/⚠ CALL-B \(smallest\): post-conversation\n +missing after the call ended: analytics-completed/);
+
+    const json = await startListen(['--no-log', '--json']);
+    await post(json.url, forCall('pre-conversation', 'CALL-C'));
+    await json.stop();
+    expect(json.records()[0]!.callId).toBe('CALL-C');
+  });
+
+  it('--reply <event>=<file> is checked against the event\'s reply contract at start', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'hookscope-reply-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"call_inbound":{"custom_variables":{"n":1}}}');
+    const r = await runCli(['listen', '--port', '0', '--no-log', '--reply', `call_inbound=${bad}`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--reply call_inbound=${bad}: not a valid synthflow call_inbound reply`);
+    const notExchange = await runCli(['listen', '--port', '0', '--no-log', '--reply', `post_call=${bad}`]);
+    expect(notExchange.code).toBe(2);
+    expect(notExchange.stderr).toContain('post_call is not a request/response event');
+  });
+});

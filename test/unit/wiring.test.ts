@@ -65,7 +65,7 @@ describe('wiring', () => {
       ['listen', '-p', '0', '--host', '0.0.0.0', '--vendor', 'atoms', '--route', '/r=relyable', '--secret', 'relyable=s', '--status', '503', '--delay', '250', '--on', 'call.end', '--reply', 'r.json', '--forward-to', 'http://127.0.0.1:3000/', '--concurrency', '4', '--forward-timeout', '900', '--log', 'x.ndjson', '--max-body', '512kb', '--max-in-flight', '4mb', '--redact', '--redact-path', 'a.b', '--demo', '--json', '--verbose'],
       {
         command: 'listen',
-        options: { port: 0, host: '0.0.0.0', vendor: 'atoms', route: ['/r=relyable'], secret: ['relyable=s'], status: 503, delayMs: 250, on: ['call.end'], reply: 'r.json', forwardTo: 'http://127.0.0.1:3000/', concurrency: 4, forwardTimeoutMs: 900, log: 'x.ndjson', maxBodyBytes: 512 * 1024, maxInFlightBytes: 4 * 1024 * 1024, redact: true, redactPath: ['a.b'], demo: true, json: true, verbose: true },
+        options: { port: 0, host: '0.0.0.0', vendor: 'atoms', route: ['/r=relyable'], secret: ['relyable=s'], status: 503, delayMs: 250, on: ['call.end'], reply: ['r.json'], forwardTo: 'http://127.0.0.1:3000/', concurrency: 4, forwardTimeoutMs: 900, log: 'x.ndjson', maxBodyBytes: 512 * 1024, maxInFlightBytes: 4 * 1024 * 1024, redact: true, redactPath: ['a.b'], demo: true, json: true, verbose: true },
       },
     ],
     [['listen', '--no-log', '--max-body', '10mb'], { command: 'listen', options: { port: 4400, host: '127.0.0.1', log: false, maxBodyBytes: 10 * 1024 * 1024 } }],
