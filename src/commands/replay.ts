@@ -276,7 +276,7 @@ async function attemptOnce(target: string, item: ReplayItem, options: AttemptOpt
   const event = findEvent(item.vendor, item.event);
   const due = deadlineFor(item.vendor, event, options.deadlineOverrideMs);
   const deadline = judgeDeadline(latencyMs, due.fact, due.hard);
-  const judged = judgeStatus(item.vendor, status, headers.location, { lastAttempt: options.lastAttempt });
+  const judged = judgeStatus(item.vendor, status, headers.location, { lastAttempt: options.lastAttempt, event });
   if (!judged.delivered) return { success: false, status, latencyMs, deadline, failure: { kind: judged.kind, message: judged.reason }, ...(isRetryable(item.vendor, status) ? {} : { final: true }) };
   if (event?.reply) {
     const contentType = headers['content-type'];

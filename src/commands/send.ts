@@ -274,7 +274,7 @@ function parseJson(text: string, headers: Record<string, string | string[]>): un
 /** The vendor's rule decides; request/response events also need a valid reply, in time. */
 function judge(result: SendResult, vendor: VendorDefinition, event: EventDefinition, res: ReceivedResponse, text: string, request: unknown, timeoutMs?: number): void {
   const rule = vendor.delivery.success;
-  const judged = judgeStatus(vendor, res.status, res.headers.location);
+  const judged = judgeStatus(vendor, res.status, res.headers.location, { event });
   result.verdict = { accepted: judged.delivered, rule: rule.value, provenance: rule.provenance, reason: judged.reason };
   const deadline = deadlineFor(vendor, event, timeoutMs);
   result.deadline = judgeDeadline(res.latencyMs, deadline.fact, deadline.hard);

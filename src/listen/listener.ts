@@ -9,7 +9,9 @@ import { createListenerServer, type Answer, type ReceivedRequest } from '../http
 import { requireHttpUrl } from '../http/url.js';
 import { DedupeMemory } from '../record/dedupe.js';
 import { decodeUtf8, inspect, type InspectContext } from '../record/inspect.js';
-import { encodeBody, LOG_RECORD_KIND, type ListenRecord } from '../record/log-record.js';
+import { encodeBody, LOG_RECORD_KIND, type ForwardRecord, type ListenRecord } from '../record/log-record.js';
+import { judgeStatus } from '../delivery/judge.js';
+import { deadlineFor, judgeDeadline, judgeReplyBody } from '../delivery/reply.js';
 import { Committer, openLog, type OnRecords } from '../record/log-writer.js';
 import { compilePatterns, redactBody, redactText } from '../record/redact.js';
 import { parseSecretFlags, secretFor } from '../signing/secrets.js';
@@ -206,6 +208,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
       forwardQueue.run(() => forward(forwardUrl, req, options.forwardTimeoutMs ?? 30_000, maxBody)).then(
         ({ answer, record: forwarded }) => {
           record.forward = forwarded;
+          if (vendorDef && forwarded.status !== undefined) forwarded.verdict = judgeAnswer(vendorDef, event, answer, forwarded, body);
           finish(record, answer, respond);
         },
         (err: Error) => {
@@ -367,6 +370,33 @@ export function calledUrl(path: string, headers: Record<string, string | undefin
     if (candidate && candidate !== chosen.url && !others.some((o) => o.url === candidate)) others.push({ url: candidate, label });
   }
   return { ...chosen, others };
+}
+
+/**
+ * The app's answer as the vendor would take it: its status by the vendor's rule (or the event's
+ * reply contract), a request/response event's reply against its contract, and the latency
+ * against the vendor's deadline (or timeout).
+ */
+function judgeAnswer(vendor: VendorDefinition, event: EventDefinition | undefined, answer: Answer, forwarded: ForwardRecord, requestBody: Buffer): NonNullable<ForwardRecord['verdict']> {
+  const judged = judgeStatus(vendor, answer.status, answer.headers.location, { event });
+  const due = deadlineFor(vendor, event);
+  const deadline = judgeDeadline(forwarded.latencyMs, due.fact, due.hard);
+  const verdict: NonNullable<ForwardRecord['verdict']> = { accepted: judged.delivered, reason: judged.reason, deadline: { state: deadline.state, message: deadline.message, deadlineMs: deadline.deadlineMs } };
+  if (judged.delivered && event?.reply) {
+    const text = Buffer.isBuffer(answer.body) ? answer.body.toString('utf8') : answer.body;
+    let request: unknown;
+    try {
+      request = JSON.parse(requestBody.toString('utf8'));
+    } catch {
+      request = undefined;
+    }
+    const contentType = answer.headers['content-type'];
+    const reply = judgeReplyBody(vendor, event, text, Array.isArray(contentType) ? contentType[0] : contentType, request);
+    verdict.reply = { valid: reply.valid, issues: reply.issues.slice(0, 10), ...(reply.explanation ? { explanation: reply.explanation } : {}) };
+    if (!reply.valid) verdict.accepted = false;
+  }
+  if (deadline.state === 'late') verdict.accepted = false;
+  return verdict;
 }
 
 /** A made-up secret every scheme can use: text for some, whsec_ + base64 for others. */

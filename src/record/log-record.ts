@@ -47,6 +47,13 @@ export interface ForwardRecord {
   /** The whole answer's size; more than the body holds when `truncated`. */
   bodyBytes?: number;
   truncated?: boolean;
+  /** The app's answer judged by the vendor's rules: its status, a request/response event's contract, its latency against the deadline. */
+  verdict?: {
+    accepted: boolean;
+    reason: string;
+    reply?: { valid: boolean; issues: import('../schema/issues.js').Issue[]; explanation?: string };
+    deadline?: { state: 'ok' | 'warn' | 'late'; message: string; deadlineMs: number };
+  };
 }
 
 /**

@@ -56,6 +56,18 @@ export function feedEntry(r: ListenRecord, chalk: ChalkInstance, options: FeedOp
       const oneLine = printable(answer.replace(/\s+/g, ' ').trim());
       const preview = verbose || oneLine.length <= ANSWER_PREVIEW_CHARS ? '' : `${oneLine.slice(0, ANSWER_PREVIEW_CHARS - 1)}…`;
       lines.push(`    forwarded → ${f.status! < 300 ? chalk.green(String(f.status)) : chalk.red(String(f.status))} ${chalk.dim(`${f.latencyMs} ms`)}${oneLine && !verbose ? `  ${chalk.dim(preview || oneLine)}` : ''}`);
+      const v = f.verdict;
+      if (v) {
+        if (v.reply && !v.reply.valid) {
+          lines.push(`    ${chalk.red(`✗ ${printable(v.reply.explanation ?? 'the reply breaks the contract')}`)}`);
+          for (const issue of v.reply.issues.slice(0, SHOW_ISSUES)) lines.push(`      ${issue.severity === 'error' ? chalk.red('error') : chalk.yellow('warning')}  ${printable(formatIssue(issue))}`);
+        } else if (!v.accepted && v.deadline?.state !== 'late') {
+          lines.push(`    ${chalk.red(`✗ ${printable(v.reason)}`)}`);
+        } else if (v.reply?.valid) {
+          lines.push(`    ${chalk.green('✓ the reply is what the vendor expects')}`);
+        }
+        if (v.deadline && v.deadline.state !== 'ok') lines.push(`    ${v.deadline.state === 'late' ? chalk.red(`✗ ${v.deadline.message}`) : chalk.yellow(`⚠ ${v.deadline.message}`)}`);
+      }
       if (verbose && f.body !== undefined) full.push(...answerLines(f).map((l) => `      ${l}`));
     }
   }

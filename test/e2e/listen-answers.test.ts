@@ -62,6 +62,27 @@ describe('listen --forward-to with answering rules', () => {
     expect(stderr).toContain(`rule: request/response events are answered with ${file} (answered here, not forwarded)`);
   });
 
+  it('the app\'s answer is judged by the vendor\'s rules: its status, a request/response reply\'s contract, in the record and the feed', async () => {
+    const app = await startServer((req, res) => {
+      const event = (JSON.parse(req.body.toString()) as { event?: string }).event;
+      res.writeHead(event === 'call_inbound' ? 200 : 201, { 'content-type': 'application/json' });
+      res.end(event === 'call_inbound' ? '{"call_inbound":{"custom_variables":{"n":1}}}' : '{}');
+    });
+    servers.push(app);
+    const listener = await startListen(['--json', '--no-log', '--forward-to', app.url]);
+    await post(listener.url, fixture('call_inbound'));
+    await post(listener.url, fixture('test_run.completed'));
+    await listener.stop();
+    const [inbound, completed] = listener.records();
+    expect(inbound!.forward.verdict).toMatchObject({ accepted: false, reply: { valid: false, explanation: 'the reply does not match the call_inbound reply schema' } });
+    expect(completed!.forward.verdict).toMatchObject({ accepted: false, reason: expect.stringContaining('relyable counts 201 as a failed delivery') });
+    expect(completed!.forward.verdict.deadline).toMatchObject({ state: 'ok' });
+    const feed = await startListen(['--no-log', '--forward-to', app.url]);
+    await post(feed.url, fixture('call_inbound'));
+    const { stdout } = await feed.stop();
+    expect(stdout).toContain('✗ the reply does not match the call_inbound reply schema');
+  });
+
   it('--on without --status or --delay is a usage error', async () => {
     const r = await runCli(['listen', '--port', '0', '--no-log', '--on', 'test_run.failed']);
     expect(r.code).toBe(2);
