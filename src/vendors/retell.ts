@@ -273,6 +273,7 @@ export const retell: VendorDefinition = {
     'retell-sdk 5.x verify() returns a Promise: `if (!Retell.verify(...))` without await never rejects anything (the docs samples leave the await out).',
     'Events are sent in order but do not wait for each other: a failed call_started does not hold back call_ended.',
     'Retell delivers from 100.20.5.228 (its documented IP allowlist).',
+    'Where transfer_option sits is not documented ("full call data plus transfer_destination and transfer_option"): hookscope expects it in the call object, beside transfer_destination; anywhere else it shows as drift.',
     'Chat agents send chat_started, chat_ended and chat_analyzed, which hookscope does not model: they show as unknown retell events.',
   ],
 };
