@@ -185,16 +185,39 @@ const events: EventDefinition[] = [
 
 const signatureHeaders = ['synthflow-signature', 'x-synthflow-signature', 'http_synthflow_signature'];
 
-function detectBody(body: Record<string, unknown>): DetectResult {
-  if (body.event === 'call_inbound') {
-    if (isObject(body.call_inbound)) return { match: true, event: 'call_inbound', part: 'request', reason: '`event` is "call_inbound" with a `call_inbound` object' };
-    return { match: false, resemblance: 0.7, reason: '`event` is "call_inbound", but there is no `call_inbound` object' };
+// Retell's inbound-call webhook shares the `{event: "call_inbound", call_inbound}` envelope and the
+// `{call_inbound}` reply. A body with one of Retell's own members (and none of ours), or Retell's
+// signature header, is left to Retell; one with neither vendor's members is claimed by both, and
+// detection calls it ambiguous.
+const RETELL_REQUEST_KEYS = ['agent_id', 'agent_version'];
+const RETELL_REPLY_KEYS = ['override_agent_id', 'override_agent_version', 'dynamic_variables', 'agent_override'];
+const OUR_REPLY_KEYS = ['override_model_id', 'custom_variables'];
+const hasAny = (o: Record<string, unknown>, keys: readonly string[]) => keys.some((k) => Object.hasOwn(o, k));
+
+function detectInbound(body: Record<string, unknown>, retellSigned: boolean): DetectResult {
+  const inbound = body.call_inbound;
+  if (!isObject(inbound)) return { match: false, resemblance: 0.7, reason: '`event` is "call_inbound", but there is no `call_inbound` object' };
+  if (retellSigned) return { match: false, resemblance: 0.6, reason: 'an inbound-call request with an x-retell-signature header (Retell\'s, not Synthflow\'s)' };
+  const retells = hasAny(inbound, RETELL_REQUEST_KEYS) || Object.hasOwn(body, 'event_timestamp');
+  if (retells && !Object.hasOwn(inbound, 'model_id')) {
+    return { match: false, resemblance: 0.6, reason: 'an inbound-call request naming agent_id/agent_version and no model_id (Retell\'s, not Synthflow\'s)' };
   }
-  if (!('event' in body) && isObject(body.call_inbound)) {
-    const others = firstKeys(body, 'call_inbound', 5);
-    if (others.length === 0) return { match: true, event: 'call_inbound', part: 'reply', reason: 'a body with only a `call_inbound` object is the answer to an inbound-call webhook' };
-    return { match: false, resemblance: 0.6, reason: `has a \`call_inbound\` object like an inbound-call reply, but also ${others.map((k) => `\`${k}\``).join(', ')} and no \`event\`` };
+  return { match: true, event: 'call_inbound', part: 'request', reason: '`event` is "call_inbound" with a `call_inbound` object' };
+}
+
+function detectReply(body: Record<string, unknown>): DetectResult {
+  const others = firstKeys(body, 'call_inbound', 5);
+  if (others.length > 0) return { match: false, resemblance: 0.6, reason: `has a \`call_inbound\` object like an inbound-call reply, but also ${others.map((k) => `\`${k}\``).join(', ')} and no \`event\`` };
+  const reply = body.call_inbound as Record<string, unknown>;
+  if (hasAny(reply, RETELL_REPLY_KEYS) && !hasAny(reply, OUR_REPLY_KEYS)) {
+    return { match: false, resemblance: 0.6, reason: 'an inbound-call reply with Retell\'s members (override_agent_id, dynamic_variables, …) and none of Synthflow\'s' };
   }
+  return { match: true, event: 'call_inbound', part: 'reply', reason: 'a body with only a `call_inbound` object is the answer to an inbound-call webhook' };
+}
+
+function detectBody(body: Record<string, unknown>, retellSigned: boolean): DetectResult {
+  if (body.event === 'call_inbound') return detectInbound(body, retellSigned);
+  if (!('event' in body) && isObject(body.call_inbound)) return detectReply(body);
   if (isObject(body.call)) {
     const companions = ['lead', 'executed_actions', 'status'].filter((k) => k in body);
     if (typeof body.call.call_id !== 'string') {
@@ -238,7 +261,7 @@ export const synthflow: VendorDefinition = {
   events,
   detect(body, headers) {
     if (!isObject(body)) return { match: false, resemblance: 0, reason: 'not a JSON object' };
-    const result = detectBody(body);
+    const result = detectBody(body, headers?.['x-retell-signature'] !== undefined);
     if (result.match || result.resemblance >= 0.5) return result;
     const header = signatureHeaders.find((h) => headers?.[h] !== undefined);
     if (header === undefined) return result;

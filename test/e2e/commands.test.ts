@@ -45,6 +45,16 @@ describe('vendors', () => {
     expect(r.stdout).toMatch(/success +exactly 200\n +documented:/);
     expect(r.stdout).toMatch(/timeout +30 s\n +ASSUMPTION: .*\n +override with --timeout/);
   });
+  it('retell: documented timings; the assumed retry spacing is flagged with its override', async () => {
+    const r = await runCli(['vendors', 'retell']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('secret from: --secret, $RETELL_API_KEY, $HOOKSCOPE_SECRET');
+    expect(r.stdout).toMatch(/attempts +4 \(delays 0, 10 s, 10 s, 10 s\)\n +ASSUMPTION: Documented: "retried, up to 3 times".*\n +override with --schedule/);
+    expect(r.stdout).toMatch(/timeout +10 s\n +documented:/);
+    expect(r.stdout).toMatch(/dedupe key +call\.call_id \+ event\n +seen \(not documented\):/);
+    expect(r.stdout).toMatch(/timestamp +in milliseconds; accepted up to 5 min old, 5 min ahead\n +documented:/);
+    expect(r.stdout).toContain('    deadline: 10 s (documented:');
+  });
   it('--json is machine readable; an alias resolves', async () => {
     const r = await runCli(['vendors', 'atoms', '--json']);
     const doc = JSON.parse(r.stdout);
@@ -56,7 +66,7 @@ describe('vendors', () => {
   it('an unknown vendor: exit 2, did you mean', async () => {
     const r = await runCli(['vendors', 'synthflo']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow (see \'hookscope vendors\')\n');
+    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow, retell (see \'hookscope vendors\')\n');
   });
 });
 
@@ -94,7 +104,7 @@ describe('completion', () => {
 
   it.each<[string, string[]]>([
     ['hookscope v', ['validate', 'vendors']],
-    ['hookscope schema ', ['atoms', 'bluejay', 'relyable', 'smallest', 'synthflow']],
+    ['hookscope schema ', ['atoms', 'bluejay', 'relyable', 'retell', 'smallest', 'synthflow']],
     ['hookscope schema relyable test_run.', ['test_run.completed', 'test_run.failed']],
     ['hookscope schema atoms call', ['call.end', 'call.start']],
     ['hookscope validate --vendor syn', ['synthflow']],
@@ -104,6 +114,8 @@ describe('completion', () => {
     ['hookscope completion f', ['fish']],
     ['hookscope send sm', ['smallest']],
     ['hookscope send synthflow ', ['call_inbound', 'post_call']],
+    ['hookscope send retell transfer_', ['transfer_bridged', 'transfer_cancelled', 'transfer_ended', 'transfer_started']],
+    ['hookscope validate --vendor re', ['relyable', 'retell']],
     ['hookscope send --url http://x --set a=1 relyable test_run.', ['test_run.completed', 'test_run.failed']],
     ['hookscope send relyable test_run.completed --dry', ['--dry-run']],
     ['hookscope replay --sp', ['--speed']],
@@ -117,7 +129,8 @@ describe('completion', () => {
     const zsh = await script('zsh');
     expect(zsh.startsWith('#compdef hookscope')).toBe(true);
     expect(zsh).toContain('    synthflow) reply=(post_call call_inbound) ;;');
-    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow)' '2:event:->event'");
+    expect(zsh).toContain('    retell) reply=(call_started call_ended call_analyzed transcript_updated transfer_started transfer_bridged transfer_cancelled transfer_ended call_inbound) ;;');
+    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow retell)' '2:event:->event'");
     const fish = await script('fish');
     expect(fish).toContain("complete -c hookscope -n __fish_use_subcommand -a validate -d 'validate saved payloads against each vendor\\'s schema'");
     expect(fish).toContain("contains -- synthflow (commandline -opc)' -a 'post_call call_inbound'");

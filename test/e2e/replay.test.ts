@@ -189,9 +189,11 @@ describe('replay: refusals', () => {
     const { server } = await flaky({});
     const r = await runCli(['replay', join(ROOT, 'fixtures'), '--url', server.url, '--speed', 'max', '--json'], { env: NO_SECRETS });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toBe(`hookscope: passed over ${join(ROOT, 'fixtures', 'synthflow', 'call_inbound.reply.json')}: a synthflow call_inbound reply (what a receiver answers), not something a vendor sends\n`);
+    expect(r.stderr).toBe(
+      ['retell', 'synthflow'].map((v) => `hookscope: passed over ${join(ROOT, 'fixtures', v, 'call_inbound.reply.json')}: a ${v} call_inbound reply (what a receiver answers), not something a vendor sends\n`).join(''),
+    );
     const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
-    expect(summary).toMatchObject({ kind: 'hookscope.replay.summary', events: 16, delivered: 16, passedOver: 1, interrupted: false });
+    expect(summary).toMatchObject({ kind: 'hookscope.replay.summary', events: 26, delivered: 26, passedOver: 2, interrupted: false });
   });
 
   it('an unreachable receiver counts as a failed attempt and is retried', async () => {

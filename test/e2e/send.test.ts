@@ -15,7 +15,7 @@ import { closedPort, startRawServer, startServer, type Received, type TestServer
 
 const SECRET = 'whsec_e2e_0123456789abcdefghij';
 /** No secret leaks in from the developer's shell. */
-const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', BLUEJAY_WEBHOOK_SECRET: '' };
+const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', BLUEJAY_WEBHOOK_SECRET: '', RETELL_API_KEY: '' };
 const send = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['send', ...args], { env: { ...NO_SECRETS, ...env } });
 
 // --- The vendors' own verification recipes ------------------------------------------------
@@ -43,21 +43,30 @@ function synthflowCallId(raw: Buffer, header: string | undefined, secret: string
   return typeof callId === 'string' && header === createHmac('sha256', secret).update(callId).digest('base64');
 }
 
+/** Retell: X-Retell-Signature `v=<ms>,d=<hex HMAC-SHA256(key, raw body + ms)>`, 5 minutes either way. */
+function retellSignature(raw: Buffer, header: string | undefined, key: string): boolean {
+  const m = /^v=(\d+),d=([0-9a-f]{64})$/.exec(header ?? '');
+  if (!m || Math.abs(Date.now() - Number(m[1])) > 5 * 60_000) return false;
+  return m[2] === createHmac('sha256', key).update(Buffer.concat([raw, Buffer.from(m[1]!)])).digest('hex');
+}
+
 // --- Every vendor, every event --------------------------------------------------------------
 
 describe('send: every vendor and event arrives signed as the vendor signs', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer((req, res) => {
-      // Synthflow's inbound-call webhook needs a reply body; everything else a plain 200.
+      // The inbound-call webhooks (Synthflow's, Retell's) need a reply body; everything else a plain 200.
       const inbound = req.body.includes('"event":"call_inbound"');
+      const variables = req.url.startsWith('/hooks/retell') ? { dynamic_variables: { customer_name: 'Ada' } } : { custom_variables: { customer_name: 'Ada' } };
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(inbound ? JSON.stringify({ call_inbound: { custom_variables: { customer_name: 'Ada' } } }) : '{"received":true}');
+      res.end(inbound ? JSON.stringify({ call_inbound: variables }) : '{"received":true}');
     });
   });
   afterAll(() => server.close());
 
-  const requests = allFixtures().filter((f) => f.part === 'request');
+  // `send <vendor> <event>` sends the event's first fixture (retell call_ended also has a web call).
+  const requests = allFixtures().filter((f, i, all) => f.part === 'request' && all.findIndex((g) => g.vendor === f.vendor && g.event === f.event && g.part === 'request') === i);
 
   it.each(requests.map((f) => [f.vendor, f.event, f] as const))('%s %s', async (vendor, event, fixture) => {
     const before = server.received.length;
@@ -94,6 +103,12 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
           expect(synthflowCallId(got.body, got.headers['synthflow-signature'] as string, SECRET)).toBe(true);
           expect(r.stderr).toContain('is an assumption');
         }
+      },
+      retell: () => {
+        const sig = got.headers['x-retell-signature'] as string;
+        expect(retellSignature(got.body, sig, SECRET)).toBe(true);
+        expect(retellSignature(got.body, sig, `${SECRET}x`)).toBe(false);
+        if (event === 'call_inbound') expect(r.stdout).toContain('the reply is what the vendor expects');
       },
       bluejay: () => {
         expect(Object.keys(got.headers).filter((h) => /sign/i.test(h))).toEqual([]);
