@@ -22,7 +22,9 @@ describe('catalog shape', () => {
       bluejay: ['observability_call_evaluated', 'outbound_simulation_started', 'simulation_ended', 'simulation_result_evaluated'],
       smallest: ['analytics-completed', 'analytics.completed', 'call.end', 'call.start', 'post-conversation', 'pre-conversation'],
       synthflow: ['call_inbound', 'post_call'],
+      elevenlabs: ['call_initiation_failure', 'conversation_initiation', 'post_call_audio', 'post_call_transcription'],
     });
+    expect(findVendor('eleven')?.id).toBe('elevenlabs');
     expect(findVendor('atoms')?.id).toBe('smallest');
     expect(findVendor('ATOMS')?.id).toBe('smallest');
     expect(vendors.find((v) => v.id === 'smallest')!.events.filter((e) => e.legacy).map((e) => e.name).sort()).toEqual(['analytics.completed', 'call.end', 'call.start']);
@@ -93,6 +95,9 @@ const broken: Broken[] = [
   { vendor: 'smallest', event: 'call.end', missing: 'agent_id', wrongType: ['duration_seconds', '300'] },
   { vendor: 'synthflow', event: 'post_call', missing: 'lead', wrongType: ['call.duration', '32'] },
   { vendor: 'synthflow', event: 'call_inbound', missing: 'call_inbound.model_id', wrongType: ['call_inbound.to_number', 4915112345678] },
+  { vendor: 'elevenlabs', event: 'post_call_transcription', missing: 'data.metadata.call_duration_secs', wrongType: ['event_timestamp', '1760012139'], badEnum: ['data.status', 'completed'] },
+  { vendor: 'elevenlabs', event: 'call_initiation_failure', missing: 'data.metadata.body.sip_status_code', wrongType: ['data.metadata.body.call_sid', 42] },
+  { vendor: 'elevenlabs', event: 'conversation_initiation', missing: 'call_sid', wrongType: ['called_number', 15550100002] },
 ];
 
 describe.each(broken)('broken $vendor $event', (b) => {
