@@ -184,7 +184,7 @@ const NOT_ELEVENLABS: DetectResult = Object.freeze({
 
 export const elevenlabs: VendorDefinition = {
   id: 'elevenlabs',
-  aliases: ['eleven', '11labs'],
+  aliases: ['eleven'],
   title: 'ElevenLabs Agents',
   docsUrl: 'https://elevenlabs.io/docs/eleven-agents/workflows/post-call-webhooks',
   secretEnv: ['ELEVENLABS_WEBHOOK_SECRET'],
