@@ -66,7 +66,7 @@ describe('vendors', () => {
   it('an unknown vendor: exit 2, did you mean', async () => {
     const r = await runCli(['vendors', 'synthflo']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow, retell (see \'hookscope vendors\')\n');
+    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow, retell, elevenlabs (see \'hookscope vendors\')\n');
   });
 });
 
@@ -104,7 +104,7 @@ describe('completion', () => {
 
   it.each<[string, string[]]>([
     ['hookscope v', ['validate', 'vendors']],
-    ['hookscope schema ', ['atoms', 'bluejay', 'relyable', 'retell', 'smallest', 'synthflow']],
+    ['hookscope schema ', ['atoms', 'bluejay', 'eleven', 'elevenlabs', 'relyable', 'retell', 'smallest', 'synthflow']],
     ['hookscope schema relyable test_run.', ['test_run.completed', 'test_run.failed']],
     ['hookscope schema atoms call', ['call.end', 'call.start']],
     ['hookscope validate --vendor syn', ['synthflow']],
@@ -116,6 +116,7 @@ describe('completion', () => {
     ['hookscope send synthflow ', ['call_inbound', 'post_call']],
     ['hookscope send retell transfer_', ['transfer_bridged', 'transfer_cancelled', 'transfer_ended', 'transfer_started']],
     ['hookscope validate --vendor re', ['relyable', 'retell']],
+    ['hookscope send eleven post_call_', ['post_call_audio', 'post_call_transcription']],
     ['hookscope send --url http://x --set a=1 relyable test_run.', ['test_run.completed', 'test_run.failed']],
     ['hookscope send relyable test_run.completed --dry', ['--dry-run']],
     ['hookscope replay --sp', ['--speed']],
@@ -130,7 +131,8 @@ describe('completion', () => {
     expect(zsh.startsWith('#compdef hookscope')).toBe(true);
     expect(zsh).toContain('    synthflow) reply=(post_call call_inbound) ;;');
     expect(zsh).toContain('    retell) reply=(call_started call_ended call_analyzed transcript_updated transfer_started transfer_bridged transfer_cancelled transfer_ended call_inbound) ;;');
-    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow retell)' '2:event:->event'");
+    expect(zsh).toContain('    eleven) reply=(post_call_transcription post_call_audio call_initiation_failure conversation_initiation) ;;');
+    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow retell elevenlabs eleven)' '2:event:->event'");
     const fish = await script('fish');
     expect(fish).toContain("complete -c hookscope -n __fish_use_subcommand -a validate -d 'validate saved payloads against each vendor\\'s schema'");
     expect(fish).toContain("contains -- synthflow (commandline -opc)' -a 'post_call call_inbound'");

@@ -14,7 +14,7 @@ import { allFixtures } from '../helpers/fixtures.js';
 import { startListen, type RunningListener } from '../helpers/listen.js';
 import { closedPort, startServer } from '../helpers/server.js';
 
-const SECRETS: Record<string, string> = { relyable: 'rel-secret-0123456789abcdef', smallest: 'sm-secret-0123456789abcdef', synthflow: 'sf-secret-0123456789abcdef', retell: 'key_rt_0123456789abcdef' };
+const SECRETS: Record<string, string> = { relyable: 'rel-secret-0123456789abcdef', smallest: 'sm-secret-0123456789abcdef', synthflow: 'sf-secret-0123456789abcdef', retell: 'key_rt_0123456789abcdef', elevenlabs: 'wsec_el-secret-0123456789abcdef' };
 const secretArgs = Object.entries(SECRETS).flatMap(([v, s]) => ['--secret', `${v}=${s}`]);
 const vendor = (id: string) => vendors.find((v) => v.id === id)!;
 
@@ -55,18 +55,19 @@ describe('listen: every vendor, every fixture', () => {
       expect(r.schema.state).toBe('valid');
       expect(r.body).toBe(JSON.stringify(f.body));
       expect(r.path).toBe(`/hooks/${f.vendor}`);
-      // Synthflow signs only call_id, which an inbound-call request lacks; Retell signs its inbound webhook like any other.
-      const expected = f.vendor === 'bluejay' || (f.vendor === 'synthflow' && f.event === 'call_inbound') ? 'unsigned' : 'valid';
+      // Synthflow signs only call_id, which an inbound-call request lacks; Retell signs its inbound webhook like any other;
+      // ElevenLabs signs nothing on its conversation-initiation webhook.
+      const expected = f.vendor === 'bluejay' || (f.vendor === 'synthflow' && f.event === 'call_inbound') || f.event === 'conversation_initiation' ? 'unsigned' : 'valid';
       expect(r.signature.state, `${f.vendor} ${f.event}`).toBe(expected);
       expect(res.status).toBe(200);
       // Answers carry their length (one write with the head), never chunked framing.
       expect(res.headers['content-length']).toBe(String(Buffer.byteLength(res.text)));
       expect(res.headers['transfer-encoding']).toBeUndefined();
       expect(r.response.status).toBe(200);
-      if (f.event === 'call_inbound') {
-        // Request/response: the listener answers with a valid reply, never an empty one.
-        expect(JSON.parse(res.text)).toEqual(allFixtures().find((x) => x.vendor === f.vendor && x.event === 'call_inbound' && x.part === 'reply')!.body);
-      }
+      const reply = allFixtures().find((x) => x.vendor === f.vendor && x.event === f.event && x.part === 'reply');
+      // Request/response: the listener answers with a valid reply, never an empty one.
+      if (reply) expect(JSON.parse(res.text)).toEqual(reply.body);
+      expect(Boolean(reply)).toBe(f.event === 'call_inbound' || f.event === 'conversation_initiation');
       if (f.vendor === 'relyable' && f.event === 'test_run.completed') expect(r.summary).toBe('score 73.5 (+5.3), 15/20 passed');
     }
     const logged = readFileSync(log, 'utf8').trim().split('\n');

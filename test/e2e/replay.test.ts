@@ -11,7 +11,7 @@ import { allFixtures } from '../helpers/fixtures.js';
 import { startListen } from '../helpers/listen.js';
 import { closedPort, startServer, type TestServer } from '../helpers/server.js';
 
-const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '' };
+const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', ELEVENLABS_WEBHOOK_SECRET: '' };
 const dir = mkdtempSync(join(tmpdir(), 'hookscope-replay-'));
 const servers: TestServer[] = [];
 afterAll(async () => {
@@ -23,13 +23,13 @@ afterAll(async () => {
 async function flaky(failures: Record<string, number>) {
   const arrivals: { event: string; at: number }[] = [];
   const server = await startServer((req, res) => {
-    const body = JSON.parse(req.body.toString()) as { event?: string };
+    const body = JSON.parse(req.body.toString()) as { event?: string; caller_id?: string };
     const event = body.event ?? 'post_call';
     arrivals.push({ event, at: performance.now() });
     const n = arrivals.filter((a) => a.event === event).length;
     res.writeHead(n <= (failures[event] ?? 0) ? 500 : 200, { 'content-type': 'application/json' });
     // A request/response event is answered as its contract asks (replay judges the reply).
-    res.end(event === 'call_inbound' ? '{"call_inbound":{}}' : '');
+    res.end(event === 'call_inbound' ? '{"call_inbound":{}}' : body.caller_id !== undefined ? '{"type":"conversation_initiation_client_data"}' : '');
   });
   servers.push(server);
   return { server, arrivals };
@@ -190,10 +190,16 @@ describe('replay: refusals', () => {
     const r = await runCli(['replay', join(ROOT, 'fixtures'), '--url', server.url, '--speed', 'max', '--json'], { env: NO_SECRETS });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe(
-      ['retell', 'synthflow'].map((v) => `hookscope: passed over ${join(ROOT, 'fixtures', v, 'call_inbound.reply.json')}: a ${v} call_inbound reply (what a receiver answers), not something a vendor sends\n`).join(''),
+      [
+        ['elevenlabs', 'conversation_initiation'],
+        ['retell', 'call_inbound'],
+        ['synthflow', 'call_inbound'],
+      ]
+        .map(([v, e]) => `hookscope: passed over ${join(ROOT, 'fixtures', v!, `${e}.reply.json`)}: a ${v} ${e} reply (what a receiver answers), not something a vendor sends\n`)
+        .join(''),
     );
     const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
-    expect(summary).toMatchObject({ kind: 'hookscope.replay.summary', events: 26, delivered: 26, passedOver: 2, interrupted: false });
+    expect(summary).toMatchObject({ kind: 'hookscope.replay.summary', events: 31, delivered: 31, passedOver: 3, interrupted: false });
   });
 
   it('an unreachable receiver counts as a failed attempt and is retried', async () => {

@@ -15,7 +15,7 @@ import { closedPort, startRawServer, startServer, type Received, type TestServer
 
 const SECRET = 'whsec_e2e_0123456789abcdefghij';
 /** No secret leaks in from the developer's shell. */
-const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', BLUEJAY_WEBHOOK_SECRET: '', RETELL_API_KEY: '' };
+const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', BLUEJAY_WEBHOOK_SECRET: '', RETELL_API_KEY: '', ELEVENLABS_WEBHOOK_SECRET: '' };
 const send = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['send', ...args], { env: { ...NO_SECRETS, ...env } });
 
 // --- The vendors' own verification recipes ------------------------------------------------
@@ -37,6 +37,13 @@ function smallestHex(raw: Buffer, header: string | undefined, secret: string): b
   return header === createHmac('sha256', secret).update(raw).digest('hex');
 }
 
+/** ElevenLabs: `t=<s>,v0=<hex>`, hex HMAC-SHA256 of "<t>.<raw body>" (post-call webhooks page). */
+function elevenlabsRecipe(raw: Buffer, header: string | undefined, secret: string): boolean {
+  const parts = new Map((header ?? '').split(',').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)] as const));
+  const t = parts.get('t');
+  return t !== undefined && parts.get('v0') === createHmac('sha256', secret).update(`${t}.`).update(raw).digest('hex');
+}
+
 /** Synthflow: base64 HMAC-SHA256 of call.call_id, "the call_id as the payload". */
 function synthflowCallId(raw: Buffer, header: string | undefined, secret: string): boolean {
   const callId = (JSON.parse(raw.toString('utf8')) as { call?: { call_id?: string } }).call?.call_id;
@@ -56,11 +63,18 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer((req, res) => {
-      // The inbound-call webhooks (Synthflow's, Retell's) need a reply body; everything else a plain 200.
+      // The inbound-call webhooks (Synthflow's, Retell's) and ElevenLabs' conversation-initiation webhook need a reply body; everything else a plain 200.
       const inbound = req.body.includes('"event":"call_inbound"');
+      const initiation = req.body.includes('"caller_id":');
       const variables = req.url.startsWith('/hooks/retell') ? { dynamic_variables: { customer_name: 'Ada' } } : { custom_variables: { customer_name: 'Ada' } };
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(inbound ? JSON.stringify({ call_inbound: variables }) : '{"received":true}');
+      res.end(
+        inbound
+          ? JSON.stringify({ call_inbound: variables })
+          : initiation
+            ? JSON.stringify({ type: 'conversation_initiation_client_data', dynamic_variables: { customer_name: 'Ada' } })
+            : '{"received":true}',
+      );
     });
   });
   afterAll(() => server.close());
@@ -70,7 +84,9 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
 
   it.each(requests.map((f) => [f.vendor, f.event, f] as const))('%s %s', async (vendor, event, fixture) => {
     const before = server.received.length;
-    const r = await send([vendor, event, '--url', `${server.url}/hooks/${vendor}`, '--secret', SECRET, '--no-fresh']);
+    // An event's other fixtures (ElevenLabs' Twilio call_initiation_failure) go out with --data.
+    const isDefault = requests.find((f) => f.vendor === vendor && f.event === event) === fixture;
+    const r = await send([vendor, event, '--url', `${server.url}/hooks/${vendor}`, '--secret', SECRET, '--no-fresh', ...(isDefault ? [] : ['--data', fixture.file])]);
     expect(r.stderr).not.toContain(SECRET);
     expect(r.stdout).not.toContain(SECRET);
     expect(server.received.length).toBe(before + 1);
@@ -113,6 +129,17 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
       bluejay: () => {
         expect(Object.keys(got.headers).filter((h) => /sign/i.test(h))).toEqual([]);
         expect(r.stderr).toContain('bluejay documents no signature scheme');
+      },
+      elevenlabs: () => {
+        const sig = got.headers['elevenlabs-signature'] as string | undefined;
+        if (event === 'conversation_initiation') {
+          // Not HMAC-signed by ElevenLabs: sent unsigned, and said.
+          expect(sig).toBeUndefined();
+          expect(r.stderr).toContain('not signed');
+        } else {
+          expect(elevenlabsRecipe(got.body, sig, SECRET)).toBe(true);
+          expect(elevenlabsRecipe(Buffer.concat([got.body, Buffer.from(' ')]), sig, SECRET)).toBe(false);
+        }
       },
     };
     verdicts[vendor]!();

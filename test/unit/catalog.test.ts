@@ -23,7 +23,9 @@ describe('catalog shape', () => {
       smallest: ['analytics-completed', 'analytics.completed', 'call.end', 'call.start', 'post-conversation', 'pre-conversation'],
       synthflow: ['call_inbound', 'post_call'],
       retell: ['call_analyzed', 'call_ended', 'call_inbound', 'call_started', 'transcript_updated', 'transfer_bridged', 'transfer_cancelled', 'transfer_ended', 'transfer_started'],
+      elevenlabs: ['call_initiation_failure', 'conversation_initiation', 'post_call_audio', 'post_call_transcription'],
     });
+    expect(findVendor('eleven')?.id).toBe('elevenlabs');
     expect(findVendor('atoms')?.id).toBe('smallest');
     expect(findVendor('ATOMS')?.id).toBe('smallest');
     expect(vendors.find((v) => v.id === 'smallest')!.events.filter((e) => e.legacy).map((e) => e.name).sort()).toEqual(['analytics.completed', 'call.end', 'call.start']);
@@ -99,6 +101,9 @@ const broken: Broken[] = [
   // A phone call's numbers are required by a refinement, not by the shape: still a missing field at its path.
   { vendor: 'retell', event: 'call_started', missing: 'call.from_number', wrongType: ['call.start_timestamp', 1760550000.5], badEnum: ['call.direction', 'sideways'] },
   { vendor: 'retell', event: 'call_inbound', missing: 'call_inbound.from_number', wrongType: ['call_inbound.agent_version', '4'] },
+  { vendor: 'elevenlabs', event: 'post_call_transcription', missing: 'data.metadata.call_duration_secs', wrongType: ['event_timestamp', '1760012139'], badEnum: ['data.status', 'completed'] },
+  { vendor: 'elevenlabs', event: 'call_initiation_failure', missing: 'data.metadata.body.sip_status_code', wrongType: ['data.metadata.body.call_sid', 42] },
+  { vendor: 'elevenlabs', event: 'conversation_initiation', missing: 'call_sid', wrongType: ['called_number', 15550100002] },
 ];
 
 describe.each(broken)('broken $vendor $event', (b) => {
