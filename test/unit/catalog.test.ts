@@ -22,6 +22,7 @@ describe('catalog shape', () => {
       bluejay: ['observability_call_evaluated', 'outbound_simulation_started', 'simulation_ended', 'simulation_result_evaluated'],
       smallest: ['analytics-completed', 'analytics.completed', 'call.end', 'call.start', 'post-conversation', 'pre-conversation'],
       synthflow: ['call_inbound', 'post_call'],
+      twilio: ['call-status.answered', 'call-status.completed', 'call-status.initiated', 'call-status.ringing', 'incoming-call', 'recording-status'],
     });
     expect(findVendor('atoms')?.id).toBe('smallest');
     expect(findVendor('ATOMS')?.id).toBe('smallest');
@@ -93,6 +94,10 @@ const broken: Broken[] = [
   { vendor: 'smallest', event: 'call.end', missing: 'agent_id', wrongType: ['duration_seconds', '300'] },
   { vendor: 'synthflow', event: 'post_call', missing: 'lead', wrongType: ['call.duration', '32'] },
   { vendor: 'synthflow', event: 'call_inbound', missing: 'call_inbound.model_id', wrongType: ['call_inbound.to_number', 4915112345678] },
+  // Form events, as JSON objects of their parameters (every value a string).
+  { vendor: 'twilio', event: 'incoming-call', missing: 'To', wrongType: ['Direction', 1] },
+  { vendor: 'twilio', event: 'call-status.completed', missing: 'Timestamp', wrongType: ['SequenceNumber', 3], badEnum: ['CallStatus', 'ringing'], force: true },
+  { vendor: 'twilio', event: 'recording-status', missing: 'RecordingUrl', wrongType: ['RecordingDuration', 45], badEnum: ['RecordingChannels', '3'] },
 ];
 
 describe.each(broken)('broken $vendor $event', (b) => {
