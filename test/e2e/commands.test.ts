@@ -38,6 +38,18 @@ describe('vendors', () => {
     expect(r.stdout).toMatch(/^bluejay  Bluejay — unsigned \(no documented scheme\)$/m);
     expect(r.stdout).toMatch(/^smallest \(alias: atoms\)/m);
     expect(r.stdout).toMatch(/^ {2}call\.start +.*\[legacy\]$/m);
+    expect(r.stdout).toMatch(/^twilio  Twilio Voice/m);
+    expect(r.stdout).toMatch(/^ {2}incoming-call +.*\[request\/response\]$/m);
+  });
+  it('shows twilio: the URL it signs, the 15 s documented timeout, the retry only without an answer', async () => {
+    const r = await runCli(['vendors', 'twilio']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('x-twilio-signature');
+    expect(r.stdout).toMatch(/timeout +15 s\n +documented:/);
+    expect(r.stdout).toContain('only when there was no answer');
+    expect(r.stdout).toContain('--public-url');
+    const doc = JSON.parse((await runCli(['vendors', 'twilio', '--json'])).stdout);
+    expect(doc.secretEnv).toEqual(['TWILIO_AUTH_TOKEN', 'HOOKSCOPE_SECRET']);
   });
   it('shows one vendor with provenance, flagging assumptions and how to override them', async () => {
     const r = await runCli(['vendors', 'relyable']);
@@ -56,7 +68,7 @@ describe('vendors', () => {
   it('an unknown vendor: exit 2, did you mean', async () => {
     const r = await runCli(['vendors', 'synthflo']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow (see \'hookscope vendors\')\n');
+    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow, twilio (see \'hookscope vendors\')\n');
   });
 });
 
@@ -94,7 +106,7 @@ describe('completion', () => {
 
   it.each<[string, string[]]>([
     ['hookscope v', ['validate', 'vendors']],
-    ['hookscope schema ', ['atoms', 'bluejay', 'relyable', 'smallest', 'synthflow']],
+    ['hookscope schema ', ['atoms', 'bluejay', 'relyable', 'smallest', 'synthflow', 'twilio']],
     ['hookscope schema relyable test_run.', ['test_run.completed', 'test_run.failed']],
     ['hookscope schema atoms call', ['call.end', 'call.start']],
     ['hookscope validate --vendor syn', ['synthflow']],
@@ -104,6 +116,7 @@ describe('completion', () => {
     ['hookscope completion f', ['fish']],
     ['hookscope send sm', ['smallest']],
     ['hookscope send synthflow ', ['call_inbound', 'post_call']],
+    ['hookscope send twilio call-status.', ['call-status.answered', 'call-status.completed', 'call-status.initiated', 'call-status.ringing']],
     ['hookscope send --url http://x --set a=1 relyable test_run.', ['test_run.completed', 'test_run.failed']],
     ['hookscope send relyable test_run.completed --dry', ['--dry-run']],
     ['hookscope replay --sp', ['--speed']],
@@ -117,7 +130,7 @@ describe('completion', () => {
     const zsh = await script('zsh');
     expect(zsh.startsWith('#compdef hookscope')).toBe(true);
     expect(zsh).toContain('    synthflow) reply=(post_call call_inbound) ;;');
-    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow)' '2:event:->event'");
+    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow twilio)' '2:event:->event'");
     const fish = await script('fish');
     expect(fish).toContain("complete -c hookscope -n __fish_use_subcommand -a validate -d 'validate saved payloads against each vendor\\'s schema'");
     expect(fish).toContain("contains -- synthflow (commandline -opc)' -a 'post_call call_inbound'");
