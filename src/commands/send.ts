@@ -220,6 +220,8 @@ function buildBody(vendor: VendorDefinition, event: EventDefinition, options: Se
   }
 
   const assignments = (options.set ?? []).map((s) => ({ text: s, ...edit(`--set ${s}`, () => parseAssignment(s)) }));
+  // Form parameters are text on the wire: --set SequenceNumber=3 sets "3", as Twilio sends it.
+  if (event.bodyFormat === 'form') for (const a of assignments) if (typeof a.value === 'number' || typeof a.value === 'boolean') a.value = a.text.slice(a.text.indexOf('=') + 1);
   // Per-delivery values are fresh for fixtures; a --data body is the user's own, kept as given.
   if (options.data === undefined && options.fresh !== false && event.fresh?.length) {
     const pinned = new Set(assignments.map((a) => formatPath(a.path).replace(/^\$\.?/, '')));

@@ -6,6 +6,7 @@ import { CONNECTION_HEADERS, defaultHeaders } from '../http/client.js';
 import { readInputs, type InputOptions } from '../files/inputs.js';
 import { isProbeRecord, notRecordedReason } from '../files/log-records.js';
 import { freshen, type FreshContext } from '../json/edit.js';
+import { encodeBody, FORM_CONTENT_TYPE } from '../json/body-format.js';
 import { isLogRecord, logRecordBody, type LogRecord } from '../record/log-record.js';
 import { parseSecretFlags, secretFor, type SecretFlags } from '../signing/secrets.js';
 import { choiceFor, hasSignatureHeader, schemeHeaderNames, signRequest, type AuthChoice } from '../signing/signature.js';
@@ -158,12 +159,14 @@ function fromFixture(text: string, source: string, options: LoadOptions, flagSec
   if (checked.part === 'reply') return `a ${vendor.id} ${checked.event} reply (what a receiver answers), not something a vendor sends`;
   const dedupeKey = vendor.delivery.dedupeKey.key(checked.body);
   const freshened = options.fresh ? freshFields(vendor, checked.event, checked.body, options) : undefined;
-  // Compact on the wire, as `send` sends it, so raw-byte and re-serialising receivers agree.
-  const body = Buffer.from(JSON.stringify(checked.body));
-  const headers = defaultHeaders();
+  // Compact on the wire, as `send` sends it, so raw-byte and re-serialising receivers agree;
+  // form events (Twilio) form-encoded, as the vendor sends them.
+  const form = findEvent(vendor, checked.event)?.bodyFormat === 'form';
+  const body = Buffer.from(encodeBody(checked.body, form ? 'form' : 'json'));
+  const headers = defaultHeaders(form ? FORM_CONTENT_TYPE : undefined);
   const secret = secretFor(vendor, flagSecrets, options.env)?.value;
-  // Signed at each attempt, with the attempt's time (see attemptRequest); checked once here.
-  const signs = secret !== undefined && signRequest(vendor, { body, secret, timestampMs: Date.now() }, choiceFor(vendor, options.auth, checked.event)) !== undefined;
+  // Signed at each attempt, with the attempt's time and URL (see attemptRequest); checked once here.
+  const signs = secret !== undefined && signRequest(vendor, { body, secret, timestampMs: Date.now(), url: SOME_URL, contentType: headers[0]![1] }, choiceFor(vendor, options.auth, checked.event)) !== undefined;
   return {
     source,
     vendor,
@@ -195,7 +198,7 @@ function fromRecord(record: LogRecord, source: string, options: LoadOptions, fla
   const dedupeKey = checked.body === undefined ? undefined : vendor.delivery.dedupeKey.key(checked.body);
   const freshened = options.fresh && checked.event && checked.body !== undefined ? freshFields(vendor, checked.event, checked.body, options) : undefined;
   // A refreshed body is new bytes (compact, as `send` sends); otherwise the recorded bytes, exactly.
-  if (freshened?.length) body = Buffer.from(JSON.stringify(checked.body));
+  if (freshened?.length) body = Buffer.from(encodeBody(checked.body, findEvent(vendor, checked.event!)?.bodyFormat));
   // Re-signed only when a secret is given on the command line: the recorded signature is the
   // vendor's own, made with a secret hookscope may not know.
   // Only a --secret from the command line: the environment's may not be the one the vendor used.
@@ -207,7 +210,7 @@ function fromRecord(record: LogRecord, source: string, options: LoadOptions, fla
     // whatever the override names; each attempt is signed afresh.
     const names = new Set(schemeHeaderNames(vendor, choiceFor(vendor, options.auth, checked.event, options.signatureHeader)));
     for (let i = headers.length - 1; i >= 0; i--) if (names.has(headers[i]![0].toLowerCase())) headers.splice(i, 1);
-    const signs = signRequest(vendor, { body, secret, timestampMs: Date.now() }, choiceFor(vendor, options.auth, checked.event)) !== undefined;
+    const signs = signRequest(vendor, { body, secret, timestampMs: Date.now(), url: SOME_URL }, choiceFor(vendor, options.auth, checked.event)) !== undefined;
     signing = signs ? 're-signed' : 'unsigned';
     if (signs) signWith = secret;
   } else if (freshened?.length && hasSignatureHeader(vendor, record.headers, choiceFor(vendor, options.auth, checked.event, options.signatureHeader))) {
@@ -227,6 +230,9 @@ function fromRecord(record: LogRecord, source: string, options: LoadOptions, fla
     ...(freshened?.length ? { freshened } : {}),
   };
 }
+
+/** A URL to ask URL-signed schemes (Twilio) whether a body can be signed: each attempt signs with the real one. */
+const SOME_URL = 'https://hookscope.invalid/';
 
 /** Give the event's per-delivery fields new values in `body`; the paths changed. */
 function freshFields(vendor: VendorDefinition, event: string, body: unknown, options: LoadOptions): string[] {

@@ -2,7 +2,7 @@
 // signature, schema, duplicate), written to the NDJSON log before it is answered, reported through
 // `onRecords`, and answered by the rules given (status, delay, a request/response event's reply)
 // or relayed to the user's app with --forward-to.
-import { closeSync } from 'node:fs';
+import { closeSync, readFileSync } from 'node:fs';
 import type { AddressInfo, Server } from 'node:net';
 import { FifoLimit } from '../delivery/fifo-limit.js';
 import { createListenerServer, type Answer, type ReceivedRequest } from '../http/listener.js';
@@ -17,7 +17,7 @@ import { compilePatterns, redactBody, redactText } from '../record/redact.js';
 import { parseSecretFlags, secretFor } from '../signing/secrets.js';
 import { authChoice } from '../signing/signature.js';
 import { UserError } from '../errors.js';
-import { loadFixture } from '../vendors/fixtures.js';
+import { fixturePath, loadFixture } from '../vendors/fixtures.js';
 import { findEvent, findVendor, vendors as registry } from '../vendors/index.js';
 import { resolveVendor } from '../vendors/resolve.js';
 import type { EventDefinition, VendorDefinition } from '../vendors/types.js';
@@ -223,7 +223,7 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     if (rule?.delayMs) record.response.delayMs = rule.delayMs;
     let answer: Answer;
     if (vendorDef && event && isExchange && status < 300) {
-      answer = { status, headers: { 'content-type': event.reply!.contentType ?? 'application/json' }, body: reply?.body ?? defaultReply(vendorDef, event) };
+      answer = reply ? { status, headers: { 'content-type': event.reply!.contentType ?? 'application/json' }, body: reply.body } : { status, ...defaultReply(vendorDef, event) };
     } else {
       // The common answer is written as text: JSON.stringify of a fresh object per request cost more.
       answer = status < 300 ? jsonText(status, `{"ok":true,"id":${id}}`) : jsonAnswer(status, { error: `hookscope listen answered ${status} (--status)`, id });
@@ -299,13 +299,22 @@ function listenOn(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-const defaultReplies = new Map<string, Buffer>();
+const defaultReplies = new Map<string, { headers: Record<string, string>; body: Buffer }>();
 
-/** The event's reply fixture, compact, read once. */
-function defaultReply(vendor: VendorDefinition, event: EventDefinition): Buffer {
+/**
+ * The event's reply fixture, read once: JSON compact, a reply that is not JSON (Twilio's TwiML)
+ * as written, each with the content type the contract serves it with.
+ */
+function defaultReply(vendor: VendorDefinition, event: EventDefinition): { headers: Record<string, string>; body: Buffer } {
   const key = `${vendor.id} ${event.name}`;
   let reply = defaultReplies.get(key);
-  if (!reply) defaultReplies.set(key, (reply = Buffer.from(JSON.stringify(loadFixture(vendor, event, 'reply')))));
+  if (!reply) {
+    const contract = event.reply!;
+    const file = contract.fixtures[0];
+    const body =
+      contract.format === 'text' && file !== undefined ? readFileSync(fixturePath(vendor, file)) : Buffer.from(JSON.stringify(loadFixture(vendor, event, 'reply')));
+    defaultReplies.set(key, (reply = { headers: { 'content-type': contract.contentType ?? 'application/json' }, body }));
+  }
   return reply;
 }
 

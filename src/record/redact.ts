@@ -3,6 +3,7 @@
 // personal (transcripts, call summaries: `EventDefinition.personal`) and paths the user names.
 // Verdicts are made on the bytes received first; a redacted record says so (`redacted: true`),
 // since its body is no longer those bytes. Every scan here is linear in its input.
+import { decodeForm, encodeBody } from '../json/body-format.js';
 import { isObject, parsePath, type PathSegment } from '../json/values.js';
 
 export const REDACTED = '[redacted]';
@@ -23,14 +24,19 @@ export function compilePatterns(paths: readonly string[]): Pattern[] {
 
 /**
  * A body redacted: JSON has the values at `patterns` replaced and phone numbers and emails
- * masked in every string (re-serialised compactly); other text is masked as text.
+ * masked in every string (re-serialised compactly); a form body the same, over its decoded
+ * parameters (re-encoded), since a phone number there is `%2B1555…`, which text masking cannot
+ * see; other text is masked as text.
  */
 export function redactBody(text: string, patterns: readonly Pattern[]): string {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return redactText(text);
+    const params = decodeForm(text);
+    if (!params) return redactText(text);
+    for (const pattern of patterns) blank(params, pattern, 0);
+    return encodeBody(maskStrings(params), 'form');
   }
   for (const pattern of patterns) blank(value, pattern, 0);
   try {

@@ -1,6 +1,11 @@
 // Validating one payload: parse, detect (or take the forced vendor/event), check the schema,
 // and locate every issue in the source text. Pure: text in, structured result out.
 //
+// A text that is not JSON but is form-encoded (Twilio) is read as the object of its decoded
+// parameters: that object is what a form event's schema describes, and what detection sees. Its
+// issues point at the parameter: line:col is where the parameter's `name=` starts, or where the
+// body starts for what concerns the whole body (a missing parameter, an unrecognised body).
+//
 // No body up to --max-body may cost more than linear time and memory in its size (issue #13):
 // a result keeps the first MAX_ISSUES issues and counts the rest (omittedIssues), by severity, so
 // `valid` and the warning counts stay exact. Schema issues past the cap are counted without zod
@@ -12,6 +17,7 @@ import { fromZodIssue, type Issue } from './issues.js';
 import { scanJson, type Position } from '../json/scan.js';
 import { clip, displayLinkPath, quote } from '../json/display.js';
 import { isObject, describeType } from '../json/values.js';
+import { formOffsets, readForm } from '../json/body-format.js';
 import type { BodyPart, EventDefinition, VendorDefinition } from '../vendors/types.js';
 
 export interface ValidateOptions {
@@ -53,8 +59,13 @@ interface Partial extends Omit<PayloadResult, 'valid' | 'omittedIssues' | 'omitt
 
 const BOM = 0xfeff;
 
-/** Validate a JSON text. `text` may start with a BOM; line/column in issues refer to `text`. */
+/**
+ * Validate a JSON text, or a form body (`name=value&…`, read as the object of its parameters).
+ * `text` may start with a BOM; line/column in issues refer to `text`.
+ */
 export function validateText(text: string, options: ValidateOptions = {}): PayloadResult {
+  const reply = options.part === 'reply' ? options.event?.reply : undefined;
+  if (reply?.format === 'text') return validateTextReply(text, options);
   const start = text.charCodeAt(0) === BOM ? 1 : 0;
   let body: unknown;
   try {
@@ -64,12 +75,54 @@ export function validateText(text: string, options: ValidateOptions = {}): Paylo
     if ((start ? text.slice(start) : text).trim().length === 0) {
       return finish({ issues: [{ code: 'empty', severity: 'error', message: 'empty input: no JSON value', line: 1, column: 1 }] }, options);
     }
+    const form = mayBeForm(options) ? readForm(text) : undefined;
+    if (form?.ok) return validateForm(form.params, options, text);
+    if (form) {
+      const at = lineColumn(text, form.offset);
+      return finish({ issues: [{ code: 'invalid-json', severity: 'error', message: `neither JSON nor a form body (name=value&…, percent-encoded): ${form.message}`, ...at }] }, options);
+    }
     const scan = scanJson(text);
     const at = scan.error?.position;
     const message = scan.error?.message ?? (err as Error).message;
     return finish({ issues: [{ code: 'invalid-json', severity: 'error', message: `invalid JSON: ${message}`, line: at?.line, column: at?.column }] }, options);
   }
-  return validateValue(body, options, text);
+  return validateParsed(body, options, { kind: 'json', text });
+}
+
+/** Whether a text that is not JSON may be a form body: not when the request says it is JSON. */
+function mayBeForm(options: ValidateOptions): boolean {
+  const type = options.headers?.['content-type'];
+  return type === undefined || !/json/i.test(type);
+}
+
+/** A form body's parameters, checked as the object they make; issues placed at the parameters. */
+function validateForm(params: Record<string, string | string[]>, options: ValidateOptions, text: string): PayloadResult {
+  if (options.event && options.event.bodyFormat !== 'form') {
+    // Forced to a JSON event (send --data, validate --event): unreadable as that event's body.
+    const what = `${options.vendor?.id ?? ''} ${options.event.name}`.trim();
+    const issue: Issue = { code: 'invalid-json', severity: 'error', message: `invalid JSON: this is a form-encoded body (name=value&…), and ${what} is sent as JSON`, ...lineColumn(text, bodyStart(text)) };
+    return finish({ issues: [issue] }, options);
+  }
+  return validateParsed(params, options, { kind: 'form', text });
+}
+
+/**
+ * A reply that is not JSON (Twilio's TwiML), checked by its contract's `check` alone: the event
+ * and part are forced (validate --vendor twilio --event incoming-call --reply).
+ */
+function validateTextReply(text: string, options: ValidateOptions): PayloadResult {
+  const event = options.event!;
+  const contract = event.reply!;
+  const issues: Issue[] = [];
+  if (text.trim() === '') issues.push({ code: 'empty', severity: 'error', message: `an empty reply: ${contract.emptyMeans}`, line: 1, column: 1 });
+  else {
+    try {
+      issues.push(...(contract.check?.({ text }, undefined) ?? []));
+    } catch (err) {
+      issues.push({ code: 'invalid', severity: 'error', message: `the reply could not be checked: ${(err as Error).message}` });
+    }
+  }
+  return finish({ vendor: options.vendor?.id, event: event.name, part: 'reply', issues, body: text }, options);
 }
 
 /**
@@ -77,6 +130,13 @@ export function validateText(text: string, options: ValidateOptions = {}): Paylo
  * reported; without it (e.g. a body embedded in a log record) only JSON paths are given.
  */
 export function validateValue(body: unknown, options: ValidateOptions = {}, text?: string): PayloadResult {
+  return validateParsed(body, options, text === undefined ? undefined : { kind: 'json', text });
+}
+
+/** The text a parsed body came from, for placing its issues: JSON, or a form body. */
+type Source = { kind: 'json' | 'form'; text: string };
+
+function validateParsed(body: unknown, options: ValidateOptions, text: Source | undefined): PayloadResult {
   const issues: Issue[] = [];
   if (!isObject(body)) {
     issues.push({ code: 'not-an-object', severity: 'error', message: `expected a JSON object at the top level, received ${describeType(body)}`, path: '$', locationPath: [] });
@@ -113,6 +173,11 @@ export function validateValue(body: unknown, options: ValidateOptions = {}, text
     }
   }
 
+  if (text?.kind === 'form' && (part === 'reply' || event.bodyFormat !== 'form')) {
+    // Detection found a JSON event in form parameters: the vendor never sends it so.
+    issues.push({ code: 'invalid', severity: 'error', message: `a form-encoded body, but ${vendor?.id ?? ''} ${event.name}${part === 'reply' ? ' replies are' : ' is'} sent as JSON`, path: '$', locationPath: [] });
+    return finish({ vendor: vendor?.id, event: event.name, part, issues, body }, options, text);
+  }
   const schema = part === 'reply' ? event.reply?.schema : event.schema;
   if (!schema) {
     issues.push({ code: 'invalid', severity: 'error', message: `${vendor?.id ?? ''} ${event.name} has no reply schema`, path: '$', locationPath: [] });
@@ -137,12 +202,15 @@ function undetectedMessage(nearMisses: { vendor: string; resemblance: number; re
 }
 
 /** Apply --strict, locate issues in the source text, add duplicate keys, set `valid`. */
-function finish(partial: Partial, options: ValidateOptions, text?: string): PayloadResult {
+function finish(partial: Partial, options: ValidateOptions, source?: Source): PayloadResult {
   const issues = partial.issues;
   const omitted = partial.omitted ?? { errors: 0, warnings: 0 };
   delete partial.omitted;
-  // Most payloads are clean: no issues, and (below) no closures or iterators for them.
-  if (text !== undefined && (issues.length === 0 || issues.every((i) => i.code !== 'invalid-json' && i.code !== 'empty'))) {
+  if (source?.kind === 'form') {
+    if (issues.length > 0) locateForm(source.text, issues);
+  } else if (source !== undefined && (issues.length === 0 || issues.every((i) => i.code !== 'invalid-json' && i.code !== 'empty'))) {
+    // Most payloads are clean: no issues, and (below) no closures or iterators for them.
+    const text = source.text;
     // The scan is only needed to place issues or to find duplicate keys; most payloads are
     // clean, and skipping it for them halves the cost of a large validate run.
     if ((issues.length > 0 && issues.some((i) => i.locationPath)) || mayHaveDuplicateKeys(text, partial.body)) {
@@ -243,4 +311,42 @@ function locate(text: string, issues: Issue[]): number {
     });
   }
   return scan.duplicateCount - scan.duplicates.length;
+}
+
+/**
+ * Issues of a form body placed at their parameter: the `name=` of the first pair with the name
+ * the issue's path starts with; issues about the whole body (or a missing parameter, located at
+ * its parent: the body) at the body's start. One pass over the text for all of them.
+ */
+function locateForm(text: string, issues: Issue[]): void {
+  const names = new Set<string>();
+  for (const issue of issues) {
+    const first = issue.locationPath?.[0];
+    if (typeof first === 'string') names.add(first);
+  }
+  const offsets = formOffsets(text, names);
+  const start = bodyStart(text);
+  for (const issue of issues) {
+    if (!issue.locationPath) continue;
+    const first = issue.locationPath[0];
+    Object.assign(issue, lineColumn(text, (typeof first === 'string' ? offsets.get(first) : undefined) ?? start));
+  }
+}
+
+/** The offset of a body's first character that is not a BOM or a blank. */
+function bodyStart(text: string): number {
+  let i = text.charCodeAt(0) === BOM ? 1 : 0;
+  while (i < text.length && /\s/.test(text[i]!)) i++;
+  return i < text.length ? i : 0;
+}
+
+/** 1-based line and column of an offset (a BOM is not a column). */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = text.charCodeAt(0) === BOM ? 1 : 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
 }

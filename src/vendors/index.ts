@@ -6,9 +6,10 @@ import { relyable } from './relyable.js';
 import { retell } from './retell.js';
 import { smallest } from './smallest.js';
 import { synthflow } from './synthflow.js';
+import { twilio } from './twilio.js';
 import type { EventDefinition, VendorDefinition } from './types.js';
 
-export const vendors: readonly VendorDefinition[] = [relyable, bluejay, smallest, synthflow, retell, elevenlabs];
+export const vendors: readonly VendorDefinition[] = [relyable, bluejay, smallest, synthflow, retell, elevenlabs, twilio];
 
 /** Read for every vendor after its own variables (`VendorDefinition.secretEnv`). */
 export const GENERIC_SECRET_ENV = 'HOOKSCOPE_SECRET';

@@ -38,6 +38,18 @@ describe('vendors', () => {
     expect(r.stdout).toMatch(/^bluejay  Bluejay — unsigned \(no documented scheme\)$/m);
     expect(r.stdout).toMatch(/^smallest \(alias: atoms\)/m);
     expect(r.stdout).toMatch(/^ {2}call\.start +.*\[legacy\]$/m);
+    expect(r.stdout).toMatch(/^twilio  Twilio Voice/m);
+    expect(r.stdout).toMatch(/^ {2}incoming-call +.*\[request\/response\]$/m);
+  });
+  it('shows twilio: the URL it signs, the 15 s documented timeout, the retry only without an answer', async () => {
+    const r = await runCli(['vendors', 'twilio']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('x-twilio-signature');
+    expect(r.stdout).toMatch(/timeout +15 s\n +documented:/);
+    expect(r.stdout).toContain('only when there was no answer');
+    expect(r.stdout).toContain('--public-url');
+    const doc = JSON.parse((await runCli(['vendors', 'twilio', '--json'])).stdout);
+    expect(doc.secretEnv).toEqual(['TWILIO_AUTH_TOKEN', 'HOOKSCOPE_SECRET']);
   });
   it('shows one vendor with provenance, flagging assumptions and how to override them', async () => {
     const r = await runCli(['vendors', 'relyable']);
@@ -66,7 +78,7 @@ describe('vendors', () => {
   it('an unknown vendor: exit 2, did you mean', async () => {
     const r = await runCli(['vendors', 'synthflo']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow, retell, elevenlabs (see \'hookscope vendors\')\n');
+    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow, retell, elevenlabs, twilio (see \'hookscope vendors\')\n');
   });
 });
 
@@ -104,7 +116,7 @@ describe('completion', () => {
 
   it.each<[string, string[]]>([
     ['hookscope v', ['validate', 'vendors']],
-    ['hookscope schema ', ['atoms', 'bluejay', 'eleven', 'elevenlabs', 'relyable', 'retell', 'smallest', 'synthflow']],
+    ['hookscope schema ', ['atoms', 'bluejay', 'eleven', 'elevenlabs', 'relyable', 'retell', 'smallest', 'synthflow', 'twilio']],
     ['hookscope schema relyable test_run.', ['test_run.completed', 'test_run.failed']],
     ['hookscope schema atoms call', ['call.end', 'call.start']],
     ['hookscope validate --vendor syn', ['synthflow']],
@@ -117,6 +129,7 @@ describe('completion', () => {
     ['hookscope send retell transfer_', ['transfer_bridged', 'transfer_cancelled', 'transfer_ended', 'transfer_started']],
     ['hookscope validate --vendor re', ['relyable', 'retell']],
     ['hookscope send eleven post_call_', ['post_call_audio', 'post_call_transcription']],
+    ['hookscope send twilio call-status.', ['call-status.answered', 'call-status.completed', 'call-status.initiated', 'call-status.ringing']],
     ['hookscope send --url http://x --set a=1 relyable test_run.', ['test_run.completed', 'test_run.failed']],
     ['hookscope send relyable test_run.completed --dry', ['--dry-run']],
     ['hookscope replay --sp', ['--speed']],
@@ -132,7 +145,7 @@ describe('completion', () => {
     expect(zsh).toContain('    synthflow) reply=(post_call call_inbound) ;;');
     expect(zsh).toContain('    retell) reply=(call_started call_ended call_analyzed transcript_updated transfer_started transfer_bridged transfer_cancelled transfer_ended call_inbound) ;;');
     expect(zsh).toContain('    eleven) reply=(post_call_transcription post_call_audio call_initiation_failure conversation_initiation) ;;');
-    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow retell elevenlabs eleven)' '2:event:->event'");
+    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow retell elevenlabs eleven twilio)' '2:event:->event'");
     const fish = await script('fish');
     expect(fish).toContain("complete -c hookscope -n __fish_use_subcommand -a validate -d 'validate saved payloads against each vendor\\'s schema'");
     expect(fish).toContain("contains -- synthflow (commandline -opc)' -a 'post_call call_inbound'");

@@ -9,12 +9,19 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders as schemeHeaders } from '../helpers/signing.js';
 import { vendors } from '../../src/vendors/index.js';
-import { runCli } from '../helpers/cli.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 import { allFixtures } from '../helpers/fixtures.js';
 import { startListen, type RunningListener } from '../helpers/listen.js';
 import { closedPort, startServer } from '../helpers/server.js';
 
-const SECRETS: Record<string, string> = { relyable: 'rel-secret-0123456789abcdef', smallest: 'sm-secret-0123456789abcdef', synthflow: 'sf-secret-0123456789abcdef', retell: 'key_rt_0123456789abcdef', elevenlabs: 'wsec_el-secret-0123456789abcdef' };
+const SECRETS: Record<string, string> = {
+  relyable: 'rel-secret-0123456789abcdef',
+  smallest: 'sm-secret-0123456789abcdef',
+  synthflow: 'sf-secret-0123456789abcdef',
+  retell: 'key_rt_0123456789abcdef',
+  elevenlabs: 'wsec_el-secret-0123456789abcdef',
+  twilio: 'tw-secret-0123456789abcdef',
+};
 const secretArgs = Object.entries(SECRETS).flatMap(([v, s]) => ['--secret', `${v}=${s}`]);
 const vendor = (id: string) => vendors.find((v) => v.id === id)!;
 
@@ -23,9 +30,16 @@ async function post(url: string, body: string | Buffer, headers: Record<string, 
   return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
 }
 
-function signedHeaders(vendorId: string, body: string): Record<string, string> {
+/** `url`: where the request goes, for schemes that sign it (Twilio). */
+function signedHeaders(vendorId: string, body: string, url?: string): Record<string, string> {
   const secret = SECRETS[vendorId];
-  return secret ? schemeHeaders(vendor(vendorId), body, secret) : {};
+  return secret ? schemeHeaders(vendor(vendorId), body, secret, { url }) : {};
+}
+
+/** A fixture as its vendor sends it: compact JSON, or form parameters (Twilio) with their content type. */
+function wire(f: { vendor: string; event: string; body: unknown }): { body: string; headers: Record<string, string> } {
+  const form = vendor(f.vendor).events.find((e) => e.name === f.event)?.bodyFormat === 'form';
+  return form ? { body: new URLSearchParams(f.body as Record<string, string>).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } } : { body: JSON.stringify(f.body), headers: {} };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'hookscope-listen-'));
@@ -44,16 +58,17 @@ describe('listen: every vendor, every fixture', () => {
   it('detects, verifies and validates each one; the log and --json hold the same records', async () => {
     const answers = [];
     for (const f of requests) {
-      const body = JSON.stringify(f.body);
-      answers.push({ f, res: await post(`${listener.url}/hooks/${f.vendor}`, body, signedHeaders(f.vendor, body)) });
+      const { body, headers } = wire(f);
+      const url = `${listener.url}/hooks/${f.vendor}`;
+      answers.push({ f, url, res: await post(url, body, { ...headers, ...signedHeaders(f.vendor, body, url) }) });
     }
     const records = listener.records();
     expect(records).toHaveLength(requests.length);
-    for (const [i, { f, res }] of answers.entries()) {
+    for (const [i, { f, url, res }] of answers.entries()) {
       const r = records[i]!;
       expect([r.vendor, r.event, r.part]).toEqual([f.vendor, f.event, 'request']);
       expect(r.schema.state).toBe('valid');
-      expect(r.body).toBe(JSON.stringify(f.body));
+      expect(r.body).toBe(wire(f).body);
       expect(r.path).toBe(`/hooks/${f.vendor}`);
       // Synthflow signs only call_id, which an inbound-call request lacks; Retell signs its inbound webhook like any other;
       // ElevenLabs signs nothing on its conversation-initiation webhook.
@@ -68,6 +83,12 @@ describe('listen: every vendor, every fixture', () => {
       // Request/response: the listener answers with a valid reply, never an empty one.
       if (reply) expect(JSON.parse(res.text)).toEqual(reply.body);
       expect(Boolean(reply)).toBe(f.event === 'call_inbound' || f.event === 'conversation_initiation');
+      if (f.event === 'incoming-call') {
+        // Twilio's Voice URL: answered with TwiML, served as XML.
+        expect(res.headers['content-type']).toBe('text/xml');
+        expect(res.text).toBe(readFileSync(join(ROOT, 'fixtures/twilio/incoming-call.reply.xml'), 'utf8'));
+        expect(r.signature).toMatchObject({ url, urlFrom: expect.stringContaining('Host header') });
+      }
       if (f.vendor === 'relyable' && f.event === 'test_run.completed') expect(r.summary).toBe('score 73.5 (+5.3), 15/20 passed');
     }
     const logged = readFileSync(log, 'utf8').trim().split('\n');

@@ -11,7 +11,7 @@ import { allFixtures } from '../helpers/fixtures.js';
 import { startListen } from '../helpers/listen.js';
 import { closedPort, startServer, type TestServer } from '../helpers/server.js';
 
-const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', ELEVENLABS_WEBHOOK_SECRET: '' };
+const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', ELEVENLABS_WEBHOOK_SECRET: '', TWILIO_AUTH_TOKEN: '' };
 const dir = mkdtempSync(join(tmpdir(), 'hookscope-replay-'));
 const servers: TestServer[] = [];
 afterAll(async () => {
@@ -23,13 +23,16 @@ afterAll(async () => {
 async function flaky(failures: Record<string, number>) {
   const arrivals: { event: string; at: number }[] = [];
   const server = await startServer((req, res) => {
-    const body = JSON.parse(req.body.toString()) as { event?: string; caller_id?: string };
-    const event = body.event ?? 'post_call';
+    // Form bodies (Twilio) are parameters; a Voice URL request has no CallbackSource or RecordingSid.
+    const form = String(req.headers['content-type']).includes('x-www-form-urlencoded');
+    const body = (form ? Object.fromEntries(new URLSearchParams(req.body.toString())) : JSON.parse(req.body.toString())) as Record<string, string | undefined>;
+    const event = body.event ?? (form ? `twilio:${body.CallbackSource ?? body.RecordingStatus ?? 'voice'}:${body.SequenceNumber ?? ''}` : 'post_call');
     arrivals.push({ event, at: performance.now() });
     const n = arrivals.filter((a) => a.event === event).length;
-    res.writeHead(n <= (failures[event] ?? 0) ? 500 : 200, { 'content-type': 'application/json' });
+    const voice = event === 'twilio:voice:';
+    res.writeHead(n <= (failures[event] ?? 0) ? 500 : 200, { 'content-type': voice ? 'text/xml' : 'application/json' });
     // A request/response event is answered as its contract asks (replay judges the reply).
-    res.end(event === 'call_inbound' ? '{"call_inbound":{}}' : body.caller_id !== undefined ? '{"type":"conversation_initiation_client_data"}' : '');
+    res.end(event === 'call_inbound' ? '{"call_inbound":{}}' : voice ? '<Response><Say>Hi</Say></Response>' : body.caller_id !== undefined ? '{"type":"conversation_initiation_client_data"}' : '');
   });
   servers.push(server);
   return { server, arrivals };
@@ -199,7 +202,7 @@ describe('replay: refusals', () => {
         .join(''),
     );
     const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
-    expect(summary).toMatchObject({ kind: 'hookscope.replay.summary', events: 31, delivered: 31, passedOver: 3, interrupted: false });
+    expect(summary).toMatchObject({ kind: 'hookscope.replay.summary', events: 38, delivered: 38, passedOver: 3, interrupted: false });
   });
 
   it('an unreachable receiver counts as a failed attempt and is retried', async () => {

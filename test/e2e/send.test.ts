@@ -9,13 +9,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import twilioSdk from 'twilio';
 import { runCli } from '../helpers/cli.js';
 import { allFixtures } from '../helpers/fixtures.js';
 import { closedPort, startRawServer, startServer, type Received, type TestServer } from '../helpers/server.js';
 
 const SECRET = 'whsec_e2e_0123456789abcdefghij';
 /** No secret leaks in from the developer's shell. */
-const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', BLUEJAY_WEBHOOK_SECRET: '', RETELL_API_KEY: '', ELEVENLABS_WEBHOOK_SECRET: '' };
+const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', BLUEJAY_WEBHOOK_SECRET: '', RETELL_API_KEY: '', ELEVENLABS_WEBHOOK_SECRET: '', TWILIO_AUTH_TOKEN: '' };
 const send = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['send', ...args], { env: { ...NO_SECRETS, ...env } });
 
 // --- The vendors' own verification recipes ------------------------------------------------
@@ -63,7 +64,13 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer((req, res) => {
-      // The inbound-call webhooks (Synthflow's, Retell's) and ElevenLabs' conversation-initiation webhook need a reply body; everything else a plain 200.
+      // The inbound-call webhooks (Synthflow's, Retell's), ElevenLabs' conversation-initiation webhook and Twilio's Voice URL
+      // need a reply body; everything else a plain 200.
+      if (req.url.endsWith('/twilio') && !/CallbackSource=|RecordingSid=/.test(req.body.toString())) {
+        res.writeHead(200, { 'content-type': 'text/xml' });
+        res.end('<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hi</Say></Response>');
+        return;
+      }
       const inbound = req.body.includes('"event":"call_inbound"');
       const initiation = req.body.includes('"caller_id":');
       const variables = req.url.startsWith('/hooks/retell') ? { dynamic_variables: { customer_name: 'Ada' } } : { custom_variables: { customer_name: 'Ada' } };
@@ -92,11 +99,13 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
     expect(server.received.length).toBe(before + 1);
     const got = server.received.at(-1)!;
 
-    // Byte for byte: the compact serialisation of the fixture (fresh values off).
-    expect(got.body.equals(Buffer.from(JSON.stringify(fixture.body)))).toBe(true);
+    // Byte for byte: the compact serialisation of the fixture (fresh values off); form events
+    // (Twilio) form-encoded, with their content type.
+    const form = vendor === 'twilio';
+    expect(got.body.equals(Buffer.from(form ? new URLSearchParams(fixture.body as Record<string, string>).toString() : JSON.stringify(fixture.body)))).toBe(true);
     expect(got.method).toBe('POST');
     expect(got.url).toBe(`/hooks/${vendor}`);
-    expect(got.headers['content-type']).toBe('application/json');
+    expect(got.headers['content-type']).toBe(form ? 'application/x-www-form-urlencoded' : 'application/json');
     expect(got.headers['user-agent']).toMatch(/^hookscope\/\d+\.\d+\.\d+/);
 
     const verdicts: Record<string, () => void> = {
@@ -125,6 +134,13 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
         expect(retellSignature(got.body, sig, SECRET)).toBe(true);
         expect(retellSignature(got.body, sig, `${SECRET}x`)).toBe(false);
         if (event === 'call_inbound') expect(r.stdout).toContain('the reply is what the vendor expects');
+      },
+      twilio: () => {
+        // Twilio's SDK, with the URL the request was made to and the parameters it carried.
+        const params = Object.fromEntries(new URLSearchParams(got.body.toString()));
+        const sig = got.headers['x-twilio-signature'] as string;
+        expect(twilioSdk.validateRequest(SECRET, sig, `${server.url}/hooks/twilio`, params)).toBe(true);
+        expect(twilioSdk.validateRequest(SECRET, sig, `${server.url}/hooks/other`, params)).toBe(false);
       },
       bluejay: () => {
         expect(Object.keys(got.headers).filter((h) => /sign/i.test(h))).toEqual([]);

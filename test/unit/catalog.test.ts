@@ -24,6 +24,7 @@ describe('catalog shape', () => {
       synthflow: ['call_inbound', 'post_call'],
       retell: ['call_analyzed', 'call_ended', 'call_inbound', 'call_started', 'transcript_updated', 'transfer_bridged', 'transfer_cancelled', 'transfer_ended', 'transfer_started'],
       elevenlabs: ['call_initiation_failure', 'conversation_initiation', 'post_call_audio', 'post_call_transcription'],
+      twilio: ['call-status.answered', 'call-status.completed', 'call-status.initiated', 'call-status.ringing', 'incoming-call', 'recording-status'],
     });
     expect(findVendor('eleven')?.id).toBe('elevenlabs');
     expect(findVendor('atoms')?.id).toBe('smallest');
@@ -104,6 +105,10 @@ const broken: Broken[] = [
   { vendor: 'elevenlabs', event: 'post_call_transcription', missing: 'data.metadata.call_duration_secs', wrongType: ['event_timestamp', '1760012139'], badEnum: ['data.status', 'completed'] },
   { vendor: 'elevenlabs', event: 'call_initiation_failure', missing: 'data.metadata.body.sip_status_code', wrongType: ['data.metadata.body.call_sid', 42] },
   { vendor: 'elevenlabs', event: 'conversation_initiation', missing: 'call_sid', wrongType: ['called_number', 15550100002] },
+  // Form events, as JSON objects of their parameters (every value a string).
+  { vendor: 'twilio', event: 'incoming-call', missing: 'To', wrongType: ['Direction', 1] },
+  { vendor: 'twilio', event: 'call-status.completed', missing: 'Timestamp', wrongType: ['SequenceNumber', 3], badEnum: ['CallStatus', 'ringing'], force: true },
+  { vendor: 'twilio', event: 'recording-status', missing: 'RecordingUrl', wrongType: ['RecordingDuration', 45], badEnum: ['RecordingChannels', '3'] },
 ];
 
 describe.each(broken)('broken $vendor $event', (b) => {

@@ -8,7 +8,7 @@ describe('import { vendors, detect, validate, sign, verify } from "hookscope"', 
   const post = allFixtures().find((f) => f.vendor === 'synthflow' && f.event === 'post_call')!;
   const pre = allFixtures().find((f) => f.vendor === 'smallest' && f.event === 'pre-conversation')!;
 
-  it('lists the vendors', () => expect(vendors.map((v) => v.id)).toEqual(['relyable', 'bluejay', 'smallest', 'synthflow', 'retell', 'elevenlabs']));
+  it('lists the vendors', () => expect(vendors.map((v) => v.id)).toEqual(['relyable', 'bluejay', 'smallest', 'synthflow', 'retell', 'elevenlabs', 'twilio']));
 
   it('detects and validates text or values', () => {
     const d = detect(pre.body);
@@ -27,6 +27,17 @@ describe('import { vendors, detect, validate, sign, verify } from "hookscope"', 
     expect(verify('synthflow', raw, 'wrong', { 'synthflow-signature': signature })).toMatchObject({ valid: false, reason: 'mismatch' });
     expect(verify('synthflow', raw, 's3cret', {})).toMatchObject({ valid: false, reason: 'missing' });
     expect(sign('atoms', pre.text, 'k')).toEqual({ headers: { 'x-signature': createHmac('sha256', 'k').update(pre.text).digest('hex') } });
+  });
+
+  it('a form body validates as text and as its parameters; Twilio signs and verifies it with the URL', () => {
+    const call = allFixtures().find((f) => f.vendor === 'twilio' && f.event === 'incoming-call')!;
+    const form = new URLSearchParams(call.body as Record<string, string>).toString();
+    expect(validate(form)).toMatchObject({ valid: true, vendor: 'twilio', event: 'incoming-call', issues: [] });
+    expect(validate(call.body)).toMatchObject({ valid: true, vendor: 'twilio', event: 'incoming-call' });
+    const url = 'https://abc.ngrok.app/voice';
+    const signed = sign('twilio', form, 'token', { url, contentType: 'application/x-www-form-urlencoded' })!;
+    expect(verify('twilio', form, 'token', signed.headers, { url })).toEqual({ valid: true });
+    expect(verify('twilio', form, 'token', signed.headers, { url: 'https://abc.ngrok.app/other' })).toMatchObject({ valid: false, reason: 'mismatch' });
   });
 
   it('bluejay documents no signature: sign gives nothing, verify says why', () => {

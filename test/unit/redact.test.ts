@@ -1,5 +1,6 @@
 // --redact: phone numbers, emails and personal free text masked, in linear time.
 import { describe, expect, it } from 'vitest';
+import { decodeForm } from '../../src/json/body-format.js';
 import { compilePatterns, redactBody, redactText } from '../../src/record/redact.js';
 
 describe('redactText', () => {
@@ -39,8 +40,15 @@ describe('redactBody', () => {
   });
 
   it('masks text that is not JSON as text; paths that are absent change nothing', () => {
-    expect(redactBody('from=+15550100001&x=1', compilePatterns(['a.b']))).toBe('from=[redacted phone]&x=1');
+    expect(redactBody('call from +15550100001, x=1', compilePatterns(['a.b']))).toBe('call from [redacted phone], x=1');
     expect(JSON.parse(redactBody('{"a":1}', compilePatterns(['b.c', 'a.d'])))).toEqual({ a: 1 });
+  });
+
+  it('a form body is masked over its decoded parameters (a number there is %2B…) and stays a form body', () => {
+    const text = 'From=%2B16285550113&FromCity=OAKLAND&CallSid=CA1&Note=mail+jo%40example.com&Plus=+15550100001';
+    const out = redactBody(text, compilePatterns(['FromCity']));
+    expect(decodeForm(out)).toEqual({ From: '[redacted phone]', FromCity: '[redacted]', CallSid: 'CA1', Note: 'mail [redacted email]', Plus: ' 15550100001' });
+    expect(out).not.toContain('16285550113');
   });
 
   it('handles 10,000 levels of nesting', () => {
