@@ -22,6 +22,8 @@ export interface Inspection {
     header?: string;
     /** The integrator mistake that reproduces the signature presented, when one does. */
     diagnosis?: string;
+    /** A valid signature: how it was checked, when that is not the scheme's plain way (v1a ed25519, Svix's header names). */
+    detail?: string;
     /** For URL-signed schemes: the URL checked against, and where it came from. */
     url?: string;
     urlFrom?: string;
@@ -54,11 +56,7 @@ const KEEP_ISSUES = 10;
 
 /** `text`: the body decoded, when the caller has done it already; null when it is not UTF-8. */
 export function inspect(body: Buffer, headers: Record<string, string | string[] | undefined>, ctx: InspectContext, text: string | null = decodeUtf8(body)): Inspection {
-  const flat: Record<string, string | undefined> = {};
-  for (const k in headers) {
-    const v = headers[k];
-    flat[k.toLowerCase()] = Array.isArray(v) ? v[0] : v;
-  }
+  const flat = flatHeaders(headers);
   if (text === null) {
     return { signature: signatureOf(ctx.vendor, body, flat, ctx), schema: { state: 'not-json', issues: [{ code: 'not-utf8', severity: 'error', message: 'the body is not UTF-8 text' }] } };
   }
@@ -80,10 +78,20 @@ export function inspect(body: Buffer, headers: Record<string, string | string[] 
     } catch {
       // A summary is a nicety; a body odd enough to break one is already reported as invalid.
     }
-    const key = vendor.delivery.dedupeKey.key(checked.body);
+    const key = vendor.delivery.dedupeKey.key(checked.body, flat);
     if (key !== undefined) result.duplicate = ctx.dedupe.see(`${vendor.id}:${key}`, (ctx.now ?? Date.now)());
   }
   return result;
+}
+
+/** Headers as vendors read them (detection, dedupe keys): lower-case names, the first value of each. */
+export function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  const flat: Record<string, string | undefined> = {};
+  for (const k in headers) {
+    const v = headers[k];
+    flat[k.toLowerCase()] = Array.isArray(v) ? v[0] : v;
+  }
+  return flat;
 }
 
 /** Loops, not find() with closures: the listener inspects every request. */
@@ -117,7 +125,7 @@ function signatureOf(vendor: VendorDefinition | undefined, body: Buffer, headers
   for (const [id, value] of ctx.secrets) if (id !== vendor.id) others.set(id, value);
   const verdict = verifyRequest(vendor, { body, secret, headers, url: where?.url, otherUrls: where?.others, nowMs, otherSecrets: others }, ctx.signatureHeader, event);
   const url = where ? { url: where.url, urlFrom: where.from } : {};
-  if (verdict.valid) return { state: 'valid', header, ...url };
+  if (verdict.valid) return { state: 'valid', header, ...(verdict.detail ? { detail: verdict.detail } : {}), ...url };
   // HMAC cannot tell a wrong secret from a changed body: without a diagnosis, the reason says both.
   const reason =
     verdict.reason === 'mismatch' && !('diagnosis' in verdict && verdict.diagnosis)
