@@ -116,8 +116,9 @@ function signatureOf(vendor: VendorDefinition | undefined, body: Buffer, headers
   if (!secret) return header ? { state: 'no-secret', header, reason: `no secret for ${vendor.id}: signature present but not checked` } : { state: 'unsigned', reason: 'no signature header' };
   const nowMs = (ctx.now ?? Date.now)();
   if (!header) {
-    // Some bodies carry nothing the scheme signs (synthflow call_inbound has no call_id).
-    if (!scheme.signsUrl && scheme.sign({ body, secret, timestampMs: nowMs }) === undefined) return { state: 'unsigned', reason: `nothing to sign: ${scheme.signedBytes.value}` };
+    // Some bodies carry nothing the scheme signs (synthflow call_inbound has no call_id); a
+    // secret that cannot sign (a whpk_ key) says nothing about the body.
+    if (!scheme.signsUrl && !scheme.secretProblem?.(secret, 'sign') && scheme.sign({ body, secret, timestampMs: nowMs }) === undefined) return { state: 'unsigned', reason: `nothing to sign: ${scheme.signedBytes.value}` };
     return { state: 'invalid', reason: `header missing: no ${signatureHeaderNames(vendor, ctx.signatureHeader, event)[0]}` };
   }
   const where = scheme.signsUrl && ctx.urlOf && ctx.path !== undefined ? ctx.urlOf(ctx.path, headers) : undefined;

@@ -260,6 +260,7 @@ export function hmacScheme(spec: HmacSpec): SigningScheme {
     timestamp: spec.timestamp,
     signsUrl: spec.messages.some((m) => m.includes('url')),
     caveat: spec.caveat,
+    secretProblem: (secret) => (keyBytes(secret, spec.key.value) ? undefined : `the secret is not in the form this scheme needs (${keyWords(spec.key.value)})`),
     sign(input) {
       try {
         const key = keyBytes(input.secret, spec.key.value);

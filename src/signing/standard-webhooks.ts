@@ -76,6 +76,12 @@ export function standardWebhooksScheme(spec: StandardWebhooksSpec): SigningSchem
     ...(svix ? { alsoAccepted: [svix.signature] } : {}),
     algorithm: fact(asymmetric ? 'HMAC-SHA256 (v1), or ed25519 (v1a) with a whsk_/whpk_ key pair' : 'HMAC-SHA256 (v1)'),
     key: fact(keyText(spec.key, asymmetric), spec.keyNote ?? spec.note),
+    secretProblem(secret, use) {
+      if (!asymmetric || !isEd25519Key(secret)) return hmac.secretProblem!(secret, use);
+      if (use === 'sign' && secret.startsWith('whpk_')) return 'a whpk_ key is public: it verifies v1a signatures; signing needs the whsk_ key';
+      const ok = secret.startsWith('whsk_') ? privateKey(secret) : publicKey(secret);
+      return ok ? undefined : `the key is not a ${secret.slice(0, 5)} ed25519 key in base64 (32 bytes${secret.startsWith('whsk_') ? ', or 64 with the public key' : ''})`;
+    },
     sign(input) {
       if (!asymmetric || !isEd25519Key(input.secret)) return hmac.sign(input);
       try {
