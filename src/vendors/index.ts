@@ -1,12 +1,15 @@
 // The vendor registry: the one list every command reads. Adding a vendor means adding a module
 // and its fixtures, and one line here.
 import { bluejay } from './bluejay.js';
+import { openai } from './openai.js';
 import { relyable } from './relyable.js';
 import { smallest } from './smallest.js';
+import { standardWebhooks } from './standard-webhooks.js';
 import { synthflow } from './synthflow.js';
 import type { EventDefinition, VendorDefinition } from './types.js';
 
-export const vendors: readonly VendorDefinition[] = [relyable, bluejay, smallest, synthflow];
+// standard-webhooks is the fallback vendor (detection asks it last); its place here is for listings.
+export const vendors: readonly VendorDefinition[] = [relyable, bluejay, smallest, synthflow, openai, standardWebhooks];
 
 /** Read for every vendor after its own variables (`VendorDefinition.secretEnv`). */
 export const GENERIC_SECRET_ENV = 'HOOKSCOPE_SECRET';
