@@ -8,14 +8,18 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import OpenAI from 'openai';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { allFixtures } from '../helpers/fixtures.js';
+import { NO_SECRETS } from '../helpers/listen.js';
 import { closedPort, startRawServer, startServer, type Received, type TestServer } from '../helpers/server.js';
 
 const SECRET = 'whsec_e2e_0123456789abcdefghij';
-/** No secret leaks in from the developer's shell. */
-const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', BLUEJAY_WEBHOOK_SECRET: '' };
+/** Standard Webhooks secrets (OpenAI's too) are whsec_ + base64 key bytes. */
+const WHSEC = `whsec_${Buffer.from('hookscope-send-e2e-key').toString('base64')}`;
+const secretOf = (vendor: string) => (vendor === 'openai' || vendor === 'standard-webhooks' ? WHSEC : SECRET);
 const send = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['send', ...args], { env: { ...NO_SECRETS, ...env } });
 
 // --- The vendors' own verification recipes ------------------------------------------------
@@ -61,7 +65,7 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
 
   it.each(requests.map((f) => [f.vendor, f.event, f] as const))('%s %s', async (vendor, event, fixture) => {
     const before = server.received.length;
-    const r = await send([vendor, event, '--url', `${server.url}/hooks/${vendor}`, '--secret', SECRET, '--no-fresh']);
+    const r = await send([vendor, event, '--url', `${server.url}/hooks/${vendor}`, '--secret', secretOf(vendor), '--no-fresh']);
     expect(r.stderr).not.toContain(SECRET);
     expect(r.stdout).not.toContain(SECRET);
     expect(server.received.length).toBe(before + 1);
@@ -74,7 +78,17 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
     expect(got.headers['content-type']).toBe('application/json');
     expect(got.headers['user-agent']).toMatch(/^hookscope\/\d+\.\d+\.\d+/);
 
-    const verdicts: Record<string, () => void> = {
+    // The vendors' own SDKs judge the schemes they publish.
+    const standard = got.headers as Record<string, string>;
+    const verdicts: Record<string, () => void | Promise<void>> = {
+      openai: async () => {
+        await expect(new OpenAI({ apiKey: 'x' }).webhooks.unwrap(got.body.toString(), standard, WHSEC)).resolves.toMatchObject({ type: event });
+        await expect(new OpenAI({ apiKey: 'x' }).webhooks.unwrap(got.body.toString(), standard, `whsec_${Buffer.from('another key').toString('base64')}`)).rejects.toThrow();
+      },
+      'standard-webhooks': () => {
+        expect(() => new Webhook(WHSEC).verify(got.body, standard)).not.toThrow();
+        expect(() => new Webhook(WHSEC).verify(Buffer.concat([got.body, Buffer.from(' ')]), standard)).toThrow();
+      },
       relyable: () => {
         const sig = got.headers['x-relyable-signature'] as string;
         expect(relyableNode(got.body, sig, SECRET)).toBe(true);
@@ -100,7 +114,7 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
         expect(r.stderr).toContain('bluejay documents no signature scheme');
       },
     };
-    verdicts[vendor]!();
+    await verdicts[vendor]!();
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('✓ accepted');
   });
