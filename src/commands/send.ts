@@ -136,7 +136,7 @@ export async function send(options: SendOptions): Promise<SendResult> {
         notes.push(`the header name ${names.value[0]} is an assumption (${names.note}); override with --signature-header`);
       }
     } else {
-      signing = { signed: false, reason: `this body cannot be signed: ${scheme.signedBytes.value}` };
+      signing = { signed: false, reason: scheme.secretProblem?.(secret.value, 'sign') ?? `this body cannot be signed: ${scheme.signedBytes.value}` };
     }
   }
   for (const h of options.header ?? []) setHeader(headers, h);

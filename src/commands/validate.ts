@@ -237,7 +237,7 @@ function checkRecord(record: LogRecord, text: string, line: number | undefined, 
   }
   const body = recordedText(record);
   const result: Omit<PayloadResult, 'body'> =
-    typeof body === 'string' ? validateText(body, opts) : { valid: false, issues: [{ code: body.code, severity: 'error', message: `recorded body is ${body.message}` }] };
+    typeof body === 'string' ? validateText(body, { ...opts, headers: recordHeaders(record) }) : { valid: false, issues: [{ code: body.code, severity: 'error', message: `recorded body is ${body.message}` }] };
   if (result.issues.length === 0) return result;
   const at = line ?? scanJson(text.replace(/^\uFEFF/, ''), { paths: [['body']] }).positions.get('$.body')?.line;
   for (const issue of result.issues) {
@@ -246,6 +246,13 @@ function checkRecord(record: LogRecord, text: string, line: number | undefined, 
     if (issue.code === 'invalid-json' || issue.code === 'empty') issue.message = `recorded body is ${issue.message}`;
   }
   return result;
+}
+
+/** A record's request headers as detection reads them (lower-case names, one value each): some vendors are recognised by them. */
+function recordHeaders(record: LogRecord): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(record.headers ?? {})) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  return out;
 }
 
 function parseOrUndefined(text: string): unknown {

@@ -7,9 +7,11 @@ import { readInputs, type InputOptions } from '../files/inputs.js';
 import { isProbeRecord, notRecordedReason } from '../files/log-records.js';
 import { freshen, type FreshContext } from '../json/edit.js';
 import { encodeBody, FORM_CONTENT_TYPE } from '../json/body-format.js';
+import { flatHeaders } from '../record/inspect.js';
 import { isLogRecord, logRecordBody, type LogRecord } from '../record/log-record.js';
 import { parseSecretFlags, secretFor, type SecretFlags } from '../signing/secrets.js';
 import { choiceFor, hasSignatureHeader, schemeHeaderNames, signRequest, type AuthChoice } from '../signing/signature.js';
+import { newMessageId } from '../signing/primitives.js';
 import { validateText } from '../schema/validate.js';
 import { ExitCode, UserError } from '../errors.js';
 import { findEvent, vendors as registry } from '../vendors/index.js';
@@ -35,6 +37,11 @@ export interface ReplayItem {
   freshened?: string[];
   /** The secret each attempt is signed with, afresh (vendors sign every attempt with its own time). */
   secret?: string;
+  /**
+   * The message id every attempt is signed with, for schemes that sign one (Standard Webhooks'
+   * webhook-id): one per event, the same on each retry, as the spec requires of a sender.
+   */
+  messageId?: string;
   signatureHeader?: string;
   auth?: AuthChoice;
 }
@@ -46,7 +53,7 @@ export interface ReplayItem {
 export function attemptRequest(item: ReplayItem, url: string, timestampMs: number): { headers: [string, string][]; url: string } {
   if (item.secret === undefined) return { headers: item.headers, url };
   const contentType = item.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1];
-  const signed = signRequest(item.vendor, { body: item.body, secret: item.secret, timestampMs, url, contentType }, choiceFor(item.vendor, item.auth, item.event, item.signatureHeader));
+  const signed = signRequest(item.vendor, { body: item.body, secret: item.secret, timestampMs, url, contentType, id: item.messageId }, choiceFor(item.vendor, item.auth, item.event, item.signatureHeader));
   if (!signed) return { headers: item.headers, url };
   return { headers: [...item.headers, ...Object.entries(signed.headers)], url: signed.url ?? url };
 }
@@ -115,7 +122,7 @@ export async function loadInputs(paths: string[], options: LoadOptions): Promise
       result.filteredOut++;
     } else {
       if (item.signing === 'stale') stale++;
-      result.items.push({ ...item, index: result.items.length });
+      result.items.push({ ...item, index: result.items.length, ...(item.secret !== undefined ? { messageId: newMessageId() } : {}) });
     }
   }
   if (options.strict && result.passedOver.length) {
@@ -195,7 +202,7 @@ function fromRecord(record: LogRecord, source: string, options: LoadOptions, fla
     if (CONNECTION_HEADERS.has(name.toLowerCase())) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.push([name, v]);
   }
-  const dedupeKey = checked.body === undefined ? undefined : vendor.delivery.dedupeKey.key(checked.body);
+  const dedupeKey = checked.body === undefined ? undefined : vendor.delivery.dedupeKey.key(checked.body, flatHeaders(record.headers));
   const freshened = options.fresh && checked.event && checked.body !== undefined ? freshFields(vendor, checked.event, checked.body, options) : undefined;
   // A refreshed body is new bytes (compact, as `send` sends); otherwise the recorded bytes, exactly.
   if (freshened?.length) body = Buffer.from(encodeBody(checked.body, findEvent(vendor, checked.event!)?.bodyFormat));
@@ -239,3 +246,4 @@ function freshFields(vendor: VendorDefinition, event: string, body: unknown, opt
   const fields = findEvent(vendor, event)?.fresh;
   return fields?.length ? freshen(body, fields, new Set(), options.freshContext) : [];
 }
+

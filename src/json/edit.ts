@@ -76,9 +76,21 @@ export function freshen(body: unknown, fields: readonly FreshField[], pinned: Re
   const changed: string[] = [];
   for (const f of fields) {
     if (pinned.has(f.path)) continue;
-    const value = f.kind === 'timestamp' ? ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z') : ctx.random(12).toString('hex');
-    setPath(body, parsePath(f.path), value);
+    setPath(body, parsePath(f.path), freshValue(f, ctx));
     changed.push(f.path);
   }
   return changed;
+}
+
+function freshValue(f: FreshField, ctx: FreshContext): string | number {
+  switch (f.kind) {
+    case 'timestamp':
+      return ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    case 'unix-seconds':
+      return Math.floor(ctx.now().getTime() / 1000);
+    case 'hex24':
+      return ctx.random(12).toString('hex');
+    case 'id':
+      return `${f.prefix ?? ''}${ctx.random(16).toString('hex')}`;
+  }
 }

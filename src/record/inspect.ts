@@ -23,6 +23,8 @@ export interface Inspection {
     header?: string;
     /** The integrator mistake that reproduces the signature presented, when one does. */
     diagnosis?: string;
+    /** A valid signature: how it was checked, when that is not the scheme's plain way (v1a ed25519, Svix's header names). */
+    detail?: string;
     /** For URL-signed schemes: the URL checked against, and where it came from. */
     url?: string;
     urlFrom?: string;
@@ -74,11 +76,7 @@ export function boundedKey(key: string): string {
 
 /** `text`: the body decoded, when the caller has done it already; null when it is not UTF-8. */
 export function inspect(body: Buffer, headers: Record<string, string | string[] | undefined>, ctx: InspectContext, text: string | null = decodeUtf8(body)): Inspection {
-  const flat: Record<string, string | undefined> = {};
-  for (const k in headers) {
-    const v = headers[k];
-    flat[k.toLowerCase()] = Array.isArray(v) ? v[0] : v;
-  }
+  const flat = flatHeaders(headers);
   if (text === null) {
     return { signature: signatureOf(ctx.vendor, body, flat, ctx), schema: { state: 'not-json', issues: [{ code: 'not-utf8', severity: 'error', message: 'the body is not UTF-8 text' }] } };
   }
@@ -111,10 +109,20 @@ export function inspect(body: Buffer, headers: Record<string, string | string[] 
     } catch {
       // As for summaries: an odd body has no call id.
     }
-    const key = vendor.delivery.dedupeKey.key(checked.body);
+    const key = vendor.delivery.dedupeKey.key(checked.body, flat);
     if (key !== undefined) result.duplicate = ctx.dedupe.see(`${vendor.id}:${boundedKey(key)}`, (ctx.now ?? Date.now)());
   }
   return result;
+}
+
+/** Headers as vendors read them (detection, dedupe keys): lower-case names, the first value of each. */
+export function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  const flat: Record<string, string | undefined> = {};
+  for (const k in headers) {
+    const v = headers[k];
+    flat[k.toLowerCase()] = Array.isArray(v) ? v[0] : v;
+  }
+  return flat;
 }
 
 /** Loops, not find() with closures: the listener inspects every request. */
@@ -143,8 +151,9 @@ function signatureOf(vendor: VendorDefinition | undefined, body: Buffer, headers
   if (!secret) return header ? { state: 'no-secret', header, reason: `no secret for ${vendor.id}: signature present but not checked` } : { state: 'unsigned', reason: 'no signature header' };
   const nowMs = (ctx.now ?? Date.now)();
   if (!header) {
-    // Some bodies carry nothing the scheme signs (synthflow call_inbound has no call_id).
-    if (!scheme.signsUrl && scheme.sign({ body, secret, timestampMs: nowMs }) === undefined) return { state: 'unsigned', reason: `nothing to sign: ${scheme.signedBytes.value}`, ...mode };
+    // Some bodies carry nothing the scheme signs (synthflow call_inbound has no call_id); a
+    // secret that cannot sign (a whpk_ key) says nothing about the body.
+    if (!scheme.signsUrl && !scheme.secretProblem?.(secret, 'sign') && scheme.sign({ body, secret, timestampMs: nowMs }) === undefined) return { state: 'unsigned', reason: `nothing to sign: ${scheme.signedBytes.value}`, ...mode };
     return { state: 'invalid', reason: `header missing: no ${signatureHeaderNames(vendor, choice)[0]}`, ...mode };
   }
   const where = scheme.signsUrl && ctx.urlOf && ctx.path !== undefined ? ctx.urlOf(ctx.path, headers) : undefined;
@@ -152,7 +161,7 @@ function signatureOf(vendor: VendorDefinition | undefined, body: Buffer, headers
   for (const [id, value] of ctx.secrets) if (id !== vendor.id) others.set(id, value);
   const verdict = verifyRequest(vendor, { body, secret, headers, url: where?.url, otherUrls: where?.others, nowMs, otherSecrets: others }, choice);
   const url = where ? { url: where.url, urlFrom: where.from } : {};
-  if (verdict.valid) return { state: 'valid', header, ...url, ...mode };
+  if (verdict.valid) return { state: 'valid', header, ...(verdict.detail ? { detail: verdict.detail } : {}), ...url, ...mode };
   // HMAC cannot tell a wrong secret from a changed body: without a diagnosis, the reason says both.
   const reason =
     verdict.reason === 'mismatch' && !('diagnosis' in verdict && verdict.diagnosis)

@@ -141,7 +141,7 @@ function signatureText(r: ListenRecord, chalk: ChalkInstance): string {
   const s = r.signature;
   switch (s.state) {
     case 'valid':
-      return chalk.green(`✓ signature valid${s.url ? ` (for ${printable(s.url)})` : ''}`);
+      return chalk.green(`✓ signature valid${s.url ? ` (for ${printable(s.url)})` : s.detail ? ` (${printable(s.detail)})` : ''}`);
     case 'invalid':
       return chalk.red(`✗ signature invalid: ${printable(s.reason ?? '')}${s.url ? ` (checked for ${printable(s.url)}, from ${s.urlFrom})` : ''}`);
     case 'no-secret':

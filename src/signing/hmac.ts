@@ -4,7 +4,7 @@
 // sign/verify pair; a failed check is explained by src/signing/diagnose.ts. Nothing here throws.
 import type { Fact } from '../vendors/types.js';
 import { diagnose } from './diagnose.js';
-import { digest, equalBytes, keyBytes, type Algorithm, type KeyForm } from './primitives.js';
+import { digest, equalBytes, keyBytes, newMessageId, type Algorithm, type KeyForm } from './primitives.js';
 import type { HeaderBag, SignatureVerdict, SigningScheme, Tolerance, VerifyInput } from './types.js';
 
 /** A piece of the signed message. */
@@ -260,11 +260,12 @@ export function hmacScheme(spec: HmacSpec): SigningScheme {
     timestamp: spec.timestamp,
     signsUrl: spec.messages.some((m) => m.includes('url')),
     caveat: spec.caveat,
+    secretProblem: (secret) => (keyBytes(secret, spec.key.value) ? undefined : `the secret is not in the form this scheme needs (${keyWords(spec.key.value)})`),
     sign(input) {
       try {
         const key = keyBytes(input.secret, spec.key.value);
         if (!key) return undefined;
-        const ctx: MessageContext = { body: input.body, timestamp: timestampText(input.timestampMs, tolerance), id: input.id ?? newId(), url: input.url };
+        const ctx: MessageContext = { body: input.body, timestamp: timestampText(input.timestampMs, tolerance), id: input.id ?? newMessageId(), url: input.url };
         for (const parts of order) {
           const message = messageBytes(parts, ctx);
           if (message === undefined) continue;
@@ -295,11 +296,6 @@ function keyWords(form: KeyForm): string {
     case 'whsec-or-utf8':
       return 'the base64 after whsec_, decoded; a secret without the prefix is used as text';
   }
-}
-
-/** A message id for schemes that sign one: `msg_` and 24 random characters. */
-function newId(): string {
-  return `msg_${Buffer.from(Array.from({ length: 18 }, () => Math.floor(Math.random() * 256))).toString('base64url')}`;
 }
 
 function place(placement: Placement, signature: string, ctx: MessageContext): Record<string, string> {

@@ -51,6 +51,14 @@ export function otherKeyForms(secret: string, form: KeyForm): { key: Buffer; mis
   return out;
 }
 
+/**
+ * A message id for schemes that sign one (Standard Webhooks' webhook-id): `msg_` and 24 random
+ * characters. A sender keeps it across the retries of one message.
+ */
+export function newMessageId(): string {
+  return `msg_${nodeCrypto().randomBytes(18).toString('base64url')}`;
+}
+
 /** Equal bytes, compared in constant time (a wrong length is simply unequal). */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && nodeCrypto().timingSafeEqual(a, b);

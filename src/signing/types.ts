@@ -99,6 +99,11 @@ export interface SigningScheme {
   signsUrl?: boolean;
   /** A caution shown wherever the scheme is described. */
   caveat?: string;
+  /**
+   * Why this secret cannot be used to sign (or to verify) with this scheme, in words, when it
+   * cannot: a whsec_ secret whose rest is not base64, a whpk_ key asked to sign. Undefined: it can.
+   */
+  secretProblem?(secret: string, use: 'sign' | 'verify'): string | undefined;
   /** The headers to add for this body (and the URL to send it to, when signing changes it), or undefined when the body cannot be signed. */
   sign(input: SignInput): Signed | undefined;
   verify(input: VerifyInput): SignatureVerdict;

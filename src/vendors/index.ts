@@ -2,14 +2,17 @@
 // and its fixtures, and one line here.
 import { bluejay } from './bluejay.js';
 import { elevenlabs } from './elevenlabs.js';
+import { openai } from './openai.js';
 import { relyable } from './relyable.js';
 import { retell } from './retell.js';
 import { smallest } from './smallest.js';
+import { standardWebhooks } from './standard-webhooks.js';
 import { synthflow } from './synthflow.js';
 import { twilio } from './twilio.js';
 import type { EventDefinition, VendorDefinition } from './types.js';
 
-export const vendors: readonly VendorDefinition[] = [relyable, bluejay, smallest, synthflow, retell, elevenlabs, twilio];
+// standard-webhooks is the fallback vendor (detection asks it last); its place here is for listings.
+export const vendors: readonly VendorDefinition[] = [relyable, bluejay, smallest, synthflow, retell, elevenlabs, twilio, openai, standardWebhooks];
 
 /** Read for every vendor after its own variables (`VendorDefinition.secretEnv`). */
 export const GENERIC_SECRET_ENV = 'HOOKSCOPE_SECRET';

@@ -86,10 +86,15 @@ export interface ReplyContract {
   status?: Fact<string> & { isAccepted(status: number): boolean };
 }
 
-/** A per-delivery value: `timestamp` = now as ISO-8601 UTC (seconds), `hex24` = 24 random hex chars. */
+/**
+ * A per-delivery value: `timestamp` = now as ISO-8601 UTC (seconds), `unix-seconds` = now as a
+ * whole number of seconds, `hex24` = 24 random hex chars, `id` = `prefix` + 32 random hex chars.
+ */
 export interface FreshField {
   path: string;
-  kind: 'timestamp' | 'hex24';
+  kind: 'timestamp' | 'unix-seconds' | 'hex24' | 'id';
+  /** For `id`: how the vendor's ids start (OpenAI's `evt_`). */
+  prefix?: string;
 }
 
 /** Signing schemes live in src/signing/ (data + pure sign/verify); a vendor names its own. */
@@ -134,18 +139,25 @@ export interface DeliveryRules {
    */
   retryOn?: Fact<string> & { isRetryable(status: number | undefined): boolean };
   timeoutMs: Fact<number>;
-  /** What identifies the same event across retries; `key` returns it for a body. */
-  dedupeKey: Fact<string> & { key(body: unknown): string | undefined };
+  /**
+   * What identifies the same event across retries; `key` returns it for a body, and the request's
+   * headers (lower-case names) when they are known: some vendors put it only in a header
+   * (Standard Webhooks' webhook-id). A saved body or a fixture has no headers.
+   */
+  dedupeKey: Fact<string> & { key(body: unknown, headers?: Record<string, string | undefined>): string | undefined };
 }
 
 /**
  * How strongly a body looks like this vendor's, and why, when it is not a clean match.
  * `unknownEvent`: the body is surely this vendor's (its envelope, or its signature header) but
  * names an event hookscope does not know: the vendor may have added one.
+ * `named`: a fallback vendor's answer for a body whose shape fits but whose request lacks the
+ * headers that make it surely this vendor's: the event it is when the user names the vendor
+ * (--vendor, a --route).
  */
 export type DetectResult =
   | { match: true; event: string; part: BodyPart; reason: string }
-  | { match: false; resemblance: number; reason: string; unknownEvent?: string };
+  | { match: false; resemblance: number; reason: string; unknownEvent?: string; named?: { event: string; part: BodyPart } };
 
 export interface VendorDefinition {
   id: string;
@@ -157,6 +169,14 @@ export interface VendorDefinition {
   events: EventDefinition[];
   /** Decide from a parsed body (and headers, lower-cased, when known) whether it is ours. */
   detect(body: unknown, headers?: Record<string, string | undefined>): DetectResult;
+  /**
+   * A vendor recognised by its request headers, not by its body (Standard Webhooks: any JSON
+   * object). Detection asks it only when no other vendor recognises the body (a match, or one of
+   * its unknown events), so another vendor's body with the same headers (OpenAI's) stays that
+   * vendor's. Its detect() must not match without those headers: a body is never this vendor's
+   * by shape alone (it answers `named` instead).
+   */
+  fallback?: boolean;
   /** null when the vendor documents no signing scheme; `signingNote` then says why. */
   signing: SigningScheme | null;
   signingNote?: string;

@@ -50,6 +50,25 @@ describe('vendors', () => {
     expect(r.stdout).toContain('--public-url');
     const doc = JSON.parse((await runCli(['vendors', 'twilio', '--json'])).stdout);
     expect(doc.secretEnv).toEqual(['TWILIO_AUTH_TOKEN', 'HOOKSCOPE_SECRET']);
+    expect(r.stdout).toMatch(/^openai  OpenAI Realtime \(SIP\) — HMAC-SHA256 \(v1\) base64 in webhook-signature$/m);
+    expect(r.stdout).toMatch(/^ {2}realtime\.call\.incoming +.*2xx does NOT accept the call/m);
+    expect(r.stdout).toMatch(/^standard-webhooks \(alias: svix\)/m);
+  });
+  it('openai: the assumed retry ladder and timeout say so; the notes say a 2xx does not accept a call', async () => {
+    const r = await runCli(['vendors', 'openai']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/attempts +9 \(delays 0, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h\)\n +ASSUMPTION: .*72 hours.*\n +override with --schedule/);
+    expect(r.stdout).toMatch(/timeout +5 s\n +ASSUMPTION: .*\n +override with --timeout/);
+    expect(r.stdout).toContain('secret from: --secret, $OPENAI_WEBHOOK_SECRET, $HOOKSCOPE_SECRET');
+    expect(r.stdout).toMatch(/Notes\n {2}- realtime\.call\.incoming: the webhook's 2xx only acknowledges the delivery/);
+  });
+  it('svix is standard-webhooks: Svix\'s schedule, documented; both header spellings', async () => {
+    const r = await runCli(['vendors', 'svix', '--json']);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.id).toBe('standard-webhooks');
+    expect(doc.delivery.retryDelaysMs).toMatchObject({ value: [0, 5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000], provenance: 'documented' });
+    expect(doc.signing.alsoAccepted).toEqual(['svix-signature']);
+    expect(doc.secretEnv).toEqual(['STANDARD_WEBHOOKS_SECRET', 'SVIX_WEBHOOK_SECRET', 'HOOKSCOPE_SECRET']);
   });
   it('shows one vendor with provenance, flagging assumptions and how to override them', async () => {
     const r = await runCli(['vendors', 'relyable']);
@@ -78,7 +97,7 @@ describe('vendors', () => {
   it('an unknown vendor: exit 2, did you mean', async () => {
     const r = await runCli(['vendors', 'synthflo']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow, retell, elevenlabs, twilio (see \'hookscope vendors\')\n');
+    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow, retell, elevenlabs, twilio, openai, standard-webhooks (see \'hookscope vendors\')\n');
   });
 });
 
@@ -116,7 +135,9 @@ describe('completion', () => {
 
   it.each<[string, string[]]>([
     ['hookscope v', ['validate', 'vendors']],
-    ['hookscope schema ', ['atoms', 'bluejay', 'eleven', 'elevenlabs', 'relyable', 'retell', 'smallest', 'synthflow', 'twilio']],
+    ['hookscope schema ', ['atoms', 'bluejay', 'eleven', 'elevenlabs', 'openai', 'relyable', 'retell', 'smallest', 'standard-webhooks', 'svix', 'synthflow', 'twilio']],
+    ['hookscope send openai realtime.', ['realtime.call.incoming']],
+    ['hookscope send svix ', ['message']],
     ['hookscope schema relyable test_run.', ['test_run.completed', 'test_run.failed']],
     ['hookscope schema atoms call', ['call.end', 'call.start']],
     ['hookscope validate --vendor syn', ['synthflow']],
@@ -145,7 +166,7 @@ describe('completion', () => {
     expect(zsh).toContain('    synthflow) reply=(post_call call_inbound) ;;');
     expect(zsh).toContain('    retell) reply=(call_started call_ended call_analyzed transcript_updated transfer_started transfer_bridged transfer_cancelled transfer_ended call_inbound) ;;');
     expect(zsh).toContain('    eleven) reply=(post_call_transcription post_call_audio call_initiation_failure conversation_initiation) ;;');
-    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow retell elevenlabs eleven twilio)' '2:event:->event'");
+    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow retell elevenlabs eleven twilio openai standard-webhooks svix)' '2:event:->event'");
     const fish = await script('fish');
     expect(fish).toContain("complete -c hookscope -n __fish_use_subcommand -a validate -d 'validate saved payloads against each vendor\\'s schema'");
     expect(fish).toContain("contains -- synthflow (commandline -opc)' -a 'post_call call_inbound'");

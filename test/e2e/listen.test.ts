@@ -21,6 +21,8 @@ const SECRETS: Record<string, string> = {
   retell: 'key_rt_0123456789abcdef',
   elevenlabs: 'wsec_el-secret-0123456789abcdef',
   twilio: 'tw-secret-0123456789abcdef',
+  openai: 'whsec_b3BlbmFpLWxpc3Rlbi1lMmUtc2VjcmV0',
+  'standard-webhooks': 'whsec_c3RhbmRhcmQtd2ViaG9va3MtbGlzdGVu',
 };
 const secretArgs = Object.entries(SECRETS).flatMap(([v, s]) => ['--secret', `${v}=${s}`]);
 const vendor = (id: string) => vendors.find((v) => v.id === id)!;

@@ -8,10 +8,9 @@ import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/cli.js';
 import { allFixtures } from '../helpers/fixtures.js';
-import { startListen } from '../helpers/listen.js';
+import { NO_SECRETS, startListen } from '../helpers/listen.js';
 import { closedPort, startServer, type TestServer } from '../helpers/server.js';
 
-const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', ELEVENLABS_WEBHOOK_SECRET: '', TWILIO_AUTH_TOKEN: '' };
 const dir = mkdtempSync(join(tmpdir(), 'hookscope-replay-'));
 const servers: TestServer[] = [];
 afterAll(async () => {
@@ -188,21 +187,26 @@ describe('replay: refusals', () => {
     expect(server.received).toHaveLength(1);
   });
 
-  it('replaying fixtures/ itself: the reply fixture is passed over, every event is delivered', async () => {
+  it('replaying fixtures/ itself: the reply fixture and the Standard Webhooks message (nobody\'s by its body alone) are passed over, every event is delivered', async () => {
     const { server } = await flaky({});
     const r = await runCli(['replay', join(ROOT, 'fixtures'), '--url', server.url, '--speed', 'max', '--json'], { env: NO_SECRETS });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toBe(
-      [
-        ['elevenlabs', 'conversation_initiation'],
-        ['retell', 'call_inbound'],
-        ['synthflow', 'call_inbound'],
-      ]
-        .map(([v, e]) => `hookscope: passed over ${join(ROOT, 'fixtures', v!, `${e}.reply.json`)}: a ${v} ${e} reply (what a receiver answers), not something a vendor sends\n`)
-        .join(''),
-    );
+    const passedOver = r.stderr.trim().split('\n');
+    expect(passedOver).toHaveLength(4);
+    for (const [v, e] of [
+      ['elevenlabs', 'conversation_initiation'],
+      ['retell', 'call_inbound'],
+      ['synthflow', 'call_inbound'],
+    ]) {
+      expect(passedOver).toContain(`hookscope: passed over ${join(ROOT, 'fixtures', v!, `${e}.reply.json`)}: a ${v} ${e} reply (what a receiver answers), not something a vendor sends`);
+    }
+    expect(passedOver.find((l) => l.includes(join('standard-webhooks', 'message.json')))).toContain('a body is never standard-webhooks by its shape alone');
     const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
-    expect(summary).toMatchObject({ kind: 'hookscope.replay.summary', events: 38, delivered: 38, passedOver: 3, interrupted: false });
+    expect(summary).toMatchObject({ kind: 'hookscope.replay.summary', events: 44, delivered: 44, passedOver: 4, interrupted: false });
+    // Named, it is delivered.
+    const named = await runCli(['replay', join(ROOT, 'fixtures', 'standard-webhooks'), '--vendor', 'svix', '--url', server.url, '--speed', 'max', '--json'], { env: NO_SECRETS });
+    expect(named.code, named.stderr).toBe(0);
+    expect(JSON.parse(named.stdout.trim().split('\n').at(-1)!)).toMatchObject({ events: 1, delivered: 1, passedOver: 0 });
   });
 
   it('an unreachable receiver counts as a failed attempt and is retried', async () => {

@@ -8,15 +8,19 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import OpenAI from 'openai';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import twilioSdk from 'twilio';
 import { runCli } from '../helpers/cli.js';
 import { allFixtures } from '../helpers/fixtures.js';
+import { NO_SECRETS } from '../helpers/listen.js';
 import { closedPort, startRawServer, startServer, type Received, type TestServer } from '../helpers/server.js';
 
 const SECRET = 'whsec_e2e_0123456789abcdefghij';
-/** No secret leaks in from the developer's shell. */
-const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', BLUEJAY_WEBHOOK_SECRET: '', RETELL_API_KEY: '', ELEVENLABS_WEBHOOK_SECRET: '', TWILIO_AUTH_TOKEN: '' };
+/** Standard Webhooks secrets (OpenAI's too) are whsec_ + base64 key bytes. */
+const WHSEC = `whsec_${Buffer.from('hookscope-send-e2e-key').toString('base64')}`;
+const secretOf = (vendor: string) => (vendor === 'openai' || vendor === 'standard-webhooks' ? WHSEC : SECRET);
 const send = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['send', ...args], { env: { ...NO_SECRETS, ...env } });
 
 // --- The vendors' own verification recipes ------------------------------------------------
@@ -93,7 +97,7 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
     const before = server.received.length;
     // An event's other fixtures (ElevenLabs' Twilio call_initiation_failure) go out with --data.
     const isDefault = requests.find((f) => f.vendor === vendor && f.event === event) === fixture;
-    const r = await send([vendor, event, '--url', `${server.url}/hooks/${vendor}`, '--secret', SECRET, '--no-fresh', ...(isDefault ? [] : ['--data', fixture.file])]);
+    const r = await send([vendor, event, '--url', `${server.url}/hooks/${vendor}`, '--secret', secretOf(vendor), '--no-fresh', ...(isDefault ? [] : ['--data', fixture.file])]);
     expect(r.stderr).not.toContain(SECRET);
     expect(r.stdout).not.toContain(SECRET);
     expect(server.received.length).toBe(before + 1);
@@ -108,7 +112,17 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
     expect(got.headers['content-type']).toBe(form ? 'application/x-www-form-urlencoded' : 'application/json');
     expect(got.headers['user-agent']).toMatch(/^hookscope\/\d+\.\d+\.\d+/);
 
-    const verdicts: Record<string, () => void> = {
+    // The vendors' own SDKs judge the schemes they publish.
+    const standard = got.headers as Record<string, string>;
+    const verdicts: Record<string, () => void | Promise<void>> = {
+      openai: async () => {
+        await expect(new OpenAI({ apiKey: 'x' }).webhooks.unwrap(got.body.toString(), standard, WHSEC)).resolves.toMatchObject({ type: event });
+        await expect(new OpenAI({ apiKey: 'x' }).webhooks.unwrap(got.body.toString(), standard, `whsec_${Buffer.from('another key').toString('base64')}`)).rejects.toThrow();
+      },
+      'standard-webhooks': () => {
+        expect(() => new Webhook(WHSEC).verify(got.body, standard)).not.toThrow();
+        expect(() => new Webhook(WHSEC).verify(Buffer.concat([got.body, Buffer.from(' ')]), standard)).toThrow();
+      },
       relyable: () => {
         const sig = got.headers['x-relyable-signature'] as string;
         expect(relyableNode(got.body, sig, SECRET)).toBe(true);
@@ -158,7 +172,7 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
         }
       },
     };
-    verdicts[vendor]!();
+    await verdicts[vendor]!();
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('✓ accepted');
   });

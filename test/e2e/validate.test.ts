@@ -29,12 +29,19 @@ const badScore = () => {
 };
 
 describe('hookscope validate (built binary)', () => {
-  it('all fixtures: exit 0 and a summary', async () => {
+  it('all fixtures: each valid but the Standard Webhooks message, which no body makes by itself (exit 1, and why)', async () => {
     const r = await runCli(['validate', 'fixtures/']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^41 files, 41 valid, 0 invalid, 0 warnings$/m);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^48 files, 47 valid, 1 invalid, 0 warnings$/m);
     expect(r.stdout).toContain('✓ fixtures/relyable/test_run.completed.json  relyable test_run.completed');
+    expect(r.stdout).toContain('✓ fixtures/openai/realtime.call.incoming.json  openai realtime.call.incoming');
+    expect(r.stdout).toMatch(/^✗ fixtures\/standard-webhooks\/message\.json {2}unknown$/m);
+    expect(r.stdout).toContain('a saved body has no request headers, and a body is never standard-webhooks by its shape alone');
     expect(r.stderr).toBe('');
+    // Named, it is a valid message.
+    const named = await runCli(['validate', '--vendor', 'svix', 'fixtures/standard-webhooks']);
+    expect(named.code).toBe(0);
+    expect(named.stdout).toContain('✓ fixtures/standard-webhooks/message.json  standard-webhooks message');
   });
 
   it('pretty: file:line:col, JSON path, expected vs received; exit 1', async () => {

@@ -13,7 +13,15 @@ export interface FixtureCase {
   file: string;
   text: string;
   body: Record<string, unknown>;
+  /**
+   * Request headers that make the body its vendor's, for a vendor recognised by its headers and
+   * not its body (a fallback vendor: Standard Webhooks); absent for the others.
+   */
+  headers?: Record<string, string>;
 }
+
+/** Standard Webhooks' three headers (values need not verify: detection reads only their presence). */
+export const STANDARD_WEBHOOKS_HEADERS: Readonly<Record<string, string>> = { 'webhook-id': 'msg_fixture', 'webhook-timestamp': '1764424880', 'webhook-signature': 'v1,AAAA' };
 
 export function allFixtures(): FixtureCase[] {
   return vendors.flatMap((v) =>
@@ -24,7 +32,7 @@ export function allFixtures(): FixtureCase[] {
       ].map(({ f, part }) => {
         const file = join(ROOT, 'fixtures', v.id, f);
         const text = readFileSync(file, 'utf8');
-        return { vendor: v.id, event: e.name, part, file, text, body: JSON.parse(text) as Record<string, unknown> };
+        return { vendor: v.id, event: e.name, part, file, text, body: JSON.parse(text) as Record<string, unknown>, ...(v.fallback ? { headers: { ...STANDARD_WEBHOOKS_HEADERS } } : {}) };
       }),
     ),
   );

@@ -1,7 +1,11 @@
 // Running `hookscope listen` as a real process for end-to-end tests: start it on a free port,
 // read its address from the banner, collect its output, stop it with SIGINT.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { vendors } from '../../src/vendors/index.js';
 import { BIN, ROOT } from './cli.js';
+
+/** Every variable a secret is read from, blank: no secret leaks in from the developer's shell. */
+export const NO_SECRETS: Readonly<Record<string, string>> = Object.fromEntries(['HOOKSCOPE_SECRET', ...vendors.flatMap((v) => v.secretEnv)].map((name) => [name, '']));
 
 export interface RunningListener {
   url: string;
@@ -19,7 +23,7 @@ export interface RunningListener {
 export function startListen(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<RunningListener> {
   const child = spawn(process.execPath, [BIN, 'listen', '--port', '0', ...args], {
     cwd,
-    env: { ...process.env, NO_COLOR: '1', HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', RETELL_API_KEY: '', TWILIO_AUTH_TOKEN: '', ...env },
+    env: { ...process.env, NO_COLOR: '1', ...NO_SECRETS, ...env },
   });
   let out = '';
   let err = '';

@@ -52,3 +52,9 @@ export const schemaOf = (vendor: string, event: string, part: string) => {
   const e = vendors.find((v) => v.id === vendor)!.events.find((x) => x.name === event)!;
   return part === 'reply' ? e.reply!.schema : e.schema;
 };
+
+/**
+ * A schema that takes any object (standard-webhooks `message`): mutants never change the
+ * top-level type, so none is dirty, and agreeing with zod is all there is to check.
+ */
+export const takesAnyObject = (schema: { safeParse(v: unknown): { success: boolean } }) => schema.safeParse({}).success && schema.safeParse({ a: [1, { b: null }] }).success;

@@ -8,7 +8,7 @@ import { boundedIssues } from '../../src/schema/bounded-issues.js';
 import { issueCount, isWarning } from '../../src/schema/issues.js';
 import { growingEnum, WARNING } from '../../src/schema/kit.js';
 import { allFixtures } from '../helpers/fixtures.js';
-import { mutant, rng, schemaOf } from '../helpers/mutants.js';
+import { mutant, rng, schemaOf, takesAnyObject } from '../helpers/mutants.js';
 
 type ZodIssue = z.core.$ZodIssue;
 
@@ -79,7 +79,9 @@ describe('boundedIssues agrees with zod', () => {
         throw new Error(`disagrees with zod on:\n${JSON.stringify(m)}\n${(err as Error).message}`);
       }
     }
-    expect(dirty).toBeGreaterThan(100);
+    // A schema that takes any object has no dirty mutants to compare.
+    if (!takesAnyObject(schema)) expect(dirty).toBeGreaterThan(100);
+    else expect(dirty).toBe(0);
   });
 
   const cases: [string, z.ZodType, unknown[]][] = [

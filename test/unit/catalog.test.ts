@@ -25,8 +25,13 @@ describe('catalog shape', () => {
       retell: ['call_analyzed', 'call_ended', 'call_inbound', 'call_started', 'transcript_updated', 'transfer_bridged', 'transfer_cancelled', 'transfer_ended', 'transfer_started'],
       elevenlabs: ['call_initiation_failure', 'conversation_initiation', 'post_call_audio', 'post_call_transcription'],
       twilio: ['call-status.answered', 'call-status.completed', 'call-status.initiated', 'call-status.ringing', 'incoming-call', 'recording-status'],
+      openai: ['live.transport.incoming', 'realtime.call.incoming', 'response.cancelled', 'response.completed', 'response.failed', 'response.incomplete'],
+      'standard-webhooks': ['message'],
     });
     expect(findVendor('eleven')?.id).toBe('elevenlabs');
+    expect(findVendor('svix')?.id).toBe('standard-webhooks');
+    // Recognised by its headers: the fallback, asked when no other vendor recognises a body.
+    expect(vendors.filter((v) => v.fallback).map((v) => v.id)).toEqual(['standard-webhooks']);
     expect(findVendor('atoms')?.id).toBe('smallest');
     expect(findVendor('ATOMS')?.id).toBe('smallest');
     expect(vendors.find((v) => v.id === 'smallest')!.events.filter((e) => e.legacy).map((e) => e.name).sort()).toEqual(['analytics.completed', 'call.end', 'call.start']);
@@ -45,12 +50,13 @@ describe('catalog shape', () => {
 });
 
 describe('every fixture', () => {
+  // A fallback vendor's fixture is detected with the headers its deliveries carry (f.headers).
   it.each(fixtures.map((f) => [`${f.vendor}/${f.file.split('/').pop()}`, f] as const))('%s validates cleanly and is detected unambiguously', (_name, f) => {
-    const outcome = detect(f.body);
+    const outcome = detect(f.body, f.headers);
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     expect([outcome.vendor.id, outcome.event.name, outcome.part]).toEqual([f.vendor, f.event, f.part]);
-    const result = validateText(f.text);
+    const result = validateText(f.text, { headers: f.headers });
     expect(result.issues).toEqual([]);
     expect(result.valid).toBe(true);
     expect([result.vendor, result.event, result.part]).toEqual([f.vendor, f.event, f.part]);
@@ -58,8 +64,10 @@ describe('every fixture', () => {
 
   it('is claimed by its own vendor only', () => {
     for (const f of fixtures) {
-      const claimants = vendors.filter((v) => v.detect(f.body).match).map((v) => v.id);
+      const claimants = vendors.filter((v) => v.detect(f.body, f.headers).match).map((v) => v.id);
       expect(claimants, f.file).toEqual([f.vendor]);
+      // By its body alone, a fallback vendor's fixture is nobody's.
+      if (f.headers) expect(vendors.filter((v) => v.detect(f.body).match), f.file).toEqual([]);
     }
   });
 });

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { isClean } from '../../src/schema/fast-check.js';
 import { growingEnum } from '../../src/schema/kit.js';
 import { allFixtures } from '../helpers/fixtures.js';
-import { mutant, rng, schemaOf } from '../helpers/mutants.js';
+import { mutant, rng, schemaOf, takesAnyObject } from '../helpers/mutants.js';
 
 describe('isClean agrees with zod', () => {
   const fixtures = allFixtures();
@@ -31,8 +31,9 @@ describe('isClean agrees with zod', () => {
       if (zod) clean++;
       else dirty++;
     }
-    // Both verdicts must occur, or the comparison proved little.
-    expect(dirty).toBeGreaterThan(100);
+    // Both verdicts must occur, or the comparison proved little (a schema that takes any object has no dirty mutants).
+    if (!takesAnyObject(schema)) expect(dirty).toBeGreaterThan(100);
+    else expect(dirty).toBe(0);
     expect(clean + dirty).toBe(400);
   });
 });

@@ -74,6 +74,13 @@ describe('fresh values', () => {
     expect(changed).toEqual(['timestamp', 'id']);
   });
 
+  it('unix seconds are a whole number; prefixed ids keep the vendor\'s prefix (OpenAI evt_, rtc_)', () => {
+    const body = { created_at: 1, id: 'evt_old', data: { call_id: 'rtc_old' } };
+    const changed = freshen(body, [{ path: 'created_at', kind: 'unix-seconds' }, { path: 'id', kind: 'id', prefix: 'evt_' }, { path: 'data.call_id', kind: 'id', prefix: 'rtc_' }], new Set(), ctx);
+    expect(body).toEqual({ created_at: 1772600767, id: `evt_${'ab'.repeat(16)}`, data: { call_id: `rtc_${'ab'.repeat(16)}` } });
+    expect(changed).toEqual(['created_at', 'id', 'data.call_id']);
+  });
+
   it('pinned paths are left alone', () => {
     const body = { timestamp: 'pinned' };
     expect(freshen(body, [{ path: 'timestamp', kind: 'timestamp' }], new Set(['timestamp']), ctx)).toEqual([]);
