@@ -11,6 +11,7 @@
 // `valid` and the warning counts stay exact. Schema issues past the cap are counted without zod
 // building them (bounded-issues.ts), duplicate keys without the scanner keeping them (scan.ts).
 import { detect } from '../vendors/detect.js';
+import { findVendor } from '../vendors/index.js';
 import { boundedIssues } from './bounded-issues.js';
 import { isClean } from './fast-check.js';
 import { fromZodIssue, type Issue } from './issues.js';
@@ -196,7 +197,9 @@ function undetectedMessage(nearMisses: { vendor: string; resemblance: number; re
   if (forced) return `not recognised as any ${forced.id} event: ${nearMisses[0]?.reason ?? 'no match'}`;
   const close = nearMisses.filter((n) => n.resemblance > 0);
   if (close.length === 0) {
-    return `not recognised as any vendor's event: ${nearMisses.map((n) => `${n.vendor}: ${n.reason}`).join('; ')}`;
+    // A fallback vendor's reason (Standard Webhooks: how to check a body as one) says what to do; it goes first, before the list is cut.
+    const ordered = [...nearMisses.filter((n) => findVendor(n.vendor)?.fallback), ...nearMisses.filter((n) => !findVendor(n.vendor)?.fallback)];
+    return `not recognised as any vendor's event: ${ordered.map((n) => `${n.vendor}: ${n.reason}`).join('; ')}`;
   }
   return `not recognised as any vendor's event; closest: ${close.map((n) => `${n.vendor} (${n.reason})`).join('; ')}`;
 }

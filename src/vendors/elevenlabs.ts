@@ -250,6 +250,12 @@ export const elevenlabs: VendorDefinition = {
       },
     },
   },
+  callId: (body) => {
+    const id = field(body, 'data.conversation_id');
+    return typeof id === 'string' ? id : undefined;
+  },
+  // Post-call webhooks come once the conversation is over; the audio one only when enabled.
+  callFlow: { order: ['post_call_transcription', 'post_call_audio'], ended: 'post_call_transcription' },
   notes: [
     'post_call_audio bodies carry the whole call as base64 MP3 and arrive chunked: a long call can exceed listen --max-body (10mb by default).',
     'A webhook is disabled after 10 or more consecutive failures when its last success is more than 7 days old (or it never had one); an admin must enable it again.',

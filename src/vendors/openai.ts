@@ -169,6 +169,10 @@ export const openai: VendorDefinition = {
       },
     },
   },
+  callId: (body) => {
+    const id = field(body, 'data.call_id');
+    return typeof id === 'string' ? id : undefined;
+  },
   notes: [
     'realtime.call.incoming: the webhook\'s 2xx only acknowledges the delivery; the call rings until the receiver POSTs /v1/realtime/calls/{call_id}/accept (with Authorization: Bearer $OPENAI_API_KEY), and /reject declines it with SIP 603 unless a status_code is given.',
     'How long a pending SIP call waits for accept or reject is not documented.',

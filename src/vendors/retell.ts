@@ -269,6 +269,16 @@ export const retell: VendorDefinition = {
       },
     },
   },
+  callId: (body) => {
+    const id = field(body, 'call.call_id');
+    return typeof id === 'string' ? id : undefined;
+  },
+  // An inbound-call request comes before the call exists (no call_id), so it is not part of one.
+  callFlow: {
+    order: ['call_started', 'transcript_updated', 'transfer_started', 'transfer_bridged', 'transfer_cancelled', 'transfer_ended', 'call_ended', 'call_analyzed'],
+    ended: 'call_ended',
+    after: ['call_analyzed'],
+  },
   notes: [
     'retell-sdk 5.x verify() returns a Promise: `if (!Retell.verify(...))` without await never rejects anything (the docs samples leave the await out).',
     'Events are sent in order but do not wait for each other: a failed call_started does not hold back call_ended.',

@@ -322,7 +322,8 @@ export const synthflow: VendorDefinition = {
     const id = field(body, 'call.call_id');
     return typeof id === 'string' ? id : undefined;
   },
-  callFlow: { order: ['call_inbound', 'post_call'], ended: 'post_call' },
+  // The inbound-call request comes before the call has an id, so it is not part of one.
+  callFlow: { order: ['post_call'], ended: 'post_call' },
   notes: [
     'The post-call webhook URL is set per call, as external_webhook_url in the API request that starts the call.',
     'hookscope does not sign call_inbound requests: the docs only describe the post-call signature (HMAC of call.call_id), and an inbound request carries no call_id.',

@@ -275,6 +275,15 @@ export const twilio: VendorDefinition = {
       },
     },
   },
+  callId: (body) => {
+    const id = isObject(body) ? body.CallSid : undefined;
+    return typeof id === 'string' ? id : undefined;
+  },
+  // Status callbacks follow the call's progress; a recording's status comes once it is ready.
+  callFlow: {
+    order: ['incoming-call', 'call-status.initiated', 'call-status.ringing', 'call-status.answered', 'call-status.completed', 'recording-status'],
+    ended: 'call-status.completed',
+  },
   notes: [
     'Twilio signs the URL it called: behind a tunnel, run listen with --public-url (or use a tunnel that sets X-Forwarded-Proto and X-Forwarded-Host) so the signature is checked against that URL.',
     'When the Voice URL fails (an error status, a timeout, TwiML that is not valid), Twilio requests the Fallback URL with ErrorCode and ErrorUrl; status callbacks have no fallback.',

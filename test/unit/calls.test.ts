@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { CallTracker } from '../../src/listen/calls.js';
 import { vendors } from '../../src/vendors/index.js';
+import { allFixtures } from '../helpers/fixtures.js';
 
 let id = 0;
 const rec = (event: string, callId = 'CALL-1', vendor = 'smallest') => ({ id: ++id, time: new Date(1_700_000_000_000 + id * 1000).toISOString(), vendor, event, callId });
@@ -33,5 +34,23 @@ describe('CallTracker', () => {
     t.add(rec('post_call', 'A', 'synthflow'));
     expect(t.add({ id: 99, time: '', vendor: 'relyable', event: 'test_run.completed' })).toBeUndefined();
     expect(t.all().map((c) => `${c.vendor} ${c.callId}`)).toEqual(['smallest A', 'smallest B', 'synthflow A']);
+  });
+});
+
+describe('every vendor\'s call flow names its own events, and its fixtures carry a call id', () => {
+  const withFlow = vendors.filter((v) => v.callFlow);
+  it('covers the vendors whose events are about calls', () => {
+    expect(withFlow.map((v) => v.id)).toEqual(expect.arrayContaining(['smallest', 'synthflow', 'retell', 'elevenlabs', 'twilio']));
+  });
+  it.each(withFlow.map((v) => [v.id, v] as const))('%s', (_id, v) => {
+    const flow = v.callFlow!;
+    const names = new Set(v.events.map((e) => e.name));
+    // A step is an event name, or a finer step written `event:detail`.
+    for (const step of flow.order) expect(names.has(step.split(':')[0]!), step).toBe(true);
+    expect(flow.order).toContain(flow.ended);
+    for (const s of flow.after ?? []) expect(flow.order.indexOf(s)).toBeGreaterThan(flow.order.indexOf(flow.ended));
+    for (const f of allFixtures().filter((x) => x.vendor === v.id && x.part === 'request' && flow.order.includes(x.event))) {
+      expect(typeof v.callId!(f.body), `${f.vendor} ${f.event} ${f.file}`).toBe('string');
+    }
   });
 });

@@ -151,12 +151,11 @@ describe('detection: the fallback vendor', () => {
     expect(detect(body, HEADERS)).toMatchObject({ ok: false, why: 'unknown-event', vendor: { id: 'relyable' } });
   });
 
-  it('an ElevenLabs-like {type, event_timestamp, data} body is the neighbour\'s when it knows it, else a Standard Webhooks message', () => {
-    const list = [...vendors, elevenLike];
-    expect(detect(elevenBody, HEADERS, undefined, list)).toMatchObject({ ok: true, vendor: { id: 'eleven-like' } });
-    expect(detect({ ...elevenBody, type: 'post_call_audio' }, HEADERS, undefined, list)).toMatchObject({ ok: false, why: 'unknown-event', vendor: { id: 'eleven-like' } });
-    expect(detect(elevenBody, HEADERS)).toMatchObject({ ok: true, vendor: { id: 'standard-webhooks' } });
-    expect(detect(elevenBody, undefined, undefined, list)).toMatchObject({ ok: true, vendor: { id: 'eleven-like' } });
+  it('an ElevenLabs {type, event_timestamp, data} body is ElevenLabs\' when it knows the type, even with Standard Webhooks headers; a body nobody knows is a message', () => {
+    expect(detect(elevenBody, HEADERS)).toMatchObject({ ok: true, vendor: { id: 'elevenlabs' } });
+    expect(detect({ ...elevenBody, type: 'post_call_summary' }, HEADERS)).toMatchObject({ ok: false, why: 'unknown-event', vendor: { id: 'elevenlabs' } });
+    expect(detect({ type: 'invoice.paid', timestamp: '2025-10-09T12:00:00Z', data: { id: 'in_1' } }, HEADERS)).toMatchObject({ ok: true, vendor: { id: 'standard-webhooks' } });
+    expect(detect(elevenBody)).toMatchObject({ ok: true, vendor: { id: 'elevenlabs' } });
   });
 
   it('the fallback is asked only when nobody else matched; the registry order does not matter', () => {
