@@ -1,12 +1,13 @@
 // The vendor registry: the one list every command reads. Adding a vendor means adding a module
 // and its fixtures, and one line here.
+import { bland } from './bland.js';
 import { bluejay } from './bluejay.js';
 import { relyable } from './relyable.js';
 import { smallest } from './smallest.js';
 import { synthflow } from './synthflow.js';
 import type { EventDefinition, VendorDefinition } from './types.js';
 
-export const vendors: readonly VendorDefinition[] = [relyable, bluejay, smallest, synthflow];
+export const vendors: readonly VendorDefinition[] = [relyable, bluejay, smallest, synthflow, bland];
 
 /** Read for every vendor after its own variables (`VendorDefinition.secretEnv`). */
 export const GENERIC_SECRET_ENV = 'HOOKSCOPE_SECRET';
