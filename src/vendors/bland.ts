@@ -90,17 +90,14 @@ const callFields = {
   pathway_logs: z.array(z.unknown()).nullable().optional(),
 };
 
-// The delayed payload's corrected transcript is described only loosely ("segments, speaker labels
-// and confidence"; the cookbook's listener also copes with a string): known fields are checked,
-// others allowed.
-const correctedTranscript = z.union([
-  z.looseObject({
-    segments: z
-      .array(z.looseObject({ speaker: z.string().optional(), text: z.string().optional(), confidence: z.number().min(0).max(1).optional() }))
-      .optional(),
-  }),
-  z.string(),
-]);
+// The delayed payload's corrected transcript is described only loosely ("an object with segments,
+// speaker labels and confidence"): known fields are checked, others allowed. Decision: an object
+// only; the cookbook's listener also copes with a string, a hedge no page documents.
+const correctedTranscript = z.looseObject({
+  segments: z
+    .array(z.looseObject({ speaker: z.string().optional(), text: z.string().optional(), confidence: z.number().min(0).max(1).optional() }))
+    .optional(),
+});
 
 const citation = z.strictObject({
   field: z.string(),
@@ -245,7 +242,7 @@ function postCallKey(body: unknown): string | undefined {
 
 export const bland: VendorDefinition = {
   id: 'bland',
-  aliases: ['blandai', 'bland-ai'],
+  aliases: [],
   title: 'Bland AI',
   docsUrl: 'https://docs.bland.ai',
   secretEnv: ['BLAND_WEBHOOK_SECRET'],

@@ -56,7 +56,7 @@ describe('vendors', () => {
   it('an unknown vendor: exit 2, did you mean', async () => {
     const r = await runCli(['vendors', 'synthflo']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow (see \'hookscope vendors\')\n');
+    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow, bland (see \'hookscope vendors\')\n');
   });
 });
 
@@ -94,7 +94,7 @@ describe('completion', () => {
 
   it.each<[string, string[]]>([
     ['hookscope v', ['validate', 'vendors']],
-    ['hookscope schema ', ['atoms', 'bluejay', 'relyable', 'smallest', 'synthflow']],
+    ['hookscope schema ', ['atoms', 'bland', 'bluejay', 'relyable', 'smallest', 'synthflow']],
     ['hookscope schema relyable test_run.', ['test_run.completed', 'test_run.failed']],
     ['hookscope schema atoms call', ['call.end', 'call.start']],
     ['hookscope validate --vendor syn', ['synthflow']],
@@ -104,6 +104,8 @@ describe('completion', () => {
     ['hookscope completion f', ['fish']],
     ['hookscope send sm', ['smallest']],
     ['hookscope send synthflow ', ['call_inbound', 'post_call']],
+    ['hookscope send bland call.', ['call.completed', 'call.corrected']],
+    ['hookscope send bla', ['bland']],
     ['hookscope send --url http://x --set a=1 relyable test_run.', ['test_run.completed', 'test_run.failed']],
     ['hookscope send relyable test_run.completed --dry', ['--dry-run']],
     ['hookscope replay --sp', ['--speed']],
@@ -117,7 +119,8 @@ describe('completion', () => {
     const zsh = await script('zsh');
     expect(zsh.startsWith('#compdef hookscope')).toBe(true);
     expect(zsh).toContain('    synthflow) reply=(post_call call_inbound) ;;');
-    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow)' '2:event:->event'");
+    expect(zsh).toContain('    bland) reply=(call.completed call.corrected webhook_event batch.status) ;;');
+    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow bland)' '2:event:->event'");
     const fish = await script('fish');
     expect(fish).toContain("complete -c hookscope -n __fish_use_subcommand -a validate -d 'validate saved payloads against each vendor\\'s schema'");
     expect(fish).toContain("contains -- synthflow (commandline -opc)' -a 'post_call call_inbound'");

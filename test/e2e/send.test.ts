@@ -15,7 +15,7 @@ import { closedPort, startRawServer, startServer, type Received, type TestServer
 
 const SECRET = 'whsec_e2e_0123456789abcdefghij';
 /** No secret leaks in from the developer's shell. */
-const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', BLUEJAY_WEBHOOK_SECRET: '' };
+const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', BLUEJAY_WEBHOOK_SECRET: '', BLAND_WEBHOOK_SECRET: '' };
 const send = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['send', ...args], { env: { ...NO_SECRETS, ...env } });
 
 // --- The vendors' own verification recipes ------------------------------------------------
@@ -41,6 +41,11 @@ function smallestHex(raw: Buffer, header: string | undefined, secret: string): b
 function synthflowCallId(raw: Buffer, header: string | undefined, secret: string): boolean {
   const callId = (JSON.parse(raw.toString('utf8')) as { call?: { call_id?: string } }).call?.call_id;
   return typeof callId === 'string' && header === createHmac('sha256', secret).update(callId).digest('base64');
+}
+
+/** Bland: X-Webhook-Signature = hex HMAC-SHA256 of the request body (raw bytes, not JSON.stringify(req.body)). */
+function blandHex(raw: Buffer, header: string | undefined, secret: string): boolean {
+  return header === createHmac('sha256', secret).update(raw).digest('hex');
 }
 
 // --- Every vendor, every event --------------------------------------------------------------
@@ -94,6 +99,10 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
           expect(synthflowCallId(got.body, got.headers['synthflow-signature'] as string, SECRET)).toBe(true);
           expect(r.stderr).toContain('is an assumption');
         }
+      },
+      bland: () => {
+        expect(blandHex(got.body, got.headers['x-webhook-signature'] as string, SECRET)).toBe(true);
+        expect(blandHex(got.body, got.headers['x-webhook-signature'] as string, `${SECRET}x`)).toBe(false);
       },
       bluejay: () => {
         expect(Object.keys(got.headers).filter((h) => /sign/i.test(h))).toEqual([]);

@@ -22,6 +22,7 @@ describe('catalog shape', () => {
       bluejay: ['observability_call_evaluated', 'outbound_simulation_started', 'simulation_ended', 'simulation_result_evaluated'],
       smallest: ['analytics-completed', 'analytics.completed', 'call.end', 'call.start', 'post-conversation', 'pre-conversation'],
       synthflow: ['call_inbound', 'post_call'],
+      bland: ['batch.status', 'call.completed', 'call.corrected', 'webhook_event'],
     });
     expect(findVendor('atoms')?.id).toBe('smallest');
     expect(findVendor('ATOMS')?.id).toBe('smallest');
@@ -93,6 +94,10 @@ const broken: Broken[] = [
   { vendor: 'smallest', event: 'call.end', missing: 'agent_id', wrongType: ['duration_seconds', '300'] },
   { vendor: 'synthflow', event: 'post_call', missing: 'lead', wrongType: ['call.duration', '32'] },
   { vendor: 'synthflow', event: 'call_inbound', missing: 'call_inbound.model_id', wrongType: ['call_inbound.to_number', 4915112345678] },
+  { vendor: 'bland', event: 'call.completed', missing: 'completed', wrongType: ['call_length', '2.35'] },
+  { vendor: 'bland', event: 'call.corrected', missing: 'call_id', wrongType: ['corrected_transcript.segments[0].confidence', '0.97'], force: true },
+  { vendor: 'bland', event: 'webhook_event', missing: 'message', wrongType: ['log_level', 3], force: true },
+  { vendor: 'bland', event: 'batch.status', missing: 'timestamp', wrongType: ['calls_total', '250'] },
 ];
 
 describe.each(broken)('broken $vendor $event', (b) => {

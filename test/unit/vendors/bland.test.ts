@@ -153,10 +153,11 @@ describe('bland call.corrected, webhook_event and batch.status schemas', () => {
     }
   });
 
-  it('call.corrected: the minimal delayed body and a string transcript pass', () => {
+  it('call.corrected: the minimal delayed body passes; corrected_transcript is required and an object', () => {
     expect(issuesOf(corrected.schema, { call_id: CALL_ID, corrected_transcript: { segments: [] }, citations: [] })).toEqual([]);
-    expect(issuesOf(corrected.schema, { call_id: CALL_ID, corrected_transcript: 'agent: hi' })).toEqual([]);
-    expect(issuesOf(corrected.schema, { call_id: CALL_ID }).map((i) => [i.code, i.path])).toEqual([['invalid_union', ['corrected_transcript']]]);
+    expect(issuesOf(corrected.schema, { call_id: CALL_ID, corrected_transcript: { segments: [], language: 'en' } })).toEqual([]);
+    expect(issuesOf(corrected.schema, { call_id: CALL_ID, corrected_transcript: 'agent: hi' }).map((i) => [i.code, i.path])).toEqual([['invalid_type', ['corrected_transcript']]]);
+    expect(issuesOf(corrected.schema, { call_id: CALL_ID }).map((i) => [i.code, i.path])).toEqual([['invalid_type', ['corrected_transcript']]]);
   });
 
   it('webhook_event: unknown category warns, missing message errors', () => {
