@@ -63,7 +63,7 @@ export class CallTracker {
           notes.push(note);
         }
       }
-      if (call.ended && !(flow.after ?? []).includes(step) && step !== flow.ended) notes.push(`${step} came after the call ended (${flow.ended})`);
+      if (call.ended && !(flow.after ?? []).includes(step) && !(flow.anytime ?? []).includes(step) && step !== flow.ended) notes.push(`${step} came after the call ended (${flow.ended})`);
       if (step === flow.ended) call.ended = true;
     }
     if (call.events.length < MAX_EVENTS) call.events.push({ id: record.id, time: record.time, event: record.event, step });

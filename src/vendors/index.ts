@@ -1,5 +1,6 @@
 // The vendor registry: the one list every command reads. Adding a vendor means adding a module
 // and its fixtures, and one line here.
+import { bland } from './bland.js';
 import { bluejay } from './bluejay.js';
 import { elevenlabs } from './elevenlabs.js';
 import { openai } from './openai.js';
@@ -12,7 +13,7 @@ import { twilio } from './twilio.js';
 import type { EventDefinition, VendorDefinition } from './types.js';
 
 // standard-webhooks is the fallback vendor (detection asks it last); its place here is for listings.
-export const vendors: readonly VendorDefinition[] = [relyable, bluejay, smallest, synthflow, retell, elevenlabs, twilio, openai, standardWebhooks];
+export const vendors: readonly VendorDefinition[] = [relyable, bluejay, smallest, synthflow, retell, elevenlabs, twilio, openai, bland, standardWebhooks];
 
 /** Read for every vendor after its own variables (`VendorDefinition.secretEnv`). */
 export const GENERIC_SECRET_ENV = 'HOOKSCOPE_SECRET';

@@ -109,6 +109,8 @@ export interface CallFlow {
   ended: string;
   /** Steps that follow the end (post-call reports): a call that ended without them is flagged. */
   after?: string[];
+  /** Steps outside the order (a vendor's optional event stream) that may come at any point, after the end too; never flagged. */
+  anytime?: string[];
   /** A body's step, when finer than its event name (default: the event name). */
   step?(event: string, body: unknown): string;
 }

@@ -97,7 +97,7 @@ describe('vendors', () => {
   it('an unknown vendor: exit 2, did you mean', async () => {
     const r = await runCli(['vendors', 'synthflo']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow, retell, elevenlabs, twilio, openai, standard-webhooks (see \'hookscope vendors\')\n');
+    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow, retell, elevenlabs, twilio, openai, bland, standard-webhooks (see \'hookscope vendors\')\n');
   });
 });
 
@@ -135,7 +135,7 @@ describe('completion', () => {
 
   it.each<[string, string[]]>([
     ['hookscope v', ['validate', 'vendors']],
-    ['hookscope schema ', ['atoms', 'bluejay', 'eleven', 'elevenlabs', 'openai', 'relyable', 'retell', 'smallest', 'standard-webhooks', 'svix', 'synthflow', 'twilio']],
+    ['hookscope schema ', ['atoms', 'bland', 'bluejay', 'eleven', 'elevenlabs', 'openai', 'relyable', 'retell', 'smallest', 'standard-webhooks', 'svix', 'synthflow', 'twilio']],
     ['hookscope send openai realtime.', ['realtime.call.incoming']],
     ['hookscope send svix ', ['message']],
     ['hookscope schema relyable test_run.', ['test_run.completed', 'test_run.failed']],
@@ -151,6 +151,8 @@ describe('completion', () => {
     ['hookscope validate --vendor re', ['relyable', 'retell']],
     ['hookscope send eleven post_call_', ['post_call_audio', 'post_call_transcription']],
     ['hookscope send twilio call-status.', ['call-status.answered', 'call-status.completed', 'call-status.initiated', 'call-status.ringing']],
+    ['hookscope send bland call.', ['call.completed', 'call.corrected']],
+    ['hookscope send bla', ['bland']],
     ['hookscope send --url http://x --set a=1 relyable test_run.', ['test_run.completed', 'test_run.failed']],
     ['hookscope send relyable test_run.completed --dry', ['--dry-run']],
     ['hookscope replay --sp', ['--speed']],
@@ -166,7 +168,8 @@ describe('completion', () => {
     expect(zsh).toContain('    synthflow) reply=(post_call call_inbound) ;;');
     expect(zsh).toContain('    retell) reply=(call_started call_ended call_analyzed transcript_updated transfer_started transfer_bridged transfer_cancelled transfer_ended call_inbound) ;;');
     expect(zsh).toContain('    eleven) reply=(post_call_transcription post_call_audio call_initiation_failure conversation_initiation) ;;');
-    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow retell elevenlabs eleven twilio openai standard-webhooks svix)' '2:event:->event'");
+    expect(zsh).toContain('    bland) reply=(call.completed call.corrected webhook_event batch.status) ;;');
+    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow retell elevenlabs eleven twilio openai bland standard-webhooks svix)' '2:event:->event'");
     const fish = await script('fish');
     expect(fish).toContain("complete -c hookscope -n __fish_use_subcommand -a validate -d 'validate saved payloads against each vendor\\'s schema'");
     expect(fish).toContain("contains -- synthflow (commandline -opc)' -a 'post_call call_inbound'");

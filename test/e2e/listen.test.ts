@@ -22,6 +22,7 @@ const SECRETS: Record<string, string> = {
   elevenlabs: 'wsec_el-secret-0123456789abcdef',
   twilio: 'tw-secret-0123456789abcdef',
   openai: 'whsec_b3BlbmFpLWxpc3Rlbi1lMmUtc2VjcmV0',
+  bland: 'bl-secret-0123456789abcdef',
   'standard-webhooks': 'whsec_c3RhbmRhcmQtd2ViaG9va3MtbGlzdGVu',
 };
 const secretArgs = Object.entries(SECRETS).flatMap(([v, s]) => ['--secret', `${v}=${s}`]);

@@ -62,6 +62,11 @@ function retellSignature(raw: Buffer, header: string | undefined, key: string): 
   return m[2] === createHmac('sha256', key).update(Buffer.concat([raw, Buffer.from(m[1]!)])).digest('hex');
 }
 
+/** Bland: X-Webhook-Signature = hex HMAC-SHA256 of the request body (raw bytes, not JSON.stringify(req.body)). */
+function blandHex(raw: Buffer, header: string | undefined, secret: string): boolean {
+  return header === createHmac('sha256', secret).update(raw).digest('hex');
+}
+
 // --- Every vendor, every event --------------------------------------------------------------
 
 describe('send: every vendor and event arrives signed as the vendor signs', () => {
@@ -155,6 +160,10 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
         const sig = got.headers['x-twilio-signature'] as string;
         expect(twilioSdk.validateRequest(SECRET, sig, `${server.url}/hooks/twilio`, params)).toBe(true);
         expect(twilioSdk.validateRequest(SECRET, sig, `${server.url}/hooks/other`, params)).toBe(false);
+      },
+      bland: () => {
+        expect(blandHex(got.body, got.headers['x-webhook-signature'] as string, SECRET)).toBe(true);
+        expect(blandHex(got.body, got.headers['x-webhook-signature'] as string, `${SECRET}x`)).toBe(false);
       },
       bluejay: () => {
         expect(Object.keys(got.headers).filter((h) => /sign/i.test(h))).toEqual([]);

@@ -26,6 +26,7 @@ describe('catalog shape', () => {
       elevenlabs: ['call_initiation_failure', 'conversation_initiation', 'post_call_audio', 'post_call_transcription'],
       twilio: ['call-status.answered', 'call-status.completed', 'call-status.initiated', 'call-status.ringing', 'incoming-call', 'recording-status'],
       openai: ['live.transport.incoming', 'realtime.call.incoming', 'response.cancelled', 'response.completed', 'response.failed', 'response.incomplete'],
+      bland: ['batch.status', 'call.completed', 'call.corrected', 'webhook_event'],
       'standard-webhooks': ['message'],
     });
     expect(findVendor('eleven')?.id).toBe('elevenlabs');
@@ -117,6 +118,10 @@ const broken: Broken[] = [
   { vendor: 'twilio', event: 'incoming-call', missing: 'To', wrongType: ['Direction', 1] },
   { vendor: 'twilio', event: 'call-status.completed', missing: 'Timestamp', wrongType: ['SequenceNumber', 3], badEnum: ['CallStatus', 'ringing'], force: true },
   { vendor: 'twilio', event: 'recording-status', missing: 'RecordingUrl', wrongType: ['RecordingDuration', 45], badEnum: ['RecordingChannels', '3'] },
+  { vendor: 'bland', event: 'call.completed', missing: 'completed', wrongType: ['call_length', '2.35'] },
+  { vendor: 'bland', event: 'call.corrected', missing: 'call_id', wrongType: ['corrected_transcript.segments[0].confidence', '0.97'], force: true },
+  { vendor: 'bland', event: 'webhook_event', missing: 'message', wrongType: ['log_level', 3], force: true },
+  { vendor: 'bland', event: 'batch.status', missing: 'timestamp', wrongType: ['calls_total', '250'] },
 ];
 
 describe.each(broken)('broken $vendor $event', (b) => {
