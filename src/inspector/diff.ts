@@ -34,14 +34,15 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function diffJson(a: unknown, b: unknown, options: DiffOptions = {}): DiffEntry[] {
   const fresh = new Set((options.fresh ?? []).map((p) => pathText(p.split('.'))));
   const out: DiffEntry[] = [];
-  const perDelivery = (path: (string | number)[], text: string) => {
+  const perDelivery = (path: readonly (string | number)[], text: string) => {
     if (fresh.has(text)) return true;
     const last = path[path.length - 1];
     return typeof last === 'string' && isIdOrTimeKey(last);
   };
   // An explicit stack rather than recursion: a hostile body may nest deeper than the call stack.
   // Keys present on one side only go on the stack too, so the output stays in document order.
-  const stack: { a: unknown; b: unknown; path: (string | number)[]; only?: 'added' | 'removed' }[] = [{ a, b, path: [] }];
+  // Paths are linked to their parent (copying arrays would be quadratic in the depth).
+  const stack: { a: unknown; b: unknown; path: PathNode | undefined; only?: 'added' | 'removed' }[] = [{ a, b, path: undefined }];
   while (stack.length && out.length < MAX_DIFF_ENTRIES) {
     const { a: x, b: y, path, only } = stack.pop()!;
     if (only) {
@@ -49,14 +50,14 @@ export function diffJson(a: unknown, b: unknown, options: DiffOptions = {}): Dif
     } else if (isObject(x) && isObject(y)) {
       const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])].sort().reverse();
       for (const k of keys) {
-        const p = [...path, k];
+        const p: PathNode = { up: path, key: k };
         if (!(k in y)) stack.push({ a: x[k], b: undefined, path: p, only: 'removed' });
         else if (!(k in x)) stack.push({ a: undefined, b: y[k], path: p, only: 'added' });
         else stack.push({ a: x[k], b: y[k], path: p });
       }
     } else if (Array.isArray(x) && Array.isArray(y)) {
       for (let i = Math.max(x.length, y.length) - 1; i >= 0; i--) {
-        const p = [...path, i];
+        const p: PathNode = { up: path, key: i };
         if (i >= y.length) stack.push({ a: x[i], b: undefined, path: p, only: 'removed' });
         else if (i >= x.length) stack.push({ a: undefined, b: y[i], path: p, only: 'added' });
         else stack.push({ a: x[i], b: y[i], path: p });
@@ -68,8 +69,16 @@ export function diffJson(a: unknown, b: unknown, options: DiffOptions = {}): Dif
   return out;
 }
 
-function add(out: DiffEntry[], path: (string | number)[], kind: DiffEntry['kind'], a: unknown, b: unknown, perDelivery: (p: (string | number)[], t: string) => boolean): void {
+interface PathNode {
+  up: PathNode | undefined;
+  key: string | number;
+}
+
+function add(out: DiffEntry[], node: PathNode | undefined, kind: DiffEntry['kind'], a: unknown, b: unknown, perDelivery: (p: readonly (string | number)[], t: string) => boolean): void {
   if (out.length >= MAX_DIFF_ENTRIES) return;
+  const path: (string | number)[] = [];
+  for (let n = node; n; n = n.up) path.push(n.key);
+  path.reverse();
   const text = pathText(path);
   const entry: DiffEntry = { path: text, kind, perDelivery: perDelivery(path, text) };
   if (a !== undefined) entry.a = a;

@@ -14,7 +14,7 @@ import { loadFixture } from '../vendors/fixtures.js';
 import { findEvent, findVendor } from '../vendors/index.js';
 import type { Fact, VendorDefinition } from '../vendors/types.js';
 import { curlCommand } from './curl.js';
-import { diffHeaders, diffJson, sameJson } from './diff.js';
+import { diffHeaders, diffJson } from './diff.js';
 import { refusal } from './guard.js';
 import { replay, type ReplayContext } from './replay.js';
 import { isEmptyFilter, matches, parseFilter, rowOf, type Entry } from './rows.js';
@@ -308,11 +308,12 @@ function diffRoute(params: URLSearchParams, store: Store, res: ServerResponse, s
   }
   const bothJson = left.value !== undefined && right.value !== undefined;
   const perDeliveryHeaders = vendor ? schemeHeaderNames(vendor, { event }) : [];
+  const bodyDiff = bothJson ? diffJson(left.value, right.value, { fresh }) : [];
   const out: DiffResponse = {
     a: { label: `#${a.seq}`, seq: a.seq },
     b: bSide,
-    same: bothJson ? sameJson(left.value, right.value) : left.text === right.text,
-    body: bothJson ? diffJson(left.value, right.value, { fresh }) : left.text === right.text ? [] : [{ path: '$', kind: 'changed', a: left.text.slice(0, 10_000), b: right.text.slice(0, 10_000), perDelivery: false }],
+    same: bothJson ? bodyDiff.length === 0 : left.text === right.text,
+    body: bothJson ? bodyDiff : left.text === right.text ? [] : [{ path: '$', kind: 'changed', a: left.text.slice(0, 10_000), b: right.text.slice(0, 10_000), perDelivery: false }],
     headers: params.get('b') === 'fixture' ? [] : diffHeaders(a.record.headers, bHeaders, perDeliveryHeaders),
   };
   if (!bothJson) out.note = 'one side is not JSON: compared as text';
