@@ -11,6 +11,8 @@ export function Detail(props: { seq: number; version: number; onSelect(seq: numb
   const [data, setData] = useState<DetailResponse | { error: string } | undefined>();
   useEffect(() => {
     let live = true;
+    // Never show (or replay) the previous request while the next one loads.
+    setData((d) => (d && 'row' in d && d.row.seq === props.seq ? d : undefined));
     getRequest(props.seq).then(
       (d) => live && setData(d),
       (e: Error) => live && setData({ error: e.message }),
@@ -166,7 +168,7 @@ export function Detail(props: { seq: number; version: number; onSelect(seq: numb
         ) : null}
       </section>
 
-      <Replay data={data} onSelect={props.onSelect} />
+      <Replay key={row.seq} data={data} onSelect={props.onSelect} />
     </div>
   );
 }
