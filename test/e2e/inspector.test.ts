@@ -126,7 +126,7 @@ describe.skipIf(!runBrowser)('the page in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
   const rowCount = () => page.locator('[data-testid=list]').getAttribute('data-rows').then(Number);
-  const waitRows = (n: number) => page.waitForFunction((n) => Number(document.querySelector('[data-testid=list]')?.getAttribute('data-rows')) === n, n, { timeout: 10_000 });
+  const waitRows = (n: number) => page.waitForFunction((n) => Number((globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string | null } | null } }).document.querySelector('[data-testid=list]')?.getAttribute('data-rows')) === n, n, { timeout: 10_000 });
   const rowWith = (text: string) => page.locator('.row', { hasText: text }).first();
   /** Select a row and wait for its detail. */
   const open = async (row: ReturnType<Page['locator']>) => {

@@ -47,12 +47,17 @@ function App() {
       }
       const q = filterQuery(applied);
       source = new EventSource(`/api/stream?after=${list.last}${q ? `&${q}` : ''}`);
+      // Rows are added as they come; the page re-renders at most once per frame, however fast they come.
+      let frame = 0;
       source.addEventListener('rows', (e) => {
         const more = JSON.parse((e as MessageEvent<string>).data) as Row[];
         learn(more);
-        rows.current.push(...more);
-        setVersion((v) => v + 1);
-        setStatus(`${rows.current.length} request(s) · live`);
+        for (const r of more) rows.current.push(r);
+        frame ||= requestAnimationFrame(() => {
+          frame = 0;
+          setVersion((v) => v + 1);
+          setStatus(`${rows.current.length} request(s) · live`);
+        });
       });
       source.addEventListener('reset', () => {
         source?.close();
