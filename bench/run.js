@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './lib.js';
 
-const BENCHES = ['startup', 'send', 'validate', 'validate-stream', 'listen', 'replay', 'hostile'];
+const BENCHES = ['startup', 'send', 'validate', 'validate-stream', 'listen', 'replay', 'hostile', 'inspector'];
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((n) => !BENCHES.includes(n));
 if (unknown.length) {

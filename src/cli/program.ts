@@ -85,6 +85,9 @@ export function buildProgram(invoke: Invoke): Command {
     .option('--max-in-flight <size>', 'bodies held at once, over all requests (default 8 × --max-body, at least 64mb); beyond it 503 with Retry-After', parseSize)
     .option('--demo', 'also send every vendor\'s fixtures (signed, one tampered, one retry) to this listener')
     .option('--json', 'one JSON record per request on stdout (NDJSON), the same records as the log')
+    .option('--ui', 'also serve a web inspector on 127.0.0.1 (list, detail, diff, calls, replay); its URL is in the banner')
+    .addOption(new Option('--ui-port <port>', 'the inspector\'s port (default: --port + 1); implies --ui').argParser(parsePort))
+    .option('--open', 'open the inspector in a browser; implies --ui')
     .addOption(new Option('--group <by>', 'call: follow each call: its events under it, what is out of order, and at Ctrl-C what is missing').choices(['call']))
     .option('--verbose', 'show headers and the body of each request')
     .addHelpText(
@@ -97,7 +100,8 @@ Examples:
   $ hookscope listen --status 500 --on test_run.completed     watch a vendor retry
   $ hookscope listen --forward-to http://localhost:3000 --status 500 --on test_run.failed
                                                               fail one event here, forward the rest
-  $ hookscope listen --json > captured.ndjson                 then: hookscope validate captured.ndjson`,
+  $ hookscope listen --json > captured.ndjson                 then: hookscope validate captured.ndjson
+  $ hookscope listen --demo --ui --open                       the same requests in a web inspector`,
     )
     .action((opts: Omit<ListenCliOptions, 'delayMs' | 'forwardTimeoutMs' | 'maxBodyBytes' | 'maxInFlightBytes'> & { delay?: number; forwardTimeout?: number; maxBody?: number; maxInFlight?: number }) => {
       const { delay, forwardTimeout, maxBody, maxInFlight, ...rest } = opts;

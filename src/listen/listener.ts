@@ -15,7 +15,7 @@ import { deadlineFor, judgeDeadline, judgeReplyBody } from '../delivery/reply.js
 import { Committer, openLog, type OnRecords } from '../record/log-writer.js';
 import { compilePatterns, redactBody, redactText } from '../record/redact.js';
 import { parseSecretFlags, secretFor } from '../signing/secrets.js';
-import { authChoice } from '../signing/signature.js';
+import { authChoice, type AuthChoice } from '../signing/signature.js';
 import { UserError } from '../errors.js';
 import { fixturePath, loadFixture } from '../vendors/fixtures.js';
 import { findEvent, findVendor, vendors as registry } from '../vendors/index.js';
@@ -90,7 +90,11 @@ export interface Listener {
   host: string;
   port: number;
   logPath?: string;
-  secrets: ReadonlyMap<string, { source: string }>;
+  secrets: ReadonlyMap<string, { source: string; value: string }>;
+  /** --forward-to, checked. */
+  forwardTo?: URL;
+  /** --auth and its settings, checked. */
+  auth?: AuthChoice;
   /** Routes, answering rules and the forward target, one line each, for the banner. */
   setup: string[];
   /** True when this run created the log's directory (the CLI then says where logs go). */
@@ -277,6 +281,8 @@ export async function startListener(options: ListenOptions): Promise<Listener> {
     logPath: log?.path,
     logDirCreated: log?.createdDir ?? false,
     secrets,
+    forwardTo: forwardUrl,
+    auth: inspectOptions.auth,
     setup: describeSetup(rules, routes, forced, forwardUrl),
     stats,
     runDemo: () => runDemo(url, secrets, options.onNotice),
@@ -386,7 +392,7 @@ export function calledUrl(path: string, headers: Record<string, string | undefin
  * reply contract), a request/response event's reply against its contract, and the latency
  * against the vendor's deadline (or timeout).
  */
-function judgeAnswer(vendor: VendorDefinition, event: EventDefinition | undefined, answer: Answer, forwarded: ForwardRecord, requestBody: Buffer): NonNullable<ForwardRecord['verdict']> {
+export function judgeAnswer(vendor: VendorDefinition, event: EventDefinition | undefined, answer: Answer, forwarded: ForwardRecord, requestBody: Buffer): NonNullable<ForwardRecord['verdict']> {
   const judged = judgeStatus(vendor, answer.status, answer.headers.location, { event });
   const due = deadlineFor(vendor, event);
   const deadline = judgeDeadline(forwarded.latencyMs, due.fact, due.hard);

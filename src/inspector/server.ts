@@ -1,0 +1,321 @@
+// The inspector's HTTP server (node:http on loopback, its own port): the page and its assets from
+// the package (dist/inspector/), the JSON API the page uses (docs/inspector-api.md), and a
+// server-sent-events stream of new rows. Every request passes src/inspector/guard.ts first.
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { deadlineFor } from '../delivery/reply.js';
+import { UserError } from '../errors.js';
+import { packageRoot } from '../files/package-root.js';
+import { logRecordBody } from '../record/log-record.js';
+import { choiceFor, schemeFor, schemeHeaderNames } from '../signing/signature.js';
+import { loadFixture } from '../vendors/fixtures.js';
+import { findEvent, findVendor } from '../vendors/index.js';
+import type { Fact, VendorDefinition } from '../vendors/types.js';
+import { curlCommand } from './curl.js';
+import { diffHeaders, diffJson } from './diff.js';
+import { refusal } from './guard.js';
+import { replay, type ReplayContext } from './replay.js';
+import { isEmptyFilter, matches, parseFilter, rowOf, type Entry } from './rows.js';
+import { Store } from './store.js';
+export { Store } from './store.js';
+import type { DetailResponse, DiffResponse, FactView, ListResponse, ReplayRequest, ReplayResponse, Row } from './types.js';
+
+export interface InspectorOptions extends ReplayContext {
+  port: number;
+  host?: string;
+  /** listen's own address: copy-as-curl sends the captured request back to it. */
+  listenUrl: string;
+  /** The log (shown by /api/info); the caller loads its records into the store before requests arrive. */
+  logPath?: string;
+  store?: Store;
+}
+
+export interface Inspector {
+  url: string;
+  port: number;
+  store: Store;
+  close(): Promise<void>;
+}
+
+/** Rows wait this long to go out together on each stream: one write per batch, well inside the 100 ms a row may take. */
+const STREAM_BATCH_MS = 15;
+/** A stream that falls this far behind (a page that stopped reading) is told to reload its list instead. */
+const STREAM_BACKLOG = 5000;
+const MAX_JSON_BODY = 12 * 1024 * 1024;
+
+const ASSETS: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
+};
+
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+};
+
+export async function startInspector(options: InspectorOptions): Promise<Inspector> {
+  const store = options.store ?? new Store();
+  const streams = new Set<ServerResponse>();
+  const assetCache = new Map<string, Buffer>();
+  let port = options.port;
+
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  const fail = (res: ServerResponse, status: number, error: string) => send(res, status, { error });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const refused = refusal({ host: req.headers.host, origin: req.headers.origin }, port);
+    if (refused) return fail(res, 403, refused);
+    const url = new URL(req.url ?? '/', 'http://inspector');
+    const path = url.pathname;
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const asset = ASSETS[path];
+      if (asset) return serveAsset(res, asset, assetCache);
+      if (path === '/api/info') return send(res, 200, { listen: options.listenUrl, forwardTo: options.forwardTo?.toString(), log: options.logPath, secrets: [...options.secrets.keys()] });
+      if (path === '/api/requests') {
+        const filter = parseFilter(url.searchParams);
+        const rows = isEmptyFilter(filter) ? store.rows(() => true) : store.rows((e) => matches(e, filter));
+        return send(res, 200, { rows, last: store.last, dropped: store.dropped } satisfies ListResponse);
+      }
+      const one = /^\/api\/requests\/(\d+)$/.exec(path);
+      if (one) {
+        const entry = store.get(Number(one[1]));
+        return entry ? send(res, 200, detail(entry, store, options)) : fail(res, 404, `no request ${one[1]} (it may have been dropped from memory)`);
+      }
+      if (path === '/api/diff') return diffRoute(url.searchParams, store, res, send, fail);
+      if (path === '/api/calls') return send(res, 200, { calls: store.callViews() });
+      if (path === '/api/stream') return stream(req, res, url.searchParams, store, streams);
+      return fail(res, 404, `no such page: ${path}`);
+    }
+    if (req.method === 'POST') {
+      const replayMatch = /^\/api\/requests\/(\d+)\/replay$/.exec(path);
+      if (!replayMatch) return fail(res, 404, `no such endpoint: POST ${path}`);
+      // JSON only: a cross-site form cannot send it without a preflight, which is refused.
+      if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return fail(res, 415, 'send the replay request as application/json');
+      const entry = store.get(Number(replayMatch[1]));
+      if (!entry) return fail(res, 404, `no request ${replayMatch[1]}`);
+      let body: ReplayRequest;
+      try {
+        body = JSON.parse((await readBody(req, MAX_JSON_BODY)).toString('utf8') || '{}') as ReplayRequest;
+        if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('expected a JSON object');
+      } catch (err) {
+        return fail(res, 400, `the replay request is not JSON: ${(err as Error).message}`);
+      }
+      const outcome = await replay(entry, body, options);
+      if (!outcome.ok) return send(res, outcome.status, { error: outcome.error, issues: outcome.issues, notes: outcome.notes } satisfies ReplayResponse);
+      const [added] = store.add([{ record: outcome.record }]);
+      return send(res, 200, { seq: added!.seq, row: rowOf(added!), notes: outcome.notes } satisfies ReplayResponse);
+    }
+    res.setHeader('allow', 'GET, HEAD, POST');
+    return fail(res, 405, `${req.method} is not served here`);
+  };
+
+  const server = createServer({ maxHeaderSize: 16 * 1024 }, (req, res) => {
+    handle(req, res).catch((err: Error) => {
+      if (!res.headersSent) fail(res, 500, `the inspector failed: ${err.message}`);
+      else res.destroy();
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 60_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new UserError(`the inspector's port ${options.port} is already in use`, `pick another with --ui-port, e.g. --ui-port ${options.port + 1}`));
+      else reject(err);
+    });
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    port,
+    store,
+    close: () =>
+      (closed ??= new Promise<void>((resolve) => {
+        for (const s of streams) s.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
+  };
+}
+
+function serveAsset(res: ServerResponse, asset: { file: string; type: string }, cache: Map<string, Buffer>): void {
+  let bytes = cache.get(asset.file);
+  if (!bytes) {
+    try {
+      bytes = readFileSync(join(packageRoot(), 'dist', 'inspector', asset.file));
+    } catch {
+      res.writeHead(500, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`the inspector's page is not built: dist/inspector/${asset.file} is missing (npm run build)\n`);
+      return;
+    }
+    cache.set(asset.file, bytes);
+  }
+  res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': asset.type, 'content-length': bytes.length });
+  res.end(bytes);
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new Error(`over ${limit} bytes`));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Rows after `after` that pass the filter, then each new one as it comes, in batches. */
+function stream(req: IncomingMessage, res: ServerResponse, params: URLSearchParams, store: Store, streams: Set<ServerResponse>): void {
+  const filter = parseFilter(params);
+  const all = isEmptyFilter(filter);
+  const pass = (e: Entry) => all || matches(e, filter);
+  res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
+  res.write(': hookscope inspector\n\n');
+  streams.add(res);
+  let pending: Row[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let blocked = false;
+  let overflow = false;
+  const flush = () => {
+    timer = undefined;
+    if (blocked || pending.length === 0) return;
+    const rows = pending;
+    pending = [];
+    if (!res.write(`event: rows\ndata: ${JSON.stringify(rows)}\n\n`)) blocked = true;
+  };
+  const queue = (entries: readonly Entry[]) => {
+    if (overflow) return;
+    for (const e of entries) if (pass(e)) pending.push(rowOf(e));
+    if (pending.length > STREAM_BACKLOG) {
+      overflow = true;
+      pending = [];
+      if (!blocked) res.end('event: reset\ndata: {}\n\n');
+    } else if (pending.length && !timer && !blocked) timer = setTimeout(flush, STREAM_BATCH_MS);
+  };
+  res.on('drain', () => {
+    blocked = false;
+    if (overflow) {
+      // The page missed rows: it reloads its list (GET /api/requests) and reconnects after it.
+      res.end('event: reset\ndata: {}\n\n');
+      return;
+    }
+    if (pending.length && !timer) timer = setTimeout(flush, STREAM_BATCH_MS);
+  });
+  const after = Number(params.get('after'));
+  if (Number.isInteger(after) && after >= 0) queue(store.after(after));
+  const unsubscribe = store.subscribe(queue);
+  const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+  req.on('close', () => {
+    unsubscribe();
+    clearInterval(ping);
+    if (timer) clearTimeout(timer);
+    streams.delete(res);
+  });
+}
+
+const factView = (name: string, fact: Fact<unknown> | undefined, show: (v: never) => string = (v) => String(v)): FactView[] =>
+  fact ? [{ name, value: show(fact.value as never), provenance: fact.provenance, note: fact.note }] : [];
+
+function detail(entry: Entry, store: Store, options: InspectorOptions): DetailResponse {
+  const r = entry.record;
+  const vendor = r.vendor ? findVendor(r.vendor) : undefined;
+  const event = vendor && findEvent(vendor, r.event);
+  const out: DetailResponse = {
+    row: rowOf(entry),
+    record: r as unknown as DetailResponse['record'],
+    fresh: event?.fresh?.map((f) => f.path) ?? [],
+    curl: curlCommand({ method: r.method, url: r.replayTo ?? `${options.listenUrl}${r.path}`, headers: r.headers, body: r.body, bodyEncoding: r.bodyEncoding }),
+    replays: store.replaysOf(entry.seq),
+    canSign: Boolean(vendor && options.secrets.has(vendor.id)),
+    forwardTo: options.forwardTo?.toString(),
+  };
+  if (vendor) {
+    const scheme = schemeFor(vendor, choiceFor(vendor, options.auth, event, options.signatureHeader));
+    if (scheme) {
+      out.scheme = {
+        kind: scheme.kind,
+        facts: [
+          ...factView('header', scheme.headers, (v: string[]) => v.join(', ')),
+          ...factView('format', scheme.format),
+          ...factView('algorithm', scheme.algorithm),
+          ...factView('encoding', scheme.encoding),
+          ...factView('signed bytes', scheme.signedBytes),
+          ...factView('key', scheme.key),
+          ...factView('timestamp window', scheme.timestamp, (t: { pastMs: number; futureMs?: number }) => `${t.pastMs / 1000} s past${t.futureMs === undefined ? '' : `, ${t.futureMs / 1000} s ahead`}`),
+        ],
+      };
+    }
+    const due = deadlineFor(vendor, event);
+    out.deadline = { ms: due.fact.value, hard: due.hard, provenance: due.fact.provenance, note: due.fact.note };
+  }
+  return out;
+}
+
+function bodyValue(entry: Entry): { value?: unknown; text: string } {
+  const text = logRecordBody(entry.record).toString('utf8');
+  try {
+    return { value: JSON.parse(text), text };
+  } catch {
+    return { text };
+  }
+}
+
+function diffRoute(params: URLSearchParams, store: Store, res: ServerResponse, send: (res: ServerResponse, s: number, b: unknown) => void, fail: (res: ServerResponse, s: number, e: string) => void): void {
+  const a = store.get(Number(params.get('a')));
+  if (!a) return fail(res, 404, `no request ${params.get('a') ?? '(give ?a=<seq>)'}`);
+  const vendor: VendorDefinition | undefined = a.record.vendor ? findVendor(a.record.vendor) : undefined;
+  const event = vendor && findEvent(vendor, a.record.event);
+  const fresh = event?.fresh?.map((f) => f.path) ?? [];
+  const left = bodyValue(a);
+  let right: { value?: unknown; text: string };
+  let bSide: DiffResponse['b'];
+  let bHeaders: Record<string, string | string[]> = {};
+  if (params.get('b') === 'fixture') {
+    if (!vendor || !event) return fail(res, 400, 'this request is of no known event: there is no fixture to compare it with');
+    let fixture: unknown;
+    try {
+      fixture = loadFixture(vendor, event);
+    } catch (err) {
+      return fail(res, 404, (err as Error).message);
+    }
+    right = { value: fixture, text: JSON.stringify(fixture) };
+    bSide = { label: `${vendor.id} ${event.name} fixture` };
+  } else {
+    const b = store.get(Number(params.get('b')));
+    if (!b) return fail(res, 404, `no request ${params.get('b') ?? '(give &b=<seq> or &b=fixture)'}`);
+    right = bodyValue(b);
+    bHeaders = b.record.headers;
+    bSide = { label: `#${b.seq}`, seq: b.seq };
+  }
+  const bothJson = left.value !== undefined && right.value !== undefined;
+  const perDeliveryHeaders = vendor ? schemeHeaderNames(vendor, { event }) : [];
+  const bodyDiff = bothJson ? diffJson(left.value, right.value, { fresh }) : [];
+  const out: DiffResponse = {
+    a: { label: `#${a.seq}`, seq: a.seq },
+    b: bSide,
+    same: bothJson ? bodyDiff.length === 0 : left.text === right.text,
+    body: bothJson ? bodyDiff : left.text === right.text ? [] : [{ path: '$', kind: 'changed', a: left.text.slice(0, 10_000), b: right.text.slice(0, 10_000), perDelivery: false }],
+    headers: params.get('b') === 'fixture' ? [] : diffHeaders(a.record.headers, bHeaders, perDeliveryHeaders),
+  };
+  if (!bothJson) out.note = 'one side is not JSON: compared as text';
+  send(res, 200, out);
+}

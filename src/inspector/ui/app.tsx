@@ -1,0 +1,157 @@
+// The inspector page: a filter bar, the live list (history from GET /api/requests, then new rows
+// from the /api/stream server-sent events), the detail pane, and the diff and calls views.
+import { render } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { filterQuery, listRequests } from './api.js';
+import { Detail } from './detail.js';
+import { RequestList } from './list.js';
+import { CallsView, DiffView } from './views.js';
+import type { Filter, Row } from '../types.js';
+
+const SIG = ['valid', 'invalid', 'unsigned', 'no-secret', 'not-checked'];
+const SCHEMA = ['valid', 'invalid', 'drift', 'not-json', 'undetected', 'probe'];
+
+function App() {
+  const rows = useRef<Row[]>([]);
+  const known = useRef({ vendors: new Set<string>(), events: new Set<string>() });
+  const [version, setVersion] = useState(0);
+  const [filter, setFilter] = useState<Filter>({});
+  const [applied, setApplied] = useState<Filter>({});
+  const [selected, setSelected] = useState<number | undefined>();
+  const [view, setView] = useState<'requests' | 'calls' | 'diff'>('requests');
+  const [diff, setDiff] = useState<{ a?: number; b?: number | 'fixture' }>({});
+  const [mark, setMark] = useState<number | undefined>();
+  const [status, setStatus] = useState('connecting…');
+
+  const learn = (list: readonly Row[]) => {
+    for (const r of list) {
+      if (r.vendor) known.current.vendors.add(r.vendor);
+      if (r.event) known.current.events.add(r.event);
+    }
+  };
+
+  // History, then the stream from where it ends; again whenever the filter changes.
+  useEffect(() => {
+    let source: EventSource | undefined;
+    let stopped = false;
+    const load = async () => {
+      const list = await listRequests(applied);
+      if (stopped) return;
+      rows.current = list.rows;
+      learn(list.rows);
+      setVersion((v) => v + 1);
+      setStatus(`${list.rows.length} request(s)${list.dropped ? `; ${list.dropped} older dropped from memory` : ''}`);
+      if (!document.body.dataset.ready) {
+        document.body.dataset.ready = '1';
+        performance.mark('inspector-ready');
+      }
+      const q = filterQuery(applied);
+      source = new EventSource(`/api/stream?after=${list.last}${q ? `&${q}` : ''}`);
+      // Rows are added as they come; the page re-renders at most once per frame, however fast they come.
+      let frame = 0;
+      source.addEventListener('rows', (e) => {
+        const more = JSON.parse((e as MessageEvent<string>).data) as Row[];
+        learn(more);
+        for (const r of more) rows.current.push(r);
+        frame ||= requestAnimationFrame(() => {
+          frame = 0;
+          setVersion((v) => v + 1);
+          setStatus(`${rows.current.length} request(s) · live`);
+        });
+      });
+      source.addEventListener('reset', () => {
+        source?.close();
+        void load();
+      });
+      source.onerror = () => setStatus('disconnected from listen (is it still running?)');
+      source.onopen = () => setStatus(`${rows.current.length} request(s) · live`);
+    };
+    load().catch((e: Error) => setStatus(`could not load: ${e.message}`));
+    return () => {
+      stopped = true;
+      source?.close();
+    };
+  }, [applied]);
+
+  // Text filters apply after a pause in typing; selects at once.
+  useEffect(() => {
+    const t = setTimeout(() => setApplied(filter), 250);
+    return () => clearTimeout(t);
+  }, [filter]);
+
+  const select = useCallback((seq: number) => {
+    setSelected(seq);
+    setView('requests');
+  }, []);
+  const openDiff = (a: number, b: number | 'fixture') => {
+    setDiff({ a, b });
+    setView('diff');
+  };
+  const set = (k: keyof Filter) => (e: Event) => setFilter({ ...filter, [k]: (e.target as HTMLInputElement).value || undefined });
+
+  return (
+    <div class="app">
+      <header>
+        <b>hookscope</b> inspector
+        <nav>
+          {(['requests', 'calls', 'diff'] as const).map((v) => (
+            <button class={view === v ? 'on' : ''} data-testid={`tab-${v}`} onClick={() => setView(v)}>
+              {v}
+            </button>
+          ))}
+        </nav>
+        <div class="filters" data-testid="filters">
+          <select data-testid="f-vendor" value={filter.vendor ?? ''} onChange={set('vendor')}>
+            <option value="">any vendor</option>
+            {[...known.current.vendors].sort().map((v) => <option value={v}>{v}</option>)}
+          </select>
+          <select data-testid="f-event" value={filter.event ?? ''} onChange={set('event')}>
+            <option value="">any event</option>
+            {[...known.current.events].sort().map((v) => <option value={v}>{v}</option>)}
+          </select>
+          <select data-testid="f-sig" value={filter.sig ?? ''} onChange={set('sig')}>
+            <option value="">any signature</option>
+            {SIG.map((v) => <option value={v}>{v}</option>)}
+          </select>
+          <select data-testid="f-schema" value={filter.schema ?? ''} onChange={set('schema')}>
+            <option value="">any schema</option>
+            {SCHEMA.map((v) => <option value={v}>{v}</option>)}
+          </select>
+          <input size={5} placeholder="status" data-testid="f-status" value={filter.status ?? ''} onInput={set('status')} />
+          <input size={12} placeholder="call id" data-testid="f-call" value={filter.call ?? ''} onInput={set('call')} />
+          <input size={16} placeholder="search bodies" data-testid="f-q" value={filter.q ?? ''} onInput={set('q')} />
+        </div>
+      </header>
+      <main class={view}>
+        {view === 'requests' ? (
+          <>
+            <div class="left">
+              <div class="cols">
+                <span class="c-time">time</span>
+                <span class="c-method">method</span>
+                <span class="c-path">path</span>
+                <span class="c-vendor">vendor</span>
+                <span class="c-event">event</span>
+                <span class="c-call">call</span>
+                <span class="c-sig">signature</span>
+                <span class="c-schema">schema</span>
+                <span class="c-dup">dup</span>
+                <span class="c-status">status</span>
+                <span class="c-latency">latency</span>
+              </div>
+              <RequestList rows={rows.current} version={version} selected={selected} onSelect={select} />
+            </div>
+            <div class="right">{selected === undefined ? <div class="detail dim">Select a request.</div> : <Detail seq={selected} version={0} onSelect={select} onDiff={openDiff} diffMark={mark} onMark={setMark} />}</div>
+          </>
+        ) : view === 'calls' ? (
+          <CallsView version={version} onSelect={select} />
+        ) : (
+          <DiffView a={diff.a} b={diff.b} onPick={openDiff} />
+        )}
+      </main>
+      <footer data-testid="status">{status}</footer>
+    </div>
+  );
+}
+
+render(<App />, document.getElementById('root')!);

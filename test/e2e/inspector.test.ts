@@ -1,0 +1,297 @@
+// `hookscope listen --ui` as a real process, its page driven in headless Chromium: rows arrive
+// live, filters, the detail pane's verdicts, the diff, the calls view, replay and
+// edit-and-replay reaching a loopback receiver, a reload keeping the history; and the refusals
+// of foreign Host and Origin headers (DNS rebinding, CSRF), over raw HTTP and from a real
+// cross-origin page. Screenshots of each view go to test-artifacts/ (git-ignored).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vendors } from '../../src/vendors/index.js';
+import { artifact, browserAvailable, launch } from '../helpers/browser.js';
+import { startListen, type RunningListener } from '../helpers/listen.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { signedHeaders, verifyValue } from '../helpers/signing.js';
+import { ROOT } from '../helpers/cli.js';
+
+const SECRET = 'rel-secret-inspector-0123456789';
+const relyable = vendors.find((v) => v.id === 'relyable')!;
+const fixture = (vendor: string, event: string) => readFileSync(join(ROOT, 'fixtures', vendor, `${event}.json`), 'utf8');
+const compact = (text: string) => JSON.stringify(JSON.parse(text));
+
+let dir: string;
+let app: TestServer;
+let other: TestServer;
+let listen: RunningListener;
+let ui: string;
+let port: number;
+
+async function post(path: string, body: string, headers: Record<string, string> = {}) {
+  const res = await request(`${listen.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  await res.body.text();
+  return res.statusCode;
+}
+
+/** A raw request to the inspector with the Host/Origin given (undici would not send a foreign Host). */
+function raw(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: { ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      // An event stream never ends: its head is enough.
+      if (res.headers['content-type']?.startsWith('text/event-stream')) {
+        resolve({ status: res.statusCode ?? 0, text: '' });
+        res.destroy();
+      }
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'hookscope-inspector-'));
+  app = await startServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end('{"received":true}');
+  });
+  other = await startServer((req, res) => {
+    // A page on another origin: the cross-site attacker in the CSRF test.
+    res.setHeader('content-type', 'text/html');
+    res.end('<!doctype html><title>evil</title>');
+  });
+  // History from an earlier run, in the log listen appends to: the page must start with it.
+  const earlier = { kind: 'hookscope.request', version: 1, id: 1, time: '2026-01-01T00:00:00.000Z', method: 'POST', path: '/earlier', headers: { 'content-type': 'application/json' }, body: '{"hello":"from before"}', bodyEncoding: 'utf8', bodyBytes: 23, signature: { state: 'not-checked', reason: 'vendor unknown' }, schema: { state: 'undetected', issues: [] }, response: { status: 200, by: 'listener' } };
+  writeFileSync(join(dir, 'log.ndjson'), `${JSON.stringify(earlier)}\n`);
+  listen = await startListen(['--ui', '--ui-port', '0', '--log', join(dir, 'log.ndjson'), '--secret', `relyable=${SECRET}`, '--forward-to', app.url]);
+  ui = /inspector: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(listen.stderr())![1]!;
+  port = Number(new URL(ui).port);
+});
+
+afterAll(async () => {
+  await listen?.stop();
+  await app?.close();
+  await other?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('listen --ui: the banner and the API', () => {
+  it('prints the inspector on a line of its own, and opens nothing without --open', () => {
+    const line = listen.stderr().split('\n').find((l) => l.trimStart().startsWith('inspector'))!;
+    expect(line).toMatch(/^ {2}inspector: http:\/\/127\.0\.0\.1:\d+\/ /);
+    expect(line).toContain('--open opens it');
+  });
+  it('starts with the log\'s earlier records', async () => {
+    const list = (await (await request(`${ui}api/requests`)).body.json()) as { rows: { path: string }[] };
+    expect(list.rows[0]!.path).toBe('/earlier');
+  });
+});
+
+describe('DNS rebinding and CSRF: foreign Host and Origin are refused', () => {
+  it.each([
+    ['GET', '/api/requests'],
+    ['GET', '/api/requests/1'],
+    ['GET', '/api/stream'],
+    ['GET', '/'],
+    ['POST', '/api/requests/1/replay'],
+  ])('%s %s with Host: evil.example is 403', async (method, path) => {
+    const res = await raw(method, path, { host: `evil.example:${port}` }, method === 'POST' ? '{}' : undefined);
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.text).error).toMatch(/Host "evil\.example:\d+" is not this inspector/);
+  });
+  it.each([
+    ['GET', '/api/requests'],
+    ['GET', '/api/stream'],
+    ['POST', '/api/requests/1/replay'],
+  ])('%s %s with Origin: http://evil.example is 403, and nothing is sent', async (method, path) => {
+    const before = app.received.length;
+    const res = await raw(method, path, { host: `127.0.0.1:${port}`, origin: 'http://evil.example' }, method === 'POST' ? '{}' : undefined);
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.text).error).toMatch(/Origin "http:\/\/evil\.example" is not this inspector's/);
+    expect(app.received.length).toBe(before);
+  });
+  it('answers its own Host and Origin', async () => {
+    expect((await raw('GET', '/api/requests', { host: `localhost:${port}`, origin: `http://localhost:${port}` })).status).toBe(200);
+    expect((await raw('GET', '/api/stream', { host: `127.0.0.1:${port}` })).status).toBe(200);
+  });
+});
+
+const runBrowser = browserAvailable();
+
+describe.skipIf(!runBrowser)('the page in headless Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  const rowCount = () => page.locator('[data-testid=list]').getAttribute('data-rows').then(Number);
+  const waitRows = (n: number) => page.waitForFunction((n) => Number((globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string | null } | null } }).document.querySelector('[data-testid=list]')?.getAttribute('data-rows')) === n, n, { timeout: 10_000 });
+  const rowWith = (text: string) => page.locator('.row', { hasText: text }).first();
+  /** Select a row and wait for its detail. */
+  const open = async (row: ReturnType<Page['locator']>) => {
+    const seq = await row.getAttribute('data-seq');
+    await row.click();
+    await page.locator(`[data-testid=detail][data-seq="${seq}"]`).waitFor();
+  };
+  const bySig = (state: string) => page.locator('.row').filter({ has: page.locator('.c-sig', { hasText: new RegExp(`^${state}$`) }) });
+  const bySchema = (state: string) => page.locator('.row').filter({ has: page.locator('.c-schema', { hasText: new RegExp(`^${state}$`) }) });
+
+  beforeAll(async () => {
+    browser = await launch();
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    await page.goto(ui);
+    await page.waitForSelector('body[data-ready]');
+  }, 30_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows rows live as requests arrive', async () => {
+    expect(await rowCount()).toBe(1);
+    const completed = compact(fixture('relyable', 'test_run.completed'));
+    expect(await post('/hooks/relyable', completed, signedHeaders(relyable, completed, SECRET))).toBe(200);
+    await waitRows(2);
+    const failed = compact(fixture('relyable', 'test_run.failed'));
+    await post('/hooks/relyable', failed, signedHeaders(relyable, failed, SECRET));
+    // Tampered: signed, then a value changed.
+    const tampered = completed.replace('73.5', '99.5');
+    await post('/hooks/relyable', tampered, signedHeaders(relyable, completed, SECRET));
+    // A schema issue: a required field's type broken.
+    const broken = JSON.stringify({ ...JSON.parse(completed), data: { ...JSON.parse(completed).data, score: 'high' } });
+    await post('/hooks/relyable', broken, signedHeaders(relyable, broken, SECRET));
+    // Bluejay: one call out of order (result before the end), one ended without its result.
+    await post('/hooks/bluejay', compact(fixture('bluejay', 'simulation_result_evaluated')));
+    await post('/hooks/bluejay', compact(fixture('bluejay', 'simulation_ended')));
+    await post('/hooks/bluejay', JSON.stringify({ ...JSON.parse(fixture('bluejay', 'simulation_ended')), id: 777 }));
+    await waitRows(8);
+    // Newest first.
+    await expect(page.locator('.row').first().textContent()).resolves.toContain('simulation_ended');
+    await page.screenshot({ path: artifact('inspector-list.png') });
+  });
+
+  it('filters by verdict, vendor, status and body text', async () => {
+    await page.selectOption('[data-testid=f-sig]', 'invalid');
+    await waitRows(1);
+    await expect(rowWith('test_run.completed').textContent()).resolves.toContain('invalid');
+    await page.selectOption('[data-testid=f-sig]', '');
+    await page.selectOption('[data-testid=f-vendor]', 'bluejay');
+    await waitRows(3);
+    await page.selectOption('[data-testid=f-vendor]', '');
+    await page.fill('[data-testid=f-q]', 'Phone number not reachable');
+    await waitRows(1);
+    await page.fill('[data-testid=f-q]', '');
+    await page.fill('[data-testid=f-status]', '5xx');
+    await waitRows(0);
+    await page.fill('[data-testid=f-status]', '');
+    await waitRows(8);
+    await page.screenshot({ path: artifact('inspector-filters.png') });
+  });
+
+  it('shows the detail: signature verdict with the scheme\'s provenance, schema issues in place, the app\'s answer', async () => {
+    await open(bySig('invalid').first());
+    const sig = page.locator('[data-testid=signature]');
+    await expect(sig.textContent()).resolves.toContain('invalid');
+    await expect(sig.textContent()).resolves.toMatch(/wrong secret or body changed|changed/);
+    await expect(page.locator('[data-testid=scheme]').textContent()).resolves.toMatch(/x-relyable-signature.*(documented|seen|assumed)/s);
+    await expect(page.locator('[data-testid=answer]').textContent()).resolves.toMatch(/forwarded to http:\/\/127\.0\.0\.1:\d+\/hooks\/relyable: 200 in \d+ ms/);
+    await expect(page.locator('[data-testid=curl]').inputValue()).resolves.toContain("-H 'x-relyable-signature: ");
+    await page.screenshot({ path: artifact('inspector-detail.png') });
+    // The schema issue is marked on the value in the pretty body.
+    await open(bySchema('invalid').first());
+    await expect(page.locator('[data-testid=schema] .badge').textContent()).resolves.toBe('invalid');
+    const mark = page.locator('[data-testid=body] [data-path="$.data.score"] [data-testid=issue-mark]');
+    await expect(mark.textContent()).resolves.toMatch(/score|number/);
+    await page.screenshot({ path: artifact('inspector-schema.png') });
+  });
+
+  it('diffs two deliveries, per-delivery fields apart', async () => {
+    await open(rowWith('test_run.failed'));
+    await page.click('[data-testid=mark-diff]');
+    await open(page.locator('.row', { hasText: 'test_run.completed' }).last());
+    await page.click('[data-testid=diff-with-mark]');
+    const result = page.locator('[data-testid=diff-result]');
+    await result.waitFor();
+    await expect(page.locator('[data-testid=diff-real]').textContent()).resolves.toContain('$.event');
+    await expect(page.locator('[data-testid=diff-per-delivery]').textContent()).resolves.toContain('$.timestamp');
+    await expect(page.locator('[data-testid=diff-headers-per-delivery]').textContent()).resolves.toContain('x-relyable-signature');
+    await page.screenshot({ path: artifact('inspector-diff.png') });
+  });
+
+  it('groups calls, with what is out of order and missing', async () => {
+    await page.click('[data-testid=tab-calls]');
+    const first = page.locator('[data-testid=call][data-call="58214"]');
+    await expect(first.locator('[data-testid=out-of-order]').textContent()).resolves.toContain('simulation_ended came after simulation_result_evaluated');
+    await expect(page.locator('[data-testid=call][data-call="777"] [data-testid=missing]').textContent()).resolves.toContain('simulation_result_evaluated');
+    await page.screenshot({ path: artifact('inspector-calls.png') });
+    await page.click('[data-testid=tab-requests]');
+  });
+
+  it('replays to the forward target, re-signed, linked to its original', async () => {
+    await open(page.locator('.row', { hasText: 'test_run.failed' }).first());
+    const before = app.received.length;
+    await page.click('[data-testid=replay-send]');
+    await page.locator('[data-testid=replay-new]').waitFor();
+    expect(app.received.length).toBe(before + 1);
+    const got = app.received.at(-1)!;
+    expect(got.url).toBe('/hooks/relyable');
+    expect(got.body.toString()).toBe(compact(fixture('relyable', 'test_run.failed')));
+    expect(verifyValue(relyable.signing!, got.body, SECRET, got.headers['x-relyable-signature'] as string).valid).toBe(true);
+    await waitRows(9);
+    await expect(page.locator('.row').first().textContent()).resolves.toMatch(/↻ #\d+/);
+    await page.click('[data-testid=replay-new]');
+    await expect(page.locator('[data-testid=replay-of]').textContent()).resolves.toMatch(/#\d+/);
+  });
+
+  it('edits and replays to another URL: validated first, re-signed, sent', async () => {
+    await open(page.locator('.row', { hasText: 'test_run.failed' }).last());
+    await page.click('[data-testid=replay-edit]');
+    await page.fill('[data-testid=replay-url]', `${other.url}/edited`);
+    const body = JSON.parse(compact(fixture('relyable', 'test_run.failed')));
+    // Invalid first: refused before anything is sent.
+    await page.fill('[data-testid=edit-body]', JSON.stringify({ ...body, data: 'nope' }));
+    await page.click('[data-testid=edit-send]');
+    await expect(page.locator('[data-testid=replay-result]').textContent()).resolves.toContain('does not match');
+    expect(other.received.length).toBe(0);
+    const edited = JSON.stringify({ ...body, data: { ...body.data, error: 'edited in the inspector' } });
+    await page.fill('[data-testid=edit-body]', edited);
+    await page.fill('[data-testid=edit-headers]', 'content-type: application/json\nx-edited: yes\nx-relyable-signature: stale');
+    await page.screenshot({ path: artifact('inspector-edit-replay.png') });
+    await page.click('[data-testid=edit-send]');
+    await page.locator('[data-testid=replay-new]').waitFor();
+    expect(other.received.length).toBe(1);
+    const got = other.received[0]!;
+    expect(got.url).toBe('/edited');
+    expect(got.body.toString()).toBe(edited);
+    expect(got.headers['x-edited']).toBe('yes');
+    expect(verifyValue(relyable.signing!, got.body, SECRET, got.headers['x-relyable-signature'] as string).valid).toBe(true);
+    await waitRows(10);
+    await expect(page.locator('.row').first().textContent()).resolves.toContain('✎');
+  });
+
+  it('keeps the history over a reload', async () => {
+    await page.reload();
+    await page.waitForSelector('body[data-ready]');
+    await waitRows(10);
+    await expect(page.locator('.row').last().textContent()).resolves.toContain('/earlier');
+  });
+
+  it('refuses a cross-origin page\'s requests (CSRF from a real browser)', async () => {
+    const evil = await browser.newPage();
+    await evil.goto(`${other.url}/evil`);
+    const before = app.received.length;
+    const outcome = await evil.evaluate(async (target) => {
+      // A no-cors POST is what a hostile page can send without a preflight.
+      await fetch(`${target}api/requests/2/replay`, { method: 'POST', mode: 'no-cors', body: '{}', headers: { 'content-type': 'text/plain' } }).catch(() => undefined);
+      try {
+        await fetch(`${target}api/requests`);
+        return 'read';
+      } catch {
+        return 'blocked';
+      }
+    }, ui);
+    expect(outcome).toBe('blocked');
+    expect(app.received.length).toBe(before);
+    await evil.close();
+  });
+});

@@ -1,0 +1,200 @@
+// The inspector's pure core: the diff (key order ignored, per-delivery fields apart), the list
+// filters, copy-as-curl (run through a shell to check the bytes), the Host/Origin guard, the
+// browser opener, the store's budget, and the page's size budget.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { curlCommand } from '../../src/inspector/curl.js';
+import { diffHeaders, diffJson, isIdOrTimeKey, sameJson } from '../../src/inspector/diff.js';
+import { refusal } from '../../src/inspector/guard.js';
+import { openerFor } from '../../src/inspector/open.js';
+import { matches, parseFilter, statusMatches, type Entry } from '../../src/inspector/rows.js';
+import { Store } from '../../src/inspector/store.js';
+import { ROOT } from '../helpers/cli.js';
+
+describe('diffJson', () => {
+  it('ignores key order', () => {
+    expect(diffJson({ a: 1, b: { c: 2, d: [1, 2] } }, { b: { d: [1, 2], c: 2 }, a: 1 })).toEqual([]);
+    expect(sameJson({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(true);
+    expect(sameJson([1, 2], [2, 1])).toBe(false);
+  });
+  it.each([
+    [{ a: 1 }, { a: 2 }, [{ path: '$.a', kind: 'changed', a: 1, b: 2, perDelivery: false }]],
+    [{ a: 1 }, {}, [{ path: '$.a', kind: 'removed', a: 1, perDelivery: false }]],
+    [{}, { 'x.y': true }, [{ path: '$["x.y"]', kind: 'added', b: true, perDelivery: false }]],
+    [{ l: [1, 2, 3] }, { l: [1, 5] }, [{ path: '$.l[1]', kind: 'changed', a: 2, b: 5, perDelivery: false }, { path: '$.l[2]', kind: 'removed', a: 3, perDelivery: false }]],
+    [{ a: { b: 1 } }, { a: [1] }, [{ path: '$.a', kind: 'changed', a: { b: 1 }, b: [1], perDelivery: false }]],
+  ])('lists %j vs %j', (a, b, expected) => {
+    expect(diffJson(a, b)).toEqual(expected);
+  });
+  it('keeps document order', () => {
+    expect(diffJson({ a: 1, b: 1, c: 1 }, { c: 2, b: 2, d: 1 }).map((e) => e.path)).toEqual(['$.a', '$.b', '$.c', '$.d']);
+  });
+  it('marks the catalog\'s fresh paths and id/timestamp keys as per delivery', () => {
+    const out = diffJson({ timestamp: 't1', data: { score: 1, call_id: 'a', createdAt: 1, status: 'x' } }, { timestamp: 't2', data: { score: 2, call_id: 'b', createdAt: 2, status: 'x' } }, { fresh: ['timestamp'] });
+    expect(out.filter((e) => e.perDelivery).map((e) => e.path)).toEqual(['$.data.call_id', '$.data.createdAt', '$.timestamp']);
+    expect(out.filter((e) => !e.perDelivery).map((e) => e.path)).toEqual(['$.data.score']);
+  });
+  it.each([['id', true], ['call_id', true], ['callId', true], ['sent_at', true], ['updatedAt', true], ['timestamp', true], ['score', false], ['video', false], ['status', false], ['data', false]])('isIdOrTimeKey(%s) = %s', (key, expected) => {
+    expect(isIdOrTimeKey(key)).toBe(expected);
+  });
+  it('is bounded and survives deep nesting', () => {
+    const a = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]));
+    expect(diffJson(a, {}).length).toBe(1000);
+    let deep: unknown = 1;
+    let deep2: unknown = 2;
+    for (let i = 0; i < 20_000; i++) {
+      deep = [deep];
+      deep2 = [deep2];
+    }
+    expect(diffJson(deep, deep2)).toHaveLength(1);
+  });
+  it('compares headers by name, the signature apart', () => {
+    const out = diffHeaders({ 'X-Sig': 'a', 'content-type': 'application/json', 'user-agent': 'v1' }, { 'x-sig': 'b', 'content-type': 'application/json', 'user-agent': 'v2' }, ['x-sig']);
+    expect(out).toEqual([
+      { path: 'user-agent', kind: 'changed', a: 'v1', b: 'v2', perDelivery: false },
+      { path: 'x-sig', kind: 'changed', a: 'a', b: 'b', perDelivery: true },
+    ]);
+  });
+});
+
+const entry = (over: Partial<Entry['record']>, seq = 1): Entry => ({
+  seq,
+  bytes: 1,
+  record: { kind: 'hookscope.request', version: 1, id: seq, time: '2026-01-01T00:00:00.000Z', method: 'POST', path: '/hooks', headers: {}, body: '{"data":{"name":"Ada Lovelace"}}', bodyEncoding: 'utf8', bodyBytes: 10, signature: { state: 'valid' }, schema: { state: 'valid', issues: [] }, response: { status: 200, by: 'listener' }, vendor: 'relyable', event: 'test_run.completed', callId: 'c1', ...over } as Entry['record'],
+});
+
+describe('filters', () => {
+  it('parses a query, ignoring blanks and unknown keys', () => {
+    expect(parseFilter(new URLSearchParams('vendor=relyable&event=&sig=invalid&nope=1&q=%20ada%20'))).toEqual({ vendor: 'relyable', sig: 'invalid', q: 'ada' });
+  });
+  it.each([
+    [{}, true],
+    [{ vendor: 'relyable' }, true],
+    [{ vendor: 'synthflow' }, false],
+    [{ event: 'test_run.failed' }, false],
+    [{ sig: 'valid', schema: 'valid' }, true],
+    [{ sig: 'invalid' }, false],
+    [{ status: '2xx' }, true],
+    [{ status: '500' }, false],
+    [{ call: 'c1' }, true],
+    [{ call: 'c2' }, false],
+    [{ q: 'LOVELACE' }, true],
+    [{ q: 'babbage' }, false],
+    [{ q: '/hooks' }, true],
+  ])('%j matches: %s', (filter, expected) => {
+    expect(matches(entry({}), filter)).toBe(expected);
+  });
+  it('does not search base64 bodies as text', () => {
+    expect(matches(entry({ body: Buffer.from('secret words').toString('base64'), bodyEncoding: 'base64' }), { q: 'secret' })).toBe(false);
+  });
+  it.each([[500, '5xx', true], [503, '5', true], [404, '5xx', false], [404, '404', true], [404, '40', false]])('status %i ~ %s: %s', (s, w, e) => {
+    expect(statusMatches(s, w)).toBe(e);
+  });
+});
+
+describe('curlCommand', () => {
+  // Run the command's curl through sh with a stand-in that prints its arguments and stdin.
+  it('reproduces the exact bytes and headers, through a real shell', async () => {
+    const body = `{"text":"it's \\"quoted\\" $HOME \`x\` ü"}\n`;
+    const got = await received(curlCommand({ method: 'POST', url: 'URL', headers: { 'content-type': 'application/json', 'x-sig': "a'b", host: 'x', 'content-length': '3' }, body, bodyEncoding: 'utf8' }));
+    expect(got.body).toBe(body);
+    expect(got.headers['x-sig']).toBe("a'b");
+    expect(got.headers.host).not.toBe('x');
+  });
+  it('pipes a base64 body through base64 -d', async () => {
+    const bytes = Buffer.from([0, 1, 2, 255, 10, 39]);
+    const got = await received(curlCommand({ method: 'POST', url: 'URL', headers: {}, body: bytes.toString('base64'), bodyEncoding: 'base64' }), true);
+    expect(Buffer.from(got.raw).equals(bytes)).toBe(true);
+  });
+});
+
+/** Run the curl command against a loopback server; what it received. */
+async function received(command: string, binary = false): Promise<{ body: string; raw: Buffer; headers: Record<string, string | string[] | undefined> }> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const got = new Promise<{ body: string; raw: Buffer; headers: Record<string, string | string[] | undefined> }>((resolve) =>
+    server.on('request', (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        res.end('ok');
+        const raw = Buffer.concat(chunks);
+        resolve({ body: binary ? '' : raw.toString('utf8'), raw, headers: req.headers });
+      });
+    }),
+  );
+  try {
+    // Asynchronously: the server answering it runs in this process.
+    await promisify(execFile)('sh', ['-c', command.replace("'URL'", `'http://127.0.0.1:${port}/x'`)]);
+    return await got;
+  } finally {
+    server.close();
+  }
+}
+
+describe('refusal (DNS rebinding and CSRF)', () => {
+  it.each([
+    [{ host: '127.0.0.1:4401' }, false],
+    [{ host: 'localhost:4401' }, false],
+    [{ host: '[::1]:4401' }, false],
+    [{ host: 'LOCALHOST:4401' }, false],
+    [{ host: '127.0.0.1:4401', origin: 'http://127.0.0.1:4401' }, false],
+    [{ host: 'evil.example:4401' }, true],
+    [{ host: 'evil.example' }, true],
+    [{ host: '127.0.0.1:4400' }, true],
+    [{ host: '127.0.0.1' }, true],
+    [{}, true],
+    [{ host: '127.0.0.1:4401', origin: 'http://evil.example' }, true],
+    [{ host: '127.0.0.1:4401', origin: 'null' }, true],
+    [{ host: '127.0.0.1:4401', origin: 'http://localhost:4401' }, true],
+    [{ host: '127.0.0.1:4401', origin: 'https://127.0.0.1:4401' }, true],
+  ])('%j refused: %s', (headers, refused) => {
+    expect(refusal(headers, 4401) !== undefined).toBe(refused);
+  });
+});
+
+describe('openerFor', () => {
+  it.each([['linux', 'xdg-open'], ['darwin', 'open'], ['win32', 'cmd']] as const)('%s uses %s', (platform, command) => {
+    expect(openerFor(platform).command).toBe(command);
+    expect(openerFor(platform).args('http://x/')).toContain('http://x/');
+  });
+});
+
+describe('Store', () => {
+  it('keeps seqs stable while dropping the oldest over budget', () => {
+    const store = new Store({ bytes: 10_000, entries: 3 });
+    for (let i = 1; i <= 5000; i++) store.add([{ record: entry({}, i).record, line: 'x' }]);
+    expect(store.last).toBe(5000);
+    expect(store.dropped).toBe(4997);
+    expect(store.get(4997)).toBeUndefined();
+    expect(store.get(4998)?.seq).toBe(4998);
+    expect(store.after(4998).map((e) => e.seq)).toEqual([4999, 5000]);
+    expect(store.rows(() => true).map((r) => r.seq)).toEqual([4998, 4999, 5000]);
+  });
+  it('tells subscribers of new entries and groups calls', () => {
+    const store = new Store();
+    const heard: number[] = [];
+    store.subscribe((es) => heard.push(...es.map((e) => e.seq)));
+    store.add([{ record: entry({ callId: 'k' }, 1).record }, { record: entry({ callId: 'k' }, 2).record }]);
+    expect(heard).toEqual([1, 2]);
+    const calls = store.callViews();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.events.map((e) => e.seq)).toEqual([1, 2]);
+  });
+});
+
+describe('the page', () => {
+  it('is under 150 KB of JavaScript gzipped', () => {
+    const js = readFileSync(join(ROOT, 'dist/inspector/app.js'));
+    const size = gzipSync(js, { level: 9 }).length;
+    console.log(`dist/inspector/app.js: ${js.length} bytes, ${size} gzipped`);
+    expect(size).toBeGreaterThan(1000);
+    expect(size).toBeLessThan(150 * 1024);
+  });
+});
