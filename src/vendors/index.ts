@@ -4,9 +4,10 @@ import { bluejay } from './bluejay.js';
 import { relyable } from './relyable.js';
 import { smallest } from './smallest.js';
 import { synthflow } from './synthflow.js';
+import { vapi } from './vapi.js';
 import type { EventDefinition, VendorDefinition } from './types.js';
 
-export const vendors: readonly VendorDefinition[] = [relyable, bluejay, smallest, synthflow];
+export const vendors: readonly VendorDefinition[] = [relyable, bluejay, smallest, synthflow, vapi];
 
 /** Read for every vendor after its own variables (`VendorDefinition.secretEnv`). */
 export const GENERIC_SECRET_ENV = 'HOOKSCOPE_SECRET';
