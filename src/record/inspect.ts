@@ -28,6 +28,8 @@ export interface Inspection {
     urlFrom?: string;
     /** The authentication mode checked (vendors with several): chosen with --auth, or the one the request carries. */
     mode?: string;
+    /** A valid signature's caveat, e.g. a token that came in an old header name. */
+    note?: string;
   };
   /** The first issues; `omittedIssues` counts the ones not kept. */
   schema: { state: SchemaState; issues: Issue[]; omittedIssues?: number };
@@ -140,7 +142,7 @@ function signatureOf(vendor: VendorDefinition | undefined, body: Buffer, headers
   const mode = choice.auth ? { mode: choice.auth.mode } : {};
   const header = hasSignatureHeader(vendor, headers, choice);
   const secret = ctx.secrets.get(vendor.id);
-  if (!secret) return header ? { state: 'no-secret', header, reason: `no secret for ${vendor.id}: signature present but not checked` } : { state: 'unsigned', reason: 'no signature header' };
+  if (!secret) return header ? { state: 'no-secret', header, reason: `no secret for ${vendor.id}: signature present but not checked`, ...mode } : { state: 'unsigned', reason: 'no signature header' };
   const nowMs = (ctx.now ?? Date.now)();
   if (!header) {
     // Some bodies carry nothing the scheme signs (synthflow call_inbound has no call_id).
@@ -152,7 +154,7 @@ function signatureOf(vendor: VendorDefinition | undefined, body: Buffer, headers
   for (const [id, value] of ctx.secrets) if (id !== vendor.id) others.set(id, value);
   const verdict = verifyRequest(vendor, { body, secret, headers, url: where?.url, otherUrls: where?.others, nowMs, otherSecrets: others }, choice);
   const url = where ? { url: where.url, urlFrom: where.from } : {};
-  if (verdict.valid) return { state: 'valid', header, ...url, ...mode };
+  if (verdict.valid) return { state: 'valid', header, ...url, ...mode, ...(verdict.detail ? { note: verdict.detail } : {}) };
   // HMAC cannot tell a wrong secret from a changed body: without a diagnosis, the reason says both.
   const reason =
     verdict.reason === 'mismatch' && !('diagnosis' in verdict && verdict.diagnosis)

@@ -139,13 +139,15 @@ export function fit(line: string, width: number): string {
 
 function signatureText(r: ListenRecord, chalk: ChalkInstance): string {
   const s = r.signature;
+  // Vendors with several authentication modes (Vapi): which one was checked.
+  const mode = s.mode ? ` (${printable(s.mode)} mode)` : '';
   switch (s.state) {
     case 'valid':
-      return chalk.green(`✓ signature valid${s.url ? ` (for ${printable(s.url)})` : ''}`);
+      return chalk.green(`✓ signature valid${mode}${s.url ? ` (for ${printable(s.url)})` : ''}`) + (s.note ? chalk.yellow(` (${printable(s.note)})`) : '');
     case 'invalid':
-      return chalk.red(`✗ signature invalid: ${printable(s.reason ?? '')}${s.url ? ` (checked for ${printable(s.url)}, from ${s.urlFrom})` : ''}`);
+      return chalk.red(`✗ signature invalid${mode}: ${printable(s.reason ?? '')}${s.url ? ` (checked for ${printable(s.url)}, from ${s.urlFrom})` : ''}`);
     case 'no-secret':
-      return chalk.yellow('? signature not checked: no secret configured');
+      return chalk.yellow(`? signature not checked${mode}: no secret configured`);
     case 'unsigned':
       return chalk.dim(`· unsigned${s.reason ? ` (${s.reason})` : ''}`);
     default:

@@ -284,7 +284,7 @@ export const vapi: VendorDefinition = {
       { event: 'assistant-request', delayMs: 0 },
       { event: 'status-update', label: 'status-update:ringing', set: { 'message.status': 'ringing', 'message.call.status': 'ringing' }, delayMs: 300 },
       { event: 'status-update', label: 'status-update:in-progress', set: { 'message.status': 'in-progress', 'message.call.status': 'in-progress' }, delayMs: 2_500 },
-      { event: 'speech-update', label: 'speech-update:assistant started', delayMs: 400 },
+      { event: 'speech-update', delayMs: 400 },
       { event: 'transcript', delayMs: 2_600 },
       { event: 'conversation-update', delayMs: 3_000 },
       { event: 'tool-calls', delayMs: 1_200 },
