@@ -17,10 +17,14 @@ export const endedReason = () => growingEnum(vapiEndedReasons, 'endedReason');
  * 2025-04-01 (openapi commit 8b27d08). Saved payloads from before carry the string: accepted, as
  * legacy drift.
  */
+const iso = isoDateTime();
 const timestamp = z
-  .union([z.number().nonnegative(), isoDateTime()])
+  .union([z.number().nonnegative(), z.string()])
   .superRefine((value, ctx) => {
-    if (typeof value === 'string') {
+    if (typeof value !== 'string') return;
+    if (!iso.safeParse(value).success) {
+      ctx.addIssue({ code: 'custom', message: `expected epoch milliseconds (a number), or an ISO-8601 time as Vapi sent before April 2025; received ${JSON.stringify(value.slice(0, 40))}`, params: { code: 'bad-format' } });
+    } else {
       ctx.addIssue({
         code: 'custom',
         message: 'an ISO-8601 timestamp is the legacy form (Vapi sent one until April 2025); Vapi now sends epoch milliseconds, a number',
