@@ -22,6 +22,12 @@ describe('catalog shape', () => {
       bluejay: ['observability_call_evaluated', 'outbound_simulation_started', 'simulation_ended', 'simulation_result_evaluated'],
       smallest: ['analytics-completed', 'analytics.completed', 'call.end', 'call.start', 'post-conversation', 'pre-conversation'],
       synthflow: ['call_inbound', 'post_call'],
+      vapi: [
+        'assistant-request', 'assistant.speechStarted', 'call.artifact.upload', 'call.delete.failed', 'call.deleted', 'call.endpointing.request', 'campaign.predial', 'chat.created', 'chat.deleted',
+        'conversation-update', 'end-of-call-report', 'handoff-destination-request', 'hang', 'knowledge-base-request', 'language-change-detected', 'model-output', 'phone-call-control',
+        'session.created', 'session.deleted', 'session.updated', 'speech-update', 'status-update', 'tool-calls', 'transcript', 'transfer-destination-request', 'transfer-update', 'user-interrupted',
+        'voice-input', 'voice-request',
+      ],
     });
     expect(findVendor('atoms')?.id).toBe('smallest');
     expect(findVendor('ATOMS')?.id).toBe('smallest');
@@ -93,6 +99,9 @@ const broken: Broken[] = [
   { vendor: 'smallest', event: 'call.end', missing: 'agent_id', wrongType: ['duration_seconds', '300'] },
   { vendor: 'synthflow', event: 'post_call', missing: 'lead', wrongType: ['call.duration', '32'] },
   { vendor: 'synthflow', event: 'call_inbound', missing: 'call_inbound.model_id', wrongType: ['call_inbound.to_number', 4915112345678] },
+  { vendor: 'vapi', event: 'status-update', missing: 'message.call.orgId', wrongType: ['message.call.customer.number', 15550100234] },
+  { vendor: 'vapi', event: 'tool-calls', missing: 'message.toolCallList', wrongType: ['message.toolCallList[0].id', 42] },
+  { vendor: 'vapi', event: 'end-of-call-report', missing: 'message.analysis', wrongType: ['message.cost', '0.09'], badEnum: ['message.call.type', 'carrierPigeonCall'] },
 ];
 
 describe.each(broken)('broken $vendor $event', (b) => {

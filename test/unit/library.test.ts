@@ -8,7 +8,7 @@ describe('import { vendors, detect, validate, sign, verify } from "hookscope"', 
   const post = allFixtures().find((f) => f.vendor === 'synthflow' && f.event === 'post_call')!;
   const pre = allFixtures().find((f) => f.vendor === 'smallest' && f.event === 'pre-conversation')!;
 
-  it('lists the four vendors', () => expect(vendors.map((v) => v.id)).toEqual(['relyable', 'bluejay', 'smallest', 'synthflow']));
+  it('lists the five vendors', () => expect(vendors.map((v) => v.id)).toEqual(['relyable', 'bluejay', 'smallest', 'synthflow', 'vapi']));
 
   it('detects and validates text or values', () => {
     const d = detect(pre.body);
