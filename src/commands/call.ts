@@ -69,7 +69,7 @@ const ONE_EVENT_ONLY = ['data', 'set', 'unset', 'dryRun', 'timestampMs', 'signat
 export function isCallRequest(vendorName: string, event: string): boolean {
   if (event !== 'call') return false;
   const vendor = registry.find((v) => v.id === vendorName.toLowerCase() || v.aliases.includes(vendorName.toLowerCase()));
-  return Boolean(vendor && !findEvent(vendor, event));
+  return Boolean(vendor?.callScript && !findEvent(vendor, event));
 }
 
 export async function run(options: CallOptions & Record<string, unknown> & { json?: boolean }, io: CommandIO): Promise<ExitCodeValue> {

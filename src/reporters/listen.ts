@@ -64,7 +64,10 @@ export function feedEntry(r: ListenRecord, chalk: ChalkInstance, options: FeedOp
         } else if (!v.accepted && v.deadline?.state !== 'late') {
           lines.push(`    ${chalk.red(`✗ ${printable(v.reason)}`)}`);
         } else if (v.reply?.valid) {
-          lines.push(`    ${chalk.green('✓ the reply is what the vendor expects')}`);
+          // What the vendor tolerates (Vapi's {messageResponse} wrapper) is said under the tick.
+          const warnings = v.reply.issues.filter((i) => i.severity === 'warning');
+          lines.push(`    ${warnings.length ? chalk.yellow('✓ the reply is accepted, with warnings') : chalk.green('✓ the reply is what the vendor expects')}`);
+          for (const issue of warnings.slice(0, SHOW_ISSUES)) lines.push(`      ${chalk.yellow('warning')}  ${printable(formatIssue(issue))}`);
         }
         if (v.deadline && v.deadline.state !== 'ok') lines.push(`    ${v.deadline.state === 'late' ? chalk.red(`✗ ${v.deadline.message}`) : chalk.yellow(`⚠ ${v.deadline.message}`)}`);
       }
