@@ -45,6 +45,17 @@ describe('vendors', () => {
     expect(r.stdout).toMatch(/success +exactly 200\n +documented:/);
     expect(r.stdout).toMatch(/timeout +30 s\n +ASSUMPTION: .*\n +override with --timeout/);
   });
+  it('vapi: its auth modes, the mode send falls back to (an assumption), the retry plan and the call', async () => {
+    const r = await runCli(['vendors', 'vapi']);
+    expect(r.stdout).toMatch(/^ {2}hmac +x-signature: hex HMAC-SHA256 of \{timestamp\}\.\{body\}, with x-timestamp/m);
+    expect(r.stdout).toMatch(/without --auth send signs with secret\n +ASSUMPTION: /);
+    expect(r.stdout).toMatch(/retry plan +server\.backoffPlan: fixed \| exponential, maxRetries 0–10/);
+    expect(r.stdout).toMatch(/A call \(hookscope send vapi call --url …\)[\s\S]*\+24 s +end-of-call-report/);
+    const doc = JSON.parse((await runCli(['vendors', 'vapi', '--json'])).stdout);
+    expect(Object.keys(doc.authModes)).toEqual(['none', 'secret', 'bearer', 'hmac']);
+    expect(doc.callScript.steps).toHaveLength(9);
+    expect(doc.delivery.backoff).toMatchObject({ kinds: ['fixed', 'exponential'], maxRetries: { max: 10 } });
+  });
   it('--json is machine readable; an alias resolves', async () => {
     const r = await runCli(['vendors', 'atoms', '--json']);
     const doc = JSON.parse(r.stdout);
@@ -56,7 +67,7 @@ describe('vendors', () => {
   it('an unknown vendor: exit 2, did you mean', async () => {
     const r = await runCli(['vendors', 'synthflo']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow (see \'hookscope vendors\')\n');
+    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow, vapi (see \'hookscope vendors\')\n');
   });
 });
 
@@ -94,7 +105,7 @@ describe('completion', () => {
 
   it.each<[string, string[]]>([
     ['hookscope v', ['validate', 'vendors']],
-    ['hookscope schema ', ['atoms', 'bluejay', 'relyable', 'smallest', 'synthflow']],
+    ['hookscope schema ', ['atoms', 'bluejay', 'relyable', 'smallest', 'synthflow', 'vapi']],
     ['hookscope schema relyable test_run.', ['test_run.completed', 'test_run.failed']],
     ['hookscope schema atoms call', ['call.end', 'call.start']],
     ['hookscope validate --vendor syn', ['synthflow']],
@@ -104,6 +115,9 @@ describe('completion', () => {
     ['hookscope completion f', ['fish']],
     ['hookscope send sm', ['smallest']],
     ['hookscope send synthflow ', ['call_inbound', 'post_call']],
+    ['hookscope send vapi ca', ['call', 'call.artifact.upload', 'call.delete.failed', 'call.deleted', 'call.endpointing.request', 'campaign.predial']],
+    ['hookscope send vapi tool', ['tool-calls']],
+    ['hookscope replay --back', ['--backoff']],
     ['hookscope send --url http://x --set a=1 relyable test_run.', ['test_run.completed', 'test_run.failed']],
     ['hookscope send relyable test_run.completed --dry', ['--dry-run']],
     ['hookscope replay --sp', ['--speed']],
@@ -117,7 +131,7 @@ describe('completion', () => {
     const zsh = await script('zsh');
     expect(zsh.startsWith('#compdef hookscope')).toBe(true);
     expect(zsh).toContain('    synthflow) reply=(post_call call_inbound) ;;');
-    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow)' '2:event:->event'");
+    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow vapi)' '2:event:->event'");
     const fish = await script('fish');
     expect(fish).toContain("complete -c hookscope -n __fish_use_subcommand -a validate -d 'validate saved payloads against each vendor\\'s schema'");
     expect(fish).toContain("contains -- synthflow (commandline -opc)' -a 'post_call call_inbound'");

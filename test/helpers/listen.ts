@@ -19,7 +19,7 @@ export interface RunningListener {
 export function startListen(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<RunningListener> {
   const child = spawn(process.execPath, [BIN, 'listen', '--port', '0', ...args], {
     cwd,
-    env: { ...process.env, NO_COLOR: '1', HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', ...env },
+    env: { ...process.env, NO_COLOR: '1', HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', VAPI_WEBHOOK_SECRET: '', VAPI_SECRET: '', ...env },
   });
   let out = '';
   let err = '';
