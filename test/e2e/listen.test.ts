@@ -14,7 +14,7 @@ import { allFixtures } from '../helpers/fixtures.js';
 import { startListen, type RunningListener } from '../helpers/listen.js';
 import { closedPort, startServer } from '../helpers/server.js';
 
-const SECRETS: Record<string, string> = { relyable: 'rel-secret-0123456789abcdef', smallest: 'sm-secret-0123456789abcdef', synthflow: 'sf-secret-0123456789abcdef' };
+const SECRETS: Record<string, string> = { relyable: 'rel-secret-0123456789abcdef', smallest: 'sm-secret-0123456789abcdef', synthflow: 'sf-secret-0123456789abcdef', vapi: 'vapi-secret-0123456789abcdef' };
 const secretArgs = Object.entries(SECRETS).flatMap(([v, s]) => ['--secret', `${v}=${s}`]);
 const vendor = (id: string) => vendors.find((v) => v.id === id)!;
 

@@ -15,7 +15,7 @@ import { closedPort, startRawServer, startServer, type Received, type TestServer
 
 const SECRET = 'whsec_e2e_0123456789abcdefghij';
 /** No secret leaks in from the developer's shell. */
-const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', BLUEJAY_WEBHOOK_SECRET: '' };
+const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', BLUEJAY_WEBHOOK_SECRET: '', VAPI_WEBHOOK_SECRET: '', VAPI_SECRET: '' };
 const send = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['send', ...args], { env: { ...NO_SECRETS, ...env } });
 
 // --- The vendors' own verification recipes ------------------------------------------------
@@ -43,16 +43,40 @@ function synthflowCallId(raw: Buffer, header: string | undefined, secret: string
   return typeof callId === 'string' && header === createHmac('sha256', secret).update(callId).digest('base64');
 }
 
+/** Vapi's own example handler: request.headers['x-vapi-secret'] === process.env.VAPI_SECRET. */
+function vapiSecret(header: string | string[] | undefined, secret: string): boolean {
+  return header === secret;
+}
+
+/** What a Vapi receiver answers to the messages a call waits on (docs events.mdx), read from the body. */
+function vapiReply(raw: Buffer): string | undefined {
+  const message = (JSON.parse(raw.toString('utf8')) as { message?: { type?: string; toolCallList?: { id: string }[] } }).message;
+  switch (message?.type) {
+    case 'assistant-request':
+      return JSON.stringify({ assistantId: 'asst_1' });
+    case 'tool-calls':
+      return JSON.stringify({ results: (message.toolCallList ?? []).map((c) => ({ toolCallId: c.id, result: 'done' })) });
+    case 'transfer-destination-request':
+      return JSON.stringify({ destination: { type: 'number', number: '+15550100777' } });
+    case 'handoff-destination-request':
+      return JSON.stringify({ destination: { type: 'assistant', assistantName: 'Reservations' } });
+    case 'knowledge-base-request':
+      return JSON.stringify({ documents: [{ content: 'Open 17:00 to 23:00.', similarity: 0.9 }] });
+    default:
+      return undefined;
+  }
+}
+
 // --- Every vendor, every event --------------------------------------------------------------
 
 describe('send: every vendor and event arrives signed as the vendor signs', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer((req, res) => {
-      // Synthflow's inbound-call webhook needs a reply body; everything else a plain 200.
+      // Synthflow's inbound-call webhook and Vapi's request/response messages need a reply body; everything else a plain 200.
       const inbound = req.body.includes('"event":"call_inbound"');
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(inbound ? JSON.stringify({ call_inbound: { custom_variables: { customer_name: 'Ada' } } }) : '{"received":true}');
+      res.end(inbound ? JSON.stringify({ call_inbound: { custom_variables: { customer_name: 'Ada' } } }) : (vapiReply(req.body) ?? '{"received":true}'));
     });
   });
   afterAll(() => server.close());
@@ -94,6 +118,10 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
           expect(synthflowCallId(got.body, got.headers['synthflow-signature'] as string, SECRET)).toBe(true);
           expect(r.stderr).toContain('is an assumption');
         }
+      },
+      vapi: () => {
+        expect(vapiSecret(got.headers['x-vapi-secret'], SECRET)).toBe(true);
+        expect(r.stderr).toContain("no --auth: signed with vapi's secret mode");
       },
       bluejay: () => {
         expect(Object.keys(got.headers).filter((h) => /sign/i.test(h))).toEqual([]);
