@@ -11,7 +11,7 @@ import { allFixtures } from '../helpers/fixtures.js';
 import { startListen } from '../helpers/listen.js';
 import { closedPort, startServer, type TestServer } from '../helpers/server.js';
 
-const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '' };
+const NO_SECRETS = { HOOKSCOPE_SECRET: '', RELYABLE_WEBHOOK_SECRET: '', SMALLEST_WEBHOOK_SECRET: '', ATOMS_WEBHOOK_SECRET: '', SYNTHFLOW_WEBHOOK_SECRET: '', VAPI_WEBHOOK_SECRET: '', VAPI_SECRET: '' };
 const dir = mkdtempSync(join(tmpdir(), 'hookscope-replay-'));
 const servers: TestServer[] = [];
 afterAll(async () => {
@@ -20,16 +20,25 @@ afterAll(async () => {
 });
 
 /** Fails the first `failures[event]` attempts of an event with 500, then answers 200; records arrival times. */
+/** Vapi's request/response messages, answered as its docs show (tool results for the ids asked). */
+const VAPI_REPLIES: Record<string, (calls: { id: string }[]) => string> = {
+  'assistant-request': () => '{"assistantId":"asst_1"}',
+  'tool-calls': (calls) => JSON.stringify({ results: calls.map((c) => ({ toolCallId: c.id, result: 'done' })) }),
+  'transfer-destination-request': () => '{"destination":{"type":"number","number":"+15550100777"}}',
+  'handoff-destination-request': () => '{"destination":{"type":"assistant","assistantName":"Reservations"}}',
+  'knowledge-base-request': () => '{"documents":[]}',
+};
+
 async function flaky(failures: Record<string, number>) {
   const arrivals: { event: string; at: number }[] = [];
   const server = await startServer((req, res) => {
-    const body = JSON.parse(req.body.toString()) as { event?: string };
-    const event = body.event ?? 'post_call';
+    const body = JSON.parse(req.body.toString()) as { event?: string; message?: { type?: string; toolCallList?: { id: string }[] } };
+    const event = body.event ?? body.message?.type ?? 'post_call';
     arrivals.push({ event, at: performance.now() });
     const n = arrivals.filter((a) => a.event === event).length;
     res.writeHead(n <= (failures[event] ?? 0) ? 500 : 200, { 'content-type': 'application/json' });
     // A request/response event is answered as its contract asks (replay judges the reply).
-    res.end(event === 'call_inbound' ? '{"call_inbound":{}}' : '');
+    res.end(event === 'call_inbound' ? '{"call_inbound":{}}' : (VAPI_REPLIES[event]?.(body.message?.toolCallList ?? []) ?? ''));
   });
   servers.push(server);
   return { server, arrivals };
@@ -185,13 +194,17 @@ describe('replay: refusals', () => {
     expect(server.received).toHaveLength(1);
   });
 
-  it('replaying fixtures/ itself: the reply fixture is passed over, every event is delivered', async () => {
+  it('replaying fixtures/ itself: the reply fixtures are passed over, every event is delivered', async () => {
     const { server } = await flaky({});
     const r = await runCli(['replay', join(ROOT, 'fixtures'), '--url', server.url, '--speed', 'max', '--json'], { env: NO_SECRETS });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toBe(`hookscope: passed over ${join(ROOT, 'fixtures', 'synthflow', 'call_inbound.reply.json')}: a synthflow call_inbound reply (what a receiver answers), not something a vendor sends\n`);
+    const replies = [
+      ['synthflow', 'call_inbound'],
+      ...['assistant-request', 'handoff-destination-request', 'knowledge-base-request', 'tool-calls', 'transfer-destination-request'].map((e) => ['vapi', e]),
+    ];
+    expect(r.stderr).toBe(replies.map(([v, e]) => `hookscope: passed over ${join(ROOT, 'fixtures', v!, `${e}.reply.json`)}: a ${v} ${e} reply (what a receiver answers), not something a vendor sends\n`).join(''));
     const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
-    expect(summary).toMatchObject({ kind: 'hookscope.replay.summary', events: 16, delivered: 16, passedOver: 1, interrupted: false });
+    expect(summary).toMatchObject({ kind: 'hookscope.replay.summary', events: 45, delivered: 45, passedOver: 6, interrupted: false });
   });
 
   it('an unreachable receiver counts as a failed attempt and is retried', async () => {

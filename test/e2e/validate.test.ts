@@ -32,7 +32,7 @@ describe('hookscope validate (built binary)', () => {
   it('all fixtures: exit 0 and a summary', async () => {
     const r = await runCli(['validate', 'fixtures/']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^17 files, 17 valid, 0 invalid, 0 warnings$/m);
+    expect(r.stdout).toMatch(/^51 files, 51 valid, 0 invalid, 0 warnings$/m);
     expect(r.stdout).toContain('✓ fixtures/relyable/test_run.completed.json  relyable test_run.completed');
     expect(r.stderr).toBe('');
   });
