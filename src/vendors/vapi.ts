@@ -169,13 +169,23 @@ const eventOfType = (type: string) => TYPE_ALIASES[type] ?? type;
 /** The spoken-message types of a transfer reply (request-start, request-complete, request-failed, request-response-delayed). */
 const SPOKEN = /^request-[a-z-]+$/;
 const REPLY_KEYS = ['assistantId', 'assistant', 'squadId', 'squad', 'workflowId', 'workflow'];
+const ASSISTANT_REPLY_KEYS = new Set([...REPLY_KEYS, 'assistantOverrides', 'squadOverrides', 'workflowOverrides', 'destination', 'error']);
+const TOOL_REPLY_KEYS = new Set(['results', 'error']);
+const KB_REPLY_KEYS = new Set(['documents', 'message']);
+
+/** Whether every key of `r` is one of `allowed` (stops at the first that is not). */
+function onlyKeys(r: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
+  for (const k in r) if (!allowed.has(k)) return false;
+  return true;
+}
 
 function detectReply(body: Record<string, unknown>): DetectResult | undefined {
   const r = isObject(body.messageResponse) ? body.messageResponse : body;
   const wrapped = r !== body ? ' (in the spec\'s messageResponse wrapper)' : '';
-  if (Array.isArray(r.results) && r.results.some((x) => isObject(x) && 'toolCallId' in x)) return { match: true, event: 'tool-calls', part: 'reply', reason: `results[] with toolCallId: a tool-calls reply${wrapped}` };
-  if (REPLY_KEYS.some((k) => k in r)) return { match: true, event: 'assistant-request', part: 'reply', reason: `names an assistant, squad or workflow: an assistant-request reply${wrapped}` };
-  if (Array.isArray(r.documents)) return { match: true, event: 'knowledge-base-request', part: 'reply', reason: `documents[]: a knowledge-base-request reply${wrapped}` };
+  // Only a body made of reply fields is a reply: another vendor's body that has an `assistant` key is not claimed.
+  if (Array.isArray(r.results) && onlyKeys(r, TOOL_REPLY_KEYS) && r.results.some((x) => isObject(x) && 'toolCallId' in x)) return { match: true, event: 'tool-calls', part: 'reply', reason: `results[] with toolCallId: a tool-calls reply${wrapped}` };
+  if (REPLY_KEYS.some((k) => k in r) && onlyKeys(r, ASSISTANT_REPLY_KEYS)) return { match: true, event: 'assistant-request', part: 'reply', reason: `names an assistant, squad or workflow: an assistant-request reply${wrapped}` };
+  if (Array.isArray(r.documents) && onlyKeys(r, KB_REPLY_KEYS)) return { match: true, event: 'knowledge-base-request', part: 'reply', reason: `documents[]: a knowledge-base-request reply${wrapped}` };
   if (isObject(r.destination) && typeof r.destination.type === 'string') {
     if ('result' in r) return { match: true, event: 'handoff-destination-request', part: 'reply', reason: `a destination with a result: a handoff-destination-request reply${wrapped}` };
     return { match: true, event: 'transfer-destination-request', part: 'reply', reason: `a destination: a transfer-destination-request reply${wrapped}` };

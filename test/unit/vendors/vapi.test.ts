@@ -187,6 +187,12 @@ describe('vapi detect', () => {
     if (!result.match) expect(result.reason).toContain('{message: {type');
   });
 
+  it('a reply is a body of reply fields only: another body with an assistant key is not claimed', () => {
+    expect(vapi.detect({ assistantId: 'a', assistantOverrides: {} })).toMatchObject({ match: true, event: 'assistant-request', part: 'reply' });
+    expect(vapi.detect({ assistant: { name: 'x' }, event: 'call_started', call: {} }).match).toBe(false);
+    expect(vapi.detect({ results: [{ toolCallId: 'x' }], page: 2 }).match).toBe(false);
+  });
+
   it('does not claim other vendors\' bodies', () => {
     for (const body of [{ event: 'call_inbound', call_inbound: {} }, { call: { call_id: 'x' }, lead: {}, status: 'completed' }, { type: 'simulation_ended', id: 1 }, null, []]) {
       expect(vapi.detect(body).match).toBe(false);
