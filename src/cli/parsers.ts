@@ -64,3 +64,27 @@ export function parseTime(value: string): number {
   if (!Number.isNaN(ms) && /^\d{4}-\d{2}-\d{2}T/.test(v)) return ms;
   throw new InvalidArgumentError('expected an ISO-8601 time (2026-01-02T03:04:05Z) or Unix time in seconds or milliseconds');
 }
+
+/** A number of retries: a whole number from 0 (the vendor's own bounds are checked by the command). */
+export function parseRetries(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 1000) throw new InvalidArgumentError('expected a whole number of retries, e.g. 3');
+  return n;
+}
+
+/** Seconds, possibly fractional, e.g. 2 or 0.5. */
+export function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number of seconds, e.g. 2 or 0.5');
+  return n;
+}
+
+/** A comma-separated list of HTTP statuses, e.g. 400,401,403,404. */
+export function parseStatuses(value: string): number[] {
+  return value.split(',').map((part) => {
+    const p = part.trim();
+    const n = Number(p);
+    if (!/^\d{3}$/.test(p) || n < 100 || n > 599) throw new InvalidArgumentError(`expected HTTP statuses separated by commas, e.g. 400,401,403,404 (${JSON.stringify(part)} is not one)`);
+    return n;
+  });
+}

@@ -3,7 +3,7 @@
 // it; the wiring test records it. Adding a command: its module, and one registration here.
 // Nothing heavy is imported: `hookscope --help` loads commander and this file only.
 import { Argument, Command, Option } from 'commander';
-import { collect, parseCount, parseMs, parsePort, parseSize, parseSpeed, parseStatus, parseTime, parseTimeout } from './parsers.js';
+import { collect, parseCount, parseMs, parsePort, parseRetries, parseSeconds, parseSize, parseSpeed, parseStatus, parseStatuses, parseTime, parseTimeout } from './parsers.js';
 import type { CommandModule } from './io.js';
 import type { ListenCliOptions } from '../commands/listen.js';
 import type { ReplayCliOptions } from '../commands/replay.js';
@@ -47,7 +47,7 @@ const call = <O>(command: string, options: O, load: () => Promise<CommandModule<
 
 export function buildProgram(invoke: Invoke): Command {
   const program = new Command('hookscope')
-    .description('Inspect, validate, send and replay voice-AI platform webhooks (Relyable, Bluejay, Smallest.ai Atoms, Synthflow).')
+    .description('Inspect, validate, send and replay voice-AI platform webhooks (Relyable, Bluejay, Smallest.ai Atoms, Synthflow, Vapi).')
     .version(packageVersion(), '-v, --version')
     .option('--no-color', 'disable colours (also: NO_COLOR=1)')
     .option('--debug', 'show stack traces for unexpected errors')
@@ -118,7 +118,7 @@ Examples:
       'Build an event from its fixture (or --data), edit it with --set/--unset, validate it, sign exactly the bytes sent as the vendor does, POST it, and judge the reply by the vendor\'s success rule. Secret: --secret, the vendor\'s variable (see hookscope vendors <id>) or HOOKSCOPE_SECRET.',
     )
     .argument('<vendor>', 'vendor id or alias')
-    .argument('<event>', 'event name')
+    .argument('<event>', 'event name; or call, to play a whole call in order (vendors with a call script: vapi)')
     .addOption(new Option('--url <url>', 'where to send it (http:// or https://; localhost:3000/x means http://localhost:3000/x)').env('HOOKSCOPE_URL'))
     .option('-d, --data <file>', 'the body: a JSON file, or - for stdin (default: the event\'s fixture)')
     .option('--set <path=value>', 'set a field; the value is JSON when it parses, else a string (repeatable)', collect)
@@ -133,7 +133,8 @@ Examples:
     .option('--timestamp <time>', 'sign with this time instead of now (ISO-8601 or Unix s/ms): for schemes that sign a timestamp, in tests', parseTime)
     .option('--timeout <ms>', 'give up after this many ms (default: the vendor\'s timeout, else 30000)', parseTimeout)
     .option('--dry-run', 'print the exact request and an equivalent curl command; send nothing')
-    .option('--json', 'one JSON result object on stdout')
+    .option('--speed <factor>', 'send … call: compress the spacing between steps (10: ten times faster; max: no waits)', parseSpeed)
+    .option('--json', 'one JSON result object on stdout (send … call: one record per step, then a summary)')
     .addHelpText(
       'after',
       `
@@ -141,7 +142,9 @@ Examples:
   $ hookscope send relyable test_run.completed --url http://localhost:3000/webhooks/relyable
   $ hookscope send smallest post-conversation --url http://localhost:3000/hooks --set metadata.callId=c_1
   $ hookscope send relyable test_run.completed --set data.score=42.5 --set 'data.scenarios_tested=["a"]' --dry-run
-  $ hookscope send synthflow call_inbound --url http://localhost:3000/inbound --json`,
+  $ hookscope send synthflow call_inbound --url http://localhost:3000/inbound --json
+  $ hookscope send vapi tool-calls --url http://localhost:3000/vapi --auth hmac --secret …
+  $ hookscope send vapi call --url http://localhost:3000/vapi --speed 10      a whole call, each reply judged`,
     )
     .action((vendor: string, event: string, opts: Omit<SendCliOptions, 'vendor' | 'event' | 'timeoutMs' | 'timestampMs'> & { timeout?: number; timestamp?: number }) => {
       const { timeout, timestamp, ...rest } = opts;
@@ -188,6 +191,10 @@ Examples:
     .option('--auth-setting <name=value>', 'a setting of the --auth mode, e.g. signatureHeader=x-signature (repeatable)', collect)
     .option('--timestamp <time>', 'sign every attempt with this time instead of its own (ISO-8601 or Unix s/ms), for tests', parseTime)
     .option('--schedule <delays>', 'retry delays, each from the previous attempt, e.g. 0,30s,2m (overrides the vendor\'s)')
+    .option('--backoff <kind>', 'play the retry plan you configured at the vendor instead of its default (vapi server.backoffPlan: fixed or exponential)')
+    .option('--max-retries <n>', 'with --backoff: retries after the first attempt (vapi: 0 to 10)', parseRetries)
+    .option('--base-delay <seconds>', 'with --backoff: the delay between retries (fixed) or the first one (exponential), in seconds', parseSeconds)
+    .option('--excluded-statuses <codes>', 'with --backoff: statuses never retried, e.g. 400,401,403,404', parseStatuses)
     .option('--max-attempts <n>', 'stop after this many attempts per event', parseCount)
     .option('--speed <factor>', 'compress time: 60 turns a minute into a second; max skips the waits (default 1: real time)', parseSpeed)
     .option('--concurrency <n>', 'requests in flight at once (default 4); first deliveries keep input order', parseCount)
@@ -200,7 +207,8 @@ Examples:
   $ hookscope replay fixtures/relyable --url http://localhost:3000/hooks --speed 60
   $ hookscope replay .hookscope/listen-*.ndjson --url http://localhost:3000 --speed max
   $ hookscope replay captured.ndjson --url localhost:3000 --event test_run.failed --fresh --secret relyable=whsec_…
-  $ hookscope replay payload.json --url http://localhost:3000/hooks --schedule 0,10s,1m --max-attempts 3`,
+  $ hookscope replay payload.json --url http://localhost:3000/hooks --schedule 0,10s,1m --max-attempts 3
+  $ hookscope replay fixtures/vapi/end-of-call-report.json --url localhost:3000 --backoff exponential --max-retries 3 --base-delay 2`,
     )
     .action((paths: string[], opts: Omit<ReplayCliOptions, 'paths' | 'timeoutMs' | 'timestampMs'> & { timeout?: number; timestamp?: number }) => {
       const { timeout, timestamp, ...rest } = opts;

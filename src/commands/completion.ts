@@ -20,7 +20,8 @@ interface Spec {
 
 function spec(commands: CommandSpec[]): Spec {
   const eventsByVendor = new Map<string, string[]>();
-  for (const v of vendors) for (const id of [v.id, ...v.aliases]) eventsByVendor.set(id, v.events.map((e) => e.name));
+  // `call` too, for vendors with a call script: `send <vendor> call` plays a whole call.
+  for (const v of vendors) for (const id of [v.id, ...v.aliases]) eventsByVendor.set(id, [...v.events.map((e) => e.name), ...(v.callScript ? ['call'] : [])]);
   return { commands, vendorIds: [...eventsByVendor.keys()], eventsByVendor };
 }
 

@@ -10,7 +10,7 @@ import { deadlineFor, judgeDeadline, judgeReplyBody, type DeadlineVerdict, type 
 import { findEvent, vendors as registry } from '../vendors/index.js';
 import { closeHttp, deliver, prepareHttp, type FailureKind } from '../http/client.js';
 import { runTimelines, type AttemptRecord, type Clock } from '../delivery/scheduler.js';
-import { parseSchedule, plannedOffsets } from '../delivery/schedule.js';
+import { backoffDelays, parseSchedule, plannedOffsets, type BackoffPlan } from '../delivery/schedule.js';
 import { resolveVendor } from '../vendors/resolve.js';
 import type { CommandIO } from '../cli/io.js';
 import { ExitCode, UserError, type ExitCodeValue } from '../errors.js';
@@ -31,6 +31,11 @@ export interface ReplayOptions {
   secret?: string[];
   signatureHeader?: string;
   schedule?: string;
+  /** The vendor's configurable retry plan (Vapi's server.backoffPlan): its kind, retries, base delay in seconds, statuses never retried. */
+  backoff?: string;
+  maxRetries?: number;
+  baseDelay?: number;
+  excludedStatuses?: number[];
   maxAttempts?: number;
   /** A factor (60: a minute becomes a second) or 'max' (no waits). Default 1: real time. */
   speed?: number | 'max';
@@ -175,6 +180,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
       throw new UserError(`--schedule: ${(err as Error).message}`);
     }
   }
+  const plan = backoffPlan(options);
   const { signal } = options;
   const loaded = await loadInputs(options.paths, {
     vendor: forced,
@@ -195,7 +201,10 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   if (items.length === 0) throw nothingToReplay(options, loaded);
   options.onLoaded?.(loaded);
 
+  const planned = plan && plannedByVendor(items, plan, options);
   const schedules = items.map((item) => {
+    const byPlan = planned?.get(item.vendor.id);
+    if (byPlan) return { ...byPlan, delaysMs: byPlan.delaysMs.slice(0, options.maxAttempts ?? Infinity) };
     const fact = item.vendor.delivery.retryDelaysMs;
     const delays = (override ?? fact.value).slice(0, options.maxAttempts ?? Infinity);
     return {
@@ -212,6 +221,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   // Everything an attempt needs is worked out before the first one: when a burst of attempts
   // falls due together, each starts with as little work as possible.
   const targets = items.map((item) => joinUrl(url, item.path));
+  const excluded = plan?.excludedStatuses ? new Set(plan.excludedStatuses) : undefined;
   await prepareHttp();
   const results = await runTimelines(
     items.map((item) => ({ item, offsets: offsets[item.index]!.map(compress) })),
@@ -224,6 +234,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
           timeoutMs: options.timeoutMs ?? item.vendor.delivery.timeoutMs.value,
           deadlineOverrideMs: options.timeoutMs,
           lastAttempt: i === offsets[item.index]!.length - 1,
+          excluded,
           timestampMs: options.timestampMs,
           dispatcher: options.dispatcher,
           signal,
@@ -257,7 +268,41 @@ function nothingToReplay(options: ReplayOptions, loaded: LoadResult): UserError 
   return new UserError(`no payloads found in ${where}`, 'give fixture files, directories of *.json, or a listen log');
 }
 
+/** --backoff and its companions, checked for consistency before anything is read. */
+function backoffPlan(options: ReplayOptions): (BackoffPlan & { excludedStatuses?: number[] }) | undefined {
+  const companions = [options.maxRetries !== undefined && '--max-retries', options.baseDelay !== undefined && '--base-delay', options.excludedStatuses?.length && '--excluded-statuses'].filter(Boolean);
+  if (options.backoff === undefined) {
+    if (companions.length) throw new UserError(`${companions.join(', ')} ${companions.length > 1 ? 'need' : 'needs'} --backoff`, 'e.g. --backoff exponential --max-retries 3 --base-delay 2');
+    return undefined;
+  }
+  if (options.schedule !== undefined) throw new UserError('--schedule and --backoff both set the retries: give one of them');
+  return { kind: options.backoff, maxRetries: options.maxRetries, baseDelaySeconds: options.baseDelay, excludedStatuses: options.excludedStatuses };
+}
+
+/** Each vendor's schedule for the plan; a vendor without a configurable plan is a usage error. */
+function plannedByVendor(items: readonly ReplayItem[], plan: BackoffPlan & { excludedStatuses?: number[] }, options: ReplayOptions): Map<string, ReplayEventReport['schedule']> {
+  const out = new Map<string, ReplayEventReport['schedule']>();
+  for (const { vendor } of items) {
+    if (out.has(vendor.id)) continue;
+    const option = vendor.delivery.backoff;
+    if (!option) throw new UserError(`--backoff: ${vendor.id} has no configurable retry plan; its schedule is fixed (see hookscope vendors ${vendor.id})`, '--schedule sets any schedule, e.g. --schedule 0,30s,2m');
+    if (plan.excludedStatuses?.length && !option.excludedStatuses) throw new UserError(`--excluded-statuses: ${vendor.id}'s ${option.name} has no excluded statuses`);
+    let delaysMs: number[];
+    try {
+      delaysMs = backoffDelays(option, plan);
+    } catch (err) {
+      throw new UserError(`--backoff: ${(err as Error).message}`, `${option.note} (see hookscope vendors ${vendor.id})`);
+    }
+    const flags = [`--backoff ${options.backoff}`, options.maxRetries !== undefined ? `--max-retries ${options.maxRetries}` : '', options.baseDelay !== undefined ? `--base-delay ${options.baseDelay}` : ''].filter(Boolean).join(' ');
+    const excluded = plan.excludedStatuses?.length ? `; never retried: ${plan.excludedStatuses.join(', ')}` : '';
+    out.set(vendor.id, { delaysMs, provenance: 'override', note: `${flags}: ${vendor.id}'s ${option.name}${excluded}${option.assumption && plan.kind !== option.kinds[0] ? ` (${option.assumption})` : ''}` });
+  }
+  return out;
+}
+
 interface AttemptOptions {
+  /** Statuses the retry plan never retries (Vapi's excludedStatusCodes). */
+  excluded?: ReadonlySet<number>;
   timeoutMs: number;
   /** --timeout, which also moves a deadline the vendor lets users configure. */
   deadlineOverrideMs?: number;
@@ -277,7 +322,11 @@ async function attemptOnce(target: string, item: ReplayItem, options: AttemptOpt
   const due = deadlineFor(item.vendor, event, options.deadlineOverrideMs);
   const deadline = judgeDeadline(latencyMs, due.fact, due.hard);
   const judged = judgeStatus(item.vendor, status, headers.location, { lastAttempt: options.lastAttempt, event });
-  if (!judged.delivered) return { success: false, status, latencyMs, deadline, failure: { kind: judged.kind, message: judged.reason }, ...(isRetryable(item.vendor, status) ? {} : { final: true }) };
+  if (!judged.delivered) {
+    const excluded = options.excluded?.has(status);
+    const message = excluded ? `${judged.reason}; ${status} is an excluded status of the retry plan: not retried` : judged.reason;
+    return { success: false, status, latencyMs, deadline, failure: { kind: judged.kind, message }, ...(isRetryable(item.vendor, status) && !excluded ? {} : { final: true }) };
+  }
   if (event?.reply) {
     const contentType = headers['content-type'];
     const reply = judgeReplyBody(item.vendor, event, body.toString('utf8'), Array.isArray(contentType) ? contentType[0] : contentType, parseOrUndefined(item.body));

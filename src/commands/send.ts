@@ -47,6 +47,8 @@ export interface SendOptions {
   dispatcher?: Dispatcher;
   /** Ctrl-C: stop waiting for the reply. */
   signal?: AbortSignal;
+  /** A body made by the caller (the call player), sent as is: no fixture, no --data, no fresh values. */
+  body?: unknown;
 }
 
 export interface SendResult {
@@ -70,9 +72,13 @@ export interface SendResult {
 }
 
 /** What the CLI passes to send: its options minus the test seams, plus --json. */
-export type SendCliOptions = Omit<SendOptions, 'env' | 'readStdin' | 'dispatcher' | 'signal'> & { json?: boolean };
+export type SendCliOptions = Omit<SendOptions, 'env' | 'readStdin' | 'dispatcher' | 'signal' | 'body'> & { json?: boolean; speed?: number | 'max' };
 
 export async function run(options: SendCliOptions, io: CommandIO): Promise<ExitCodeValue> {
+  // `send <vendor> call`: the vendor's whole call, played by the call player.
+  const { isCallRequest } = await import('./call.js');
+  if (isCallRequest(options.vendor, options.event)) return (await import('./call.js')).run(options, io);
+  if (options.speed !== undefined) throw new UserError('--speed paces a whole call: it applies to send <vendor> call', 'e.g. hookscope send vapi call --url http://localhost:3000/vapi --speed 10');
   const { renderSend, renderSendJson, sendNotes } = await import('../reporters/send.js');
   const { makeChalk, isSpinnerEnabled } = await import('../ui/terminal.js');
   const { json, ...rest } = options;
@@ -130,6 +136,8 @@ export async function send(options: SendOptions): Promise<SendResult> {
       for (const [name, value] of Object.entries(signed.headers)) headers.push([name, value]);
       if (signed.url) target = signed.url;
       signing = { signed: true, header: Object.keys(signed.headers).join(', '), secret: maskSecret(secret.value), secretSource: secret.source };
+      const fallback = !choice.auth ? vendor.defaultAuthMode : undefined;
+      if (fallback) notes.push(`no --auth: signed with ${vendor.id}'s ${fallback.value} mode (${vendor.authModes?.[fallback.value]?.label ?? fallback.value}), an assumption: ${fallback.note}`);
       if (options.timestampMs !== undefined && scheme.timestamp) notes.push(`signed with the pinned timestamp ${new Date(timestampMs).toISOString()} (--timestamp)`);
       const names = scheme.headers;
       if (names.provenance !== 'documented' && !options.signatureHeader) {
@@ -199,7 +207,9 @@ function checkUrl(url: string | undefined, dryRun: boolean | undefined): string 
 function buildBody(vendor: VendorDefinition, event: EventDefinition, options: SendOptions, notes: string[]): { body: unknown; checkedText?: PayloadResult } {
   let body: unknown;
   let checkedText: PayloadResult | undefined;
-  if (options.data !== undefined) {
+  if (options.body !== undefined) {
+    body = structuredClone(options.body);
+  } else if (options.data !== undefined) {
     const source = dataSource(options.data);
     let text: string;
     try {
@@ -223,7 +233,7 @@ function buildBody(vendor: VendorDefinition, event: EventDefinition, options: Se
   // Form parameters are text on the wire: --set SequenceNumber=3 sets "3", as Twilio sends it.
   if (event.bodyFormat === 'form') for (const a of assignments) if (typeof a.value === 'number' || typeof a.value === 'boolean') a.value = a.text.slice(a.text.indexOf('=') + 1);
   // Per-delivery values are fresh for fixtures; a --data body is the user's own, kept as given.
-  if (options.data === undefined && options.fresh !== false && event.fresh?.length) {
+  if (options.data === undefined && options.body === undefined && options.fresh !== false && event.fresh?.length) {
     const pinned = new Set(assignments.map((a) => formatPath(a.path).replace(/^\$\.?/, '')));
     const changed = freshen(body, event.fresh, pinned);
     if (changed.length) notes.push(`fresh per delivery: ${changed.join(', ')} (pin with --set, or --no-fresh)`);

@@ -54,7 +54,16 @@ function detail(v: VendorDefinition) {
         }
       : { none: v.signingNote ?? 'no signing scheme documented' },
     authModes: v.authModes ? Object.fromEntries(Object.entries(v.authModes).map(([name, m]) => [name, { label: m.label, provenance: m.provenance, note: m.note, settings: m.settings ?? {} }])) : null,
-    delivery: { retryDelaysMs: fact(d.retryDelaysMs), success: fact(d.success), retryOn: d.retryOn ? fact(d.retryOn) : null, timeoutMs: fact(d.timeoutMs), dedupeKey: fact(d.dedupeKey) },
+    defaultAuthMode: v.defaultAuthMode ? fact(v.defaultAuthMode) : null,
+    delivery: {
+      retryDelaysMs: fact(d.retryDelaysMs),
+      success: fact(d.success),
+      retryOn: d.retryOn ? fact(d.retryOn) : null,
+      timeoutMs: fact(d.timeoutMs),
+      dedupeKey: fact(d.dedupeKey),
+      backoff: d.backoff ? { name: d.backoff.name, provenance: d.backoff.provenance, note: d.backoff.note, kinds: d.backoff.kinds, maxRetries: d.backoff.maxRetries, baseDelaySeconds: d.backoff.baseDelaySeconds, excludedStatuses: d.backoff.excludedStatuses, assumption: d.backoff.assumption ?? null } : null,
+    },
+    callScript: v.callScript ? { description: v.callScript.description, steps: v.callScript.steps.map((st) => ({ step: st.label ?? st.event, event: st.event, delayMs: st.delayMs })) } : null,
     notes: v.notes ?? [],
   };
 }
@@ -109,6 +118,7 @@ function showVendor(v: VendorDefinition, chalk: ChalkInstance): string {
       out.push(`  ${name.padEnd(13)} ${m.label}`, `  ${''.padEnd(13)} ${tag(m.provenance)}: ${m.note}`);
       for (const [setting, what] of Object.entries(m.settings ?? {})) out.push(`  ${''.padEnd(13)} ${chalk.dim(`--auth-setting ${setting}=…  ${what}`)}`);
     }
+    if (v.defaultAuthMode) out.push(row('without --auth', `send signs with ${v.defaultAuthMode.value}`, v.defaultAuthMode));
   }
   const d = v.delivery;
   out.push('', chalk.bold('Delivery'));
@@ -118,6 +128,21 @@ function showVendor(v: VendorDefinition, chalk: ChalkInstance): string {
   if (d.retryOn) out.push(row('retried', d.retryOn.value, d.retryOn));
   out.push(row('timeout', ms(d.timeoutMs.value), d.timeoutMs));
   out.push(row('dedupe key', d.dedupeKey.value, d.dedupeKey));
+  if (d.backoff) {
+    const b = d.backoff;
+    out.push(`  ${'retry plan'.padEnd(13)} ${b.name}: ${b.kinds.join(' | ')}, maxRetries ${b.maxRetries.min}–${b.maxRetries.max}, baseDelaySeconds ${b.baseDelaySeconds.min}–${b.baseDelaySeconds.max}${b.excludedStatuses ? ', excluded statuses' : ''}`);
+    out.push(`  ${''.padEnd(13)} ${tag(b.provenance)}: ${b.note}`);
+    if (b.assumption) out.push(`  ${''.padEnd(13)} ${tag('assumed')}: ${b.assumption}`);
+    out.push(`  ${''.padEnd(13)} ${chalk.dim('replay with --backoff <kind> --max-retries <n> --base-delay <s> [--excluded-statuses 400,404]')}`);
+  }
+  if (v.callScript) {
+    out.push('', chalk.bold('A call') + chalk.dim(` (hookscope send ${v.id} call --url …)`), `  ${v.callScript.description}`);
+    let at = 0;
+    for (const [i, st] of v.callScript.steps.entries()) {
+      if (i > 0) at += st.delayMs;
+      out.push(`  ${chalk.dim(`+${ms(at)}`.padEnd(9))} ${st.label ?? st.event}`);
+    }
+  }
   out.push('', chalk.bold('Events'));
   for (const e of v.events) {
     out.push(`  ${e.name}${e.legacy ? chalk.dim(' (legacy)') : ''}: ${e.description}`);

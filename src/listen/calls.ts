@@ -54,11 +54,12 @@ export class CallTracker {
     const notes: string[] = [];
     const flow = this.flowOf(record.vendor);
     if (flow) {
-      const rank = flow.order.indexOf(step);
+      const rank = rankOf(flow, step);
       if (rank >= 0) {
-        const later = call.events.find((e) => flow.order.indexOf(e.step) > rank);
+        const later = call.events.find((e) => rankOf(flow, e.step) > rank);
         if (later) {
-          const note = `${step} came after ${later.step}; ${flow.order.slice(0, flow.order.indexOf(later.step) + 1).join(' → ')} is the vendor's order`;
+          const order = flow.order.slice(0, rankOf(flow, later.step) + 1).map((o) => (typeof o === 'string' ? o : o.join('/')));
+          const note = `${step} came after ${later.step}; ${order.join(' → ')} is the vendor's order`;
           call.outOfOrder.push(note);
           notes.push(note);
         }
@@ -86,4 +87,13 @@ export class CallTracker {
     for (const v of this.vendors) if (v.id === vendorId) return v.callFlow;
     return undefined;
   }
+}
+
+/** A step's place in the flow: the index of the step, or of the group of interleaving steps that holds it; -1 when absent. */
+function rankOf(flow: CallFlow, step: string): number {
+  for (let i = 0; i < flow.order.length; i++) {
+    const o = flow.order[i]!;
+    if (o === step || (typeof o !== 'string' && o.includes(step))) return i;
+  }
+  return -1;
 }

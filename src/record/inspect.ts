@@ -23,7 +23,7 @@ export interface Inspection {
     header?: string;
     /** The integrator mistake that reproduces the signature presented, when one does. */
     diagnosis?: string;
-    /** A valid signature: how it was checked, when that is not the scheme's plain way (v1a ed25519, Svix's header names). */
+    /** A valid signature: how it was checked, when that is not the scheme's plain way (v1a ed25519, Svix's header names, a token in an old header). */
     detail?: string;
     /** For URL-signed schemes: the URL checked against, and where it came from. */
     url?: string;
@@ -148,7 +148,7 @@ function signatureOf(vendor: VendorDefinition | undefined, body: Buffer, headers
   const mode = choice.auth ? { mode: choice.auth.mode } : {};
   const header = hasSignatureHeader(vendor, headers, choice);
   const secret = ctx.secrets.get(vendor.id);
-  if (!secret) return header ? { state: 'no-secret', header, reason: `no secret for ${vendor.id}: signature present but not checked` } : { state: 'unsigned', reason: 'no signature header' };
+  if (!secret) return header ? { state: 'no-secret', header, reason: `no secret for ${vendor.id}: signature present but not checked`, ...mode } : { state: 'unsigned', reason: 'no signature header' };
   const nowMs = (ctx.now ?? Date.now)();
   if (!header) {
     // Some bodies carry nothing the scheme signs (synthflow call_inbound has no call_id); a
@@ -161,7 +161,7 @@ function signatureOf(vendor: VendorDefinition | undefined, body: Buffer, headers
   for (const [id, value] of ctx.secrets) if (id !== vendor.id) others.set(id, value);
   const verdict = verifyRequest(vendor, { body, secret, headers, url: where?.url, otherUrls: where?.others, nowMs, otherSecrets: others }, choice);
   const url = where ? { url: where.url, urlFrom: where.from } : {};
-  if (verdict.valid) return { state: 'valid', header, ...(verdict.detail ? { detail: verdict.detail } : {}), ...url, ...mode };
+  if (verdict.valid) return { state: 'valid', header, ...url, ...mode, ...(verdict.detail ? { detail: verdict.detail } : {}) };
   // HMAC cannot tell a wrong secret from a changed body: without a diagnosis, the reason says both.
   const reason =
     verdict.reason === 'mismatch' && !('diagnosis' in verdict && verdict.diagnosis)

@@ -64,7 +64,10 @@ export function feedEntry(r: ListenRecord, chalk: ChalkInstance, options: FeedOp
         } else if (!v.accepted && v.deadline?.state !== 'late') {
           lines.push(`    ${chalk.red(`✗ ${printable(v.reason)}`)}`);
         } else if (v.reply?.valid) {
-          lines.push(`    ${chalk.green('✓ the reply is what the vendor expects')}`);
+          // What the vendor tolerates (Vapi's {messageResponse} wrapper) is said under the tick.
+          const warnings = v.reply.issues.filter((i) => i.severity === 'warning');
+          lines.push(`    ${warnings.length ? chalk.yellow('✓ the reply is accepted, with warnings') : chalk.green('✓ the reply is what the vendor expects')}`);
+          for (const issue of warnings.slice(0, SHOW_ISSUES)) lines.push(`      ${chalk.yellow('warning')}  ${printable(formatIssue(issue))}`);
         }
         if (v.deadline && v.deadline.state !== 'ok') lines.push(`    ${v.deadline.state === 'late' ? chalk.red(`✗ ${v.deadline.message}`) : chalk.yellow(`⚠ ${v.deadline.message}`)}`);
       }
@@ -139,13 +142,15 @@ export function fit(line: string, width: number): string {
 
 function signatureText(r: ListenRecord, chalk: ChalkInstance): string {
   const s = r.signature;
+  // Vendors with several authentication modes (Vapi): which one was checked.
+  const mode = s.mode ? ` (${printable(s.mode)} mode)` : '';
   switch (s.state) {
     case 'valid':
-      return chalk.green(`✓ signature valid${s.url ? ` (for ${printable(s.url)})` : s.detail ? ` (${printable(s.detail)})` : ''}`);
+      return chalk.green(`✓ signature valid${mode}${s.url ? ` (for ${printable(s.url)})` : ''}`) + (s.detail ? chalk.yellow(` (${printable(s.detail)})`) : '');
     case 'invalid':
-      return chalk.red(`✗ signature invalid: ${printable(s.reason ?? '')}${s.url ? ` (checked for ${printable(s.url)}, from ${s.urlFrom})` : ''}`);
+      return chalk.red(`✗ signature invalid${mode}: ${printable(s.reason ?? '')}${s.url ? ` (checked for ${printable(s.url)}, from ${s.urlFrom})` : ''}`);
     case 'no-secret':
-      return chalk.yellow('? signature not checked: no secret configured');
+      return chalk.yellow(`? signature not checked${mode}: no secret configured`);
     case 'unsigned':
       return chalk.dim(`· unsigned${s.reason ? ` (${s.reason})` : ''}`);
     default:

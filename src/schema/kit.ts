@@ -11,19 +11,25 @@ export const WARNING = { severity: 'warning' } as const;
  */
 export function growingEnum(known: readonly string[], what: string) {
   const set = new Set(known);
+  // A long list (Vapi's hundreds of endedReason values) is counted, not recited, in every issue.
+  const long = set.size > LIST_KNOWN_MAX;
+  const shown = long ? `${set.size} known values, e.g. ${known.slice(0, 5).join(', ')}` : `known: ${known.join(', ')}`;
   return z
     .string()
     .superRefine((value, ctx) => {
       if (!set.has(value)) {
         ctx.addIssue({
           code: 'custom',
-          message: `unknown ${what} ${JSON.stringify(value)} (known: ${known.join(', ')})`,
+          message: `unknown ${what} ${JSON.stringify(value)} (${shown})`,
           params: { ...WARNING, code: 'unknown-enum-value', known },
         });
       }
     })
-    .meta({ description: `${what}; known values: ${known.join(', ')} (the vendor adds values over time)`, examples: [...known] });
+    .meta({ description: `${what}; ${long ? shown : `known values: ${known.join(', ')}`} (the vendor adds values over time)`, examples: long ? known.slice(0, 10) : [...known] });
 }
+
+/** Above this many known values, an issue counts them instead of listing them. */
+const LIST_KNOWN_MAX = 40;
 
 /** An ISO-8601 timestamp as the vendors send them (with offset or Z; fractional seconds allowed). */
 export const isoDateTime = () => z.iso.datetime({ offset: true, local: true });

@@ -10,10 +10,11 @@ import { smallest } from './smallest.js';
 import { standardWebhooks } from './standard-webhooks.js';
 import { synthflow } from './synthflow.js';
 import { twilio } from './twilio.js';
+import { vapi } from './vapi.js';
 import type { EventDefinition, VendorDefinition } from './types.js';
 
 // standard-webhooks is the fallback vendor (detection asks it last); its place here is for listings.
-export const vendors: readonly VendorDefinition[] = [relyable, bluejay, smallest, synthflow, retell, elevenlabs, twilio, openai, bland, standardWebhooks];
+export const vendors: readonly VendorDefinition[] = [relyable, bluejay, smallest, synthflow, vapi, retell, elevenlabs, twilio, openai, bland, standardWebhooks];
 
 /** Read for every vendor after its own variables (`VendorDefinition.secretEnv`). */
 export const GENERIC_SECRET_ENV = 'HOOKSCOPE_SECRET';

@@ -103,8 +103,11 @@ import type { SigningScheme } from '../signing/types.js';
 
 /** The order of a call's events, by step (an event name, or a finer step such as `status-update:ended`). */
 export interface CallFlow {
-  /** Steps in the order the vendor sends them; a call may lack some, but those it has come in this order. */
-  order: string[];
+  /**
+   * Steps in the order the vendor sends them; a call may lack some, but those it has come in this
+   * order. A list in place of a step: steps that interleave freely at that point (Vapi's in-call messages).
+   */
+  order: (string | readonly string[])[];
   /** The step that says the call is over. */
   ended: string;
   /** Steps that follow the end (post-call reports): a call that ended without them is flagged. */
@@ -142,11 +145,60 @@ export interface DeliveryRules {
   retryOn?: Fact<string> & { isRetryable(status: number | undefined): boolean };
   timeoutMs: Fact<number>;
   /**
+   * A retry plan users configure at the vendor instead of a fixed schedule (Vapi's
+   * server.backoffPlan): `replay --backoff <kind> --max-retries N --base-delay S` plays it.
+   */
+  backoff?: BackoffOption;
+  /**
    * What identifies the same event across retries; `key` returns it for a body, and the request's
    * headers (lower-case names) when they are known: some vendors put it only in a header
    * (Standard Webhooks' webhook-id). A saved body or a fixture has no headers.
    */
   dedupeKey: Fact<string> & { key(body: unknown, headers?: Record<string, string | undefined>): string | undefined };
+}
+
+/** A vendor's configurable retry plan: its kinds, bounds and how a plan becomes delays. */
+export interface BackoffOption {
+  /** Where it is configured, in the vendor's words (e.g. `server.backoffPlan`). */
+  name: string;
+  provenance: Provenance;
+  note: string;
+  /** The plan's kinds (e.g. fixed, exponential), the default first. */
+  kinds: string[];
+  maxRetries: { min: number; max: number; default: number };
+  baseDelaySeconds: { min: number; max: number; default: number };
+  /** Whether the plan can name statuses that are never retried (Vapi's excludedStatusCodes). */
+  excludedStatuses: boolean;
+  /** What hookscope assumes where the vendor is silent (e.g. the exponential formula). */
+  assumption?: string;
+  /** The schedule for a plan: delays before each attempt, the first 0 (as `retryDelaysMs`). */
+  delays(plan: { kind: string; maxRetries: number; baseDelayMs: number }): number[];
+}
+
+/** One step of a scripted call: an event, the body it starts from, and when it comes. */
+export interface CallScriptStep {
+  event: string;
+  /** A fixture of the event (default: its first). */
+  fixture?: string;
+  /** Fields set on the fixture for this step (path → value), e.g. `message.status`. */
+  set?: Record<string, unknown>;
+  /** Wait before this step, from the previous one (the vendor's realistic spacing). */
+  delayMs: number;
+  /** What the step is, when the event name alone does not say (e.g. `status-update:ringing`). */
+  label?: string;
+}
+
+/**
+ * A whole call as the vendor plays it (`send <vendor> call`): steps in order, and how a step's
+ * body is made to belong to one play of the call (one call id, times that increase).
+ */
+export interface CallScript {
+  description: string;
+  steps: CallScriptStep[];
+  /** A fresh call id for one play. */
+  newCallId(): string;
+  /** Put the play's call id and the step's time (epoch ms) into a step's body, in place. */
+  prepare(body: unknown, play: { callId: string; atMs: number; startedMs: number }): void;
 }
 
 /**
@@ -189,6 +241,8 @@ export interface VendorDefinition {
    * the mode whose headers a request carries.
    */
   authModes?: Record<string, AuthMode>;
+  /** Which of `authModes` `signing` is (what send uses without --auth), and why: send says so. */
+  defaultAuthMode?: Fact<string>;
   delivery: DeliveryRules;
   /** Things a user should know that fit nowhere else (one sentence each). */
   notes?: string[];
@@ -199,4 +253,6 @@ export interface VendorDefinition {
   callId?(body: unknown): string | undefined;
   /** How a call's events follow each other: `listen --group call` and the inspector flag what is missing or out of order. */
   callFlow?: CallFlow;
+  /** A whole call, for `send <vendor> call`: the call player plays it step by step. */
+  callScript?: CallScript;
 }

@@ -86,6 +86,17 @@ describe('vendors', () => {
     expect(r.stdout).toMatch(/timestamp +in milliseconds; accepted up to 5 min old, 5 min ahead\n +documented:/);
     expect(r.stdout).toContain('    deadline: 10 s (documented:');
   });
+  it('vapi: its auth modes, the mode send falls back to (an assumption), the retry plan and the call', async () => {
+    const r = await runCli(['vendors', 'vapi']);
+    expect(r.stdout).toMatch(/^ {2}hmac +x-signature: hex HMAC-SHA256 of \{timestamp\}\.\{body\}, with x-timestamp/m);
+    expect(r.stdout).toMatch(/without --auth send signs with secret\n +ASSUMPTION: /);
+    expect(r.stdout).toMatch(/retry plan +server\.backoffPlan: fixed \| exponential, maxRetries 0–10/);
+    expect(r.stdout).toMatch(/A call \(hookscope send vapi call --url …\)[\s\S]*\+24 s +end-of-call-report/);
+    const doc = JSON.parse((await runCli(['vendors', 'vapi', '--json'])).stdout);
+    expect(Object.keys(doc.authModes)).toEqual(['none', 'secret', 'bearer', 'hmac']);
+    expect(doc.callScript.steps).toHaveLength(9);
+    expect(doc.delivery.backoff).toMatchObject({ kinds: ['fixed', 'exponential'], maxRetries: { max: 10 } });
+  });
   it('--json is machine readable; an alias resolves', async () => {
     const r = await runCli(['vendors', 'atoms', '--json']);
     const doc = JSON.parse(r.stdout);
@@ -97,7 +108,7 @@ describe('vendors', () => {
   it('an unknown vendor: exit 2, did you mean', async () => {
     const r = await runCli(['vendors', 'synthflo']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow, retell, elevenlabs, twilio, openai, bland, standard-webhooks (see \'hookscope vendors\')\n');
+    expect(r.stderr).toBe('hookscope: unknown vendor "synthflo"\n  did you mean synthflow? known vendors: relyable, bluejay, smallest, synthflow, vapi, retell, elevenlabs, twilio, openai, bland, standard-webhooks (see \'hookscope vendors\')\n');
   });
 });
 
@@ -135,7 +146,7 @@ describe('completion', () => {
 
   it.each<[string, string[]]>([
     ['hookscope v', ['validate', 'vendors']],
-    ['hookscope schema ', ['atoms', 'bland', 'bluejay', 'eleven', 'elevenlabs', 'openai', 'relyable', 'retell', 'smallest', 'standard-webhooks', 'svix', 'synthflow', 'twilio']],
+    ['hookscope schema ', ['atoms', 'bland', 'bluejay', 'eleven', 'elevenlabs', 'openai', 'relyable', 'retell', 'smallest', 'standard-webhooks', 'svix', 'synthflow', 'twilio', 'vapi']],
     ['hookscope send openai realtime.', ['realtime.call.incoming']],
     ['hookscope send svix ', ['message']],
     ['hookscope schema relyable test_run.', ['test_run.completed', 'test_run.failed']],
@@ -153,6 +164,9 @@ describe('completion', () => {
     ['hookscope send twilio call-status.', ['call-status.answered', 'call-status.completed', 'call-status.initiated', 'call-status.ringing']],
     ['hookscope send bland call.', ['call.completed', 'call.corrected']],
     ['hookscope send bla', ['bland']],
+    ['hookscope send vapi ca', ['call', 'call.artifact.upload', 'call.delete.failed', 'call.deleted', 'call.endpointing.request', 'campaign.predial']],
+    ['hookscope send vapi tool', ['tool-calls']],
+    ['hookscope replay --back', ['--backoff']],
     ['hookscope send --url http://x --set a=1 relyable test_run.', ['test_run.completed', 'test_run.failed']],
     ['hookscope send relyable test_run.completed --dry', ['--dry-run']],
     ['hookscope replay --sp', ['--speed']],
@@ -169,7 +183,7 @@ describe('completion', () => {
     expect(zsh).toContain('    retell) reply=(call_started call_ended call_analyzed transcript_updated transfer_started transfer_bridged transfer_cancelled transfer_ended call_inbound) ;;');
     expect(zsh).toContain('    eleven) reply=(post_call_transcription post_call_audio call_initiation_failure conversation_initiation) ;;');
     expect(zsh).toContain('    bland) reply=(call.completed call.corrected webhook_event batch.status) ;;');
-    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow retell elevenlabs eleven twilio openai bland standard-webhooks svix)' '2:event:->event'");
+    expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow vapi retell elevenlabs eleven twilio openai bland standard-webhooks svix)' '2:event:->event'");
     const fish = await script('fish');
     expect(fish).toContain("complete -c hookscope -n __fish_use_subcommand -a validate -d 'validate saved payloads against each vendor\\'s schema'");
     expect(fish).toContain("contains -- synthflow (commandline -opc)' -a 'post_call call_inbound'");

@@ -18,6 +18,7 @@ const SECRETS: Record<string, string> = {
   relyable: 'rel-secret-0123456789abcdef',
   smallest: 'sm-secret-0123456789abcdef',
   synthflow: 'sf-secret-0123456789abcdef',
+  vapi: 'vapi-secret-0123456789abcdef',
   retell: 'key_rt_0123456789abcdef',
   elevenlabs: 'wsec_el-secret-0123456789abcdef',
   twilio: 'tw-secret-0123456789abcdef',

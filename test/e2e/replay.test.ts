@@ -19,19 +19,36 @@ afterAll(async () => {
 });
 
 /** Fails the first `failures[event]` attempts of an event with 500, then answers 200; records arrival times. */
+/** Vapi's request/response messages, answered as its docs show (tool results for the ids asked). */
+const VAPI_REPLIES: Record<string, (calls: { id: string }[]) => string> = {
+  'assistant-request': () => '{"assistantId":"asst_1"}',
+  'tool-calls': (calls) => JSON.stringify({ results: calls.map((c) => ({ toolCallId: c.id, result: 'done' })) }),
+  'transfer-destination-request': () => '{"destination":{"type":"number","number":"+15550100777"}}',
+  'handoff-destination-request': () => '{"destination":{"type":"assistant","assistantName":"Reservations"}}',
+  'knowledge-base-request': () => '{"documents":[]}',
+};
+
 async function flaky(failures: Record<string, number>) {
   const arrivals: { event: string; at: number }[] = [];
   const server = await startServer((req, res) => {
     // Form bodies (Twilio) are parameters; a Voice URL request has no CallbackSource or RecordingSid.
     const form = String(req.headers['content-type']).includes('x-www-form-urlencoded');
-    const body = (form ? Object.fromEntries(new URLSearchParams(req.body.toString())) : JSON.parse(req.body.toString())) as Record<string, string | undefined>;
-    const event = body.event ?? (form ? `twilio:${body.CallbackSource ?? body.RecordingStatus ?? 'voice'}:${body.SequenceNumber ?? ''}` : 'post_call');
+    const body = (form ? Object.fromEntries(new URLSearchParams(req.body.toString())) : JSON.parse(req.body.toString())) as Record<string, string | undefined> & { message?: { type?: string; toolCallList?: { id: string }[] } };
+    const event = body.event ?? body.message?.type ?? (form ? `twilio:${body.CallbackSource ?? body.RecordingStatus ?? 'voice'}:${body.SequenceNumber ?? ''}` : 'post_call');
     arrivals.push({ event, at: performance.now() });
     const n = arrivals.filter((a) => a.event === event).length;
     const voice = event === 'twilio:voice:';
     res.writeHead(n <= (failures[event] ?? 0) ? 500 : 200, { 'content-type': voice ? 'text/xml' : 'application/json' });
     // A request/response event is answered as its contract asks (replay judges the reply).
-    res.end(event === 'call_inbound' ? '{"call_inbound":{}}' : voice ? '<Response><Say>Hi</Say></Response>' : body.caller_id !== undefined ? '{"type":"conversation_initiation_client_data"}' : '');
+    res.end(
+      event === 'call_inbound'
+        ? '{"call_inbound":{}}'
+        : voice
+          ? '<Response><Say>Hi</Say></Response>'
+          : body.caller_id !== undefined
+            ? '{"type":"conversation_initiation_client_data"}'
+            : (VAPI_REPLIES[event]?.(body.message?.toolCallList ?? []) ?? ''),
+    );
   });
   servers.push(server);
   return { server, arrivals };
@@ -187,24 +204,21 @@ describe('replay: refusals', () => {
     expect(server.received).toHaveLength(1);
   });
 
-  it('replaying fixtures/ itself: the reply fixture and the Standard Webhooks message (nobody\'s by its body alone) are passed over, every event is delivered', async () => {
+  it('replaying fixtures/ itself: the reply fixtures and the Standard Webhooks message (nobody\'s by its body alone) are passed over, every event is delivered', async () => {
     const { server } = await flaky({});
     const r = await runCli(['replay', join(ROOT, 'fixtures'), '--url', server.url, '--speed', 'max', '--json'], { env: NO_SECRETS });
     expect(r.code, r.stderr).toBe(0);
     const passedOver = r.stderr.trim().split('\n');
-    expect(passedOver).toHaveLength(4);
-    for (const [v, e] of [
-      ['elevenlabs', 'conversation_initiation'],
-      ['retell', 'call_inbound'],
-      ['synthflow', 'call_inbound'],
-    ]) {
-      expect(passedOver).toContain(`hookscope: passed over ${join(ROOT, 'fixtures', v!, `${e}.reply.json`)}: a ${v} ${e} reply (what a receiver answers), not something a vendor sends`);
+    const replies = allFixtures().filter((f) => f.part === 'reply');
+    expect(passedOver).toHaveLength(replies.length + 1);
+    for (const f of replies) {
+      expect(passedOver).toContain(`hookscope: passed over ${f.file}: a ${f.vendor} ${f.event} reply (what a receiver answers), not something a vendor sends`);
     }
     expect(passedOver.find((l) => l.includes(join('standard-webhooks', 'message.json')))).toContain('a body is never standard-webhooks by its shape alone');
     const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
     // Every request fixture but the one a body alone cannot name (standard-webhooks' message).
     const requests = allFixtures().filter((f) => f.part === 'request' && f.vendor !== 'standard-webhooks').length;
-    expect(summary).toMatchObject({ kind: 'hookscope.replay.summary', events: requests, delivered: requests, passedOver: 4, interrupted: false });
+    expect(summary).toMatchObject({ kind: 'hookscope.replay.summary', events: requests, delivered: requests, passedOver: replies.length + 1, interrupted: false });
     // Named, it is delivered.
     const named = await runCli(['replay', join(ROOT, 'fixtures', 'standard-webhooks'), '--vendor', 'svix', '--url', server.url, '--speed', 'max', '--json'], { env: NO_SECRETS });
     expect(named.code, named.stderr).toBe(0);

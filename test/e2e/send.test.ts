@@ -67,14 +67,38 @@ function blandHex(raw: Buffer, header: string | undefined, secret: string): bool
   return header === createHmac('sha256', secret).update(raw).digest('hex');
 }
 
+/** Vapi's own example handler: request.headers['x-vapi-secret'] === process.env.VAPI_SECRET. */
+function vapiSecret(header: string | string[] | undefined, secret: string): boolean {
+  return header === secret;
+}
+
+/** What a Vapi receiver answers to the messages a call waits on (docs events.mdx), read from the body. */
+function vapiReply(raw: Buffer): string | undefined {
+  const message = (JSON.parse(raw.toString('utf8')) as { message?: { type?: string; toolCallList?: { id: string }[] } }).message;
+  switch (message?.type) {
+    case 'assistant-request':
+      return JSON.stringify({ assistantId: 'asst_1' });
+    case 'tool-calls':
+      return JSON.stringify({ results: (message.toolCallList ?? []).map((c) => ({ toolCallId: c.id, result: 'done' })) });
+    case 'transfer-destination-request':
+      return JSON.stringify({ destination: { type: 'number', number: '+15550100777' } });
+    case 'handoff-destination-request':
+      return JSON.stringify({ destination: { type: 'assistant', assistantName: 'Reservations' } });
+    case 'knowledge-base-request':
+      return JSON.stringify({ documents: [{ content: 'Open 17:00 to 23:00.', similarity: 0.9 }] });
+    default:
+      return undefined;
+  }
+}
+
 // --- Every vendor, every event --------------------------------------------------------------
 
 describe('send: every vendor and event arrives signed as the vendor signs', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer((req, res) => {
-      // The inbound-call webhooks (Synthflow's, Retell's), ElevenLabs' conversation-initiation webhook and Twilio's Voice URL
-      // need a reply body; everything else a plain 200.
+      // The inbound-call webhooks (Synthflow's, Retell's), ElevenLabs' conversation-initiation webhook, Twilio's Voice URL
+      // and Vapi's request/response messages need a reply body; everything else a plain 200.
       if (req.url.endsWith('/twilio') && !/CallbackSource=|RecordingSid=/.test(req.body.toString())) {
         res.writeHead(200, { 'content-type': 'text/xml' });
         res.end('<?xml version="1.0" encoding="UTF-8"?><Response><Say>Hi</Say></Response>');
@@ -89,7 +113,7 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
           ? JSON.stringify({ call_inbound: variables })
           : initiation
             ? JSON.stringify({ type: 'conversation_initiation_client_data', dynamic_variables: { customer_name: 'Ada' } })
-            : '{"received":true}',
+            : (vapiReply(req.body) ?? '{"received":true}'),
       );
     });
   });
@@ -164,6 +188,10 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
       bland: () => {
         expect(blandHex(got.body, got.headers['x-webhook-signature'] as string, SECRET)).toBe(true);
         expect(blandHex(got.body, got.headers['x-webhook-signature'] as string, `${SECRET}x`)).toBe(false);
+      },
+      vapi: () => {
+        expect(vapiSecret(got.headers['x-vapi-secret'], SECRET)).toBe(true);
+        expect(r.stderr).toContain("no --auth: signed with vapi's secret mode");
       },
       bluejay: () => {
         expect(Object.keys(got.headers).filter((h) => /sign/i.test(h))).toEqual([]);

@@ -28,6 +28,12 @@ describe('catalog shape', () => {
       openai: ['live.transport.incoming', 'realtime.call.incoming', 'response.cancelled', 'response.completed', 'response.failed', 'response.incomplete'],
       bland: ['batch.status', 'call.completed', 'call.corrected', 'webhook_event'],
       'standard-webhooks': ['message'],
+      vapi: [
+        'assistant-request', 'assistant.speechStarted', 'call.artifact.upload', 'call.delete.failed', 'call.deleted', 'call.endpointing.request', 'campaign.predial', 'chat.created', 'chat.deleted',
+        'conversation-update', 'end-of-call-report', 'handoff-destination-request', 'hang', 'knowledge-base-request', 'language-change-detected', 'model-output', 'phone-call-control',
+        'session.created', 'session.deleted', 'session.updated', 'speech-update', 'status-update', 'tool-calls', 'transcript', 'transfer-destination-request', 'transfer-update', 'user-interrupted',
+        'voice-input', 'voice-request',
+      ],
     });
     expect(findVendor('eleven')?.id).toBe('elevenlabs');
     expect(findVendor('svix')?.id).toBe('standard-webhooks');
@@ -122,6 +128,9 @@ const broken: Broken[] = [
   { vendor: 'bland', event: 'call.corrected', missing: 'call_id', wrongType: ['corrected_transcript.segments[0].confidence', '0.97'], force: true },
   { vendor: 'bland', event: 'webhook_event', missing: 'message', wrongType: ['log_level', 3], force: true },
   { vendor: 'bland', event: 'batch.status', missing: 'timestamp', wrongType: ['calls_total', '250'] },
+  { vendor: 'vapi', event: 'status-update', missing: 'message.call.orgId', wrongType: ['message.call.customer.number', 15550100234] },
+  { vendor: 'vapi', event: 'tool-calls', missing: 'message.toolCallList', wrongType: ['message.toolCallList[0].id', 42] },
+  { vendor: 'vapi', event: 'end-of-call-report', missing: 'message.analysis', wrongType: ['message.cost', '0.09'], badEnum: ['message.call.type', 'carrierPigeonCall'] },
 ];
 
 describe.each(broken)('broken $vendor $event', (b) => {

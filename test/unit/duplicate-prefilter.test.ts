@@ -25,8 +25,11 @@ describe('mayHaveDuplicateKeys', () => {
     if (scanJson(text).duplicates.length > 0) expect(mayHaveDuplicateKeys(text, JSON.parse(text))).toBe(true);
   });
 
-  it('is false for every fixture, pretty or compact', () => {
-    for (const f of allFixtures()) {
+  it('is false for every fixture, pretty or compact (but those with JSON-encoded strings, which over-count by design)', () => {
+    // Vapi's tool-call arguments are JSON in a string ("{\"date\":…}"): each \": over-counts, costing a full scan.
+    const plain = allFixtures().filter((f) => !f.text.includes('\\":'));
+    expect(plain.length).toBeGreaterThan(40);
+    for (const f of plain) {
       expect(mayHaveDuplicateKeys(f.text, f.body), f.file).toBe(false);
       expect(mayHaveDuplicateKeys(JSON.stringify(f.body), f.body), f.file).toBe(false);
     }

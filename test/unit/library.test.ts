@@ -8,7 +8,7 @@ describe('import { vendors, detect, validate, sign, verify } from "hookscope"', 
   const post = allFixtures().find((f) => f.vendor === 'synthflow' && f.event === 'post_call')!;
   const pre = allFixtures().find((f) => f.vendor === 'smallest' && f.event === 'pre-conversation')!;
 
-  it('lists the vendors', () => expect(vendors.map((v) => v.id)).toEqual(['relyable', 'bluejay', 'smallest', 'synthflow', 'retell', 'elevenlabs', 'twilio', 'openai', 'bland', 'standard-webhooks']));
+  it('lists the vendors', () => expect(vendors.map((v) => v.id)).toEqual(['relyable', 'bluejay', 'smallest', 'synthflow', 'vapi', 'retell', 'elevenlabs', 'twilio', 'openai', 'bland', 'standard-webhooks']));
 
   it('detects and validates text or values', () => {
     const d = detect(pre.body);

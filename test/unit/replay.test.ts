@@ -29,7 +29,8 @@ function scripted(script: Record<string, number[]>) {
   return new MswDispatcher([
     http.post(URL_, async ({ request }) => {
       const body = (await request.json()) as Record<string, unknown>;
-      const key = String(body.event ?? (body.call ? 'post_call' : 'unknown'));
+      const message = body.message as { type?: string } | undefined;
+      const key = String(body.event ?? message?.type ?? (body.call ? 'post_call' : 'unknown'));
       const list = script[key] ?? [200];
       const n = (seen[key] = (seen[key] ?? 0) + 1);
       return new HttpResponse(null, { status: list[Math.min(n, list.length) - 1] });
@@ -104,10 +105,38 @@ describe('replay with a virtual clock', () => {
     ['smallest', 'post-conversation', 'documented'],
     ['bluejay', 'simulation_ended', 'assumed'],
     ['synthflow', 'post_call', 'assumed'],
+    ['vapi', 'end-of-call-report', 'documented'],
   ])('%s %s: one attempt (%s)', async (vendor, event, provenance) => {
     const report = await run([fixture(vendor, event)], { [event]: [500] });
     expect(offsetsOf(report)).toEqual([0]);
     expect(report.events[0]!.schedule.provenance).toBe(provenance);
+  });
+
+  it('vapi --backoff exponential: the configured plan, base × 2^(n-1), the assumption named', async () => {
+    const report = await run([fixture('vapi', 'end-of-call-report')], { 'end-of-call-report': [500] }, { backoff: 'exponential', maxRetries: 3, baseDelay: 2 });
+    expect(offsetsOf(report)).toEqual([0, 2_000, 6_000, 14_000]);
+    expect(report.events[0]!.schedule).toMatchObject({ delaysMs: [0, 2_000, 4_000, 8_000], provenance: 'override' });
+    expect(report.events[0]!.schedule.note).toContain("--backoff exponential --max-retries 3 --base-delay 2: vapi's server.backoffPlan (Vapi does not document the exponential formula");
+  });
+
+  it('vapi --backoff fixed stops at the first 2xx; an excluded status is not retried', async () => {
+    const fixed = await run([fixture('vapi', 'end-of-call-report')], { 'end-of-call-report': [503, 503, 204] }, { backoff: 'fixed', maxRetries: 5, baseDelay: 1 });
+    expect(offsetsOf(fixed)).toEqual([0, 1_000, 2_000]);
+    expect(fixed.exitCode).toBe(0);
+    const excluded = await run([fixture('vapi', 'end-of-call-report')], { 'end-of-call-report': [404] }, { backoff: 'fixed', maxRetries: 5, baseDelay: 1, excludedStatuses: [400, 404] });
+    expect(offsetsOf(excluded)).toEqual([0]);
+    expect(excluded.events[0]!.attempts[0]!.result.failure?.message).toContain('404 is an excluded status of the retry plan: not retried');
+  });
+
+  it.each([
+    [{ backoff: 'fixed' }, 'relyable', "--backoff: relyable has no configurable retry plan"],
+    [{ backoff: 'linear' }, 'vapi', '--backoff: "linear" is not a kind of server.backoffPlan (kinds: fixed, exponential)'],
+    [{ backoff: 'fixed', maxRetries: 11 }, 'vapi', '--backoff: --max-retries 11: server.backoffPlan allows 0 to 10'],
+    [{ maxRetries: 3 }, 'vapi', '--max-retries needs --backoff'],
+    [{ backoff: 'fixed', schedule: '0,1s' }, 'vapi', '--schedule and --backoff both set the retries'],
+  ])('%j for %s is a usage error', async (extra, vendor, message) => {
+    const file = vendor === 'vapi' ? fixture('vapi', 'end-of-call-report') : fixture('relyable', 'test_run.completed');
+    await expect(run([file], {}, extra)).rejects.toThrow(message);
   });
 
   it('an assumed schedule is flagged in the output', async () => {

@@ -18,8 +18,9 @@ const accepted: Record<string, number[]> = {
   bluejay: [200], // assumed: the spec lists only 200
   smallest: [200, 201, 202, 204], // documented: any 2xx
   synthflow: [200, 201, 202, 204], // assumed: any 2xx
+  vapi: [200, 201, 202, 204], // documented: a backoff plan retries any non-2xx
 };
-const events: Record<string, string> = { relyable: 'test_run.completed', bluejay: 'simulation_ended', smallest: 'post-conversation', synthflow: 'post_call' };
+const events: Record<string, string> = { relyable: 'test_run.completed', bluejay: 'simulation_ended', smallest: 'post-conversation', synthflow: 'post_call', vapi: 'end-of-call-report' };
 
 describe('verdicts by vendor rule', () => {
   const statuses = [200, 201, 202, 204, 400, 401, 404, 409, 429, 500, 502, 503];

@@ -47,6 +47,14 @@ describe('wiring', () => {
         options: { vendor: 'synthflow', event: 'post_call', url: undefined, data: 'b.json', set: ['a=1', 'b=2'], unset: ['c'], fresh: false, validate: false, secret: 's', signatureHeader: 'X-S', header: ['A: 1', 'B: 2'], timeoutMs: 500, dryRun: true, json: true },
       },
     ],
+    [
+      ['send', 'vapi', 'call', '--url', 'http://127.0.0.1:3000/v', '--speed', '10', '--auth', 'hmac', '--auth-setting', 'algorithm=sha512'],
+      { command: 'send', options: { vendor: 'vapi', event: 'call', url: 'http://127.0.0.1:3000/v', speed: 10, auth: 'hmac', authSetting: ['algorithm=sha512'], fresh: true, validate: true } },
+    ],
+    [
+      ['replay', 'a.json', '--backoff', 'exponential', '--max-retries', '3', '--base-delay', '1.5', '--excluded-statuses', '400,404'],
+      { command: 'replay', options: { paths: ['a.json'], backoff: 'exponential', maxRetries: 3, baseDelay: 1.5, excludedStatuses: [400, 404] } },
+    ],
     [['listen'], { command: 'listen', options: { port: 4400, host: '127.0.0.1' } }],
     [['replay', 'a.json', '--url', 'http://127.0.0.1:1/'], { command: 'replay', options: { paths: ['a.json'], url: 'http://127.0.0.1:1/' } }],
     [
