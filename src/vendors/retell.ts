@@ -279,6 +279,30 @@ export const retell: VendorDefinition = {
     ended: 'call_ended',
     after: ['call_analyzed'],
   },
+  callScript: {
+    description: 'An inbound phone call: Retell asks for the agent to use (call_inbound, answered within 10 s), the call starts, the caller and the agent talk for half a minute, the call ends, and the analysis follows a few seconds later.',
+    steps: [
+      { event: 'call_inbound', delayMs: 0 },
+      { event: 'call_started', delayMs: 1_500 },
+      { event: 'call_ended', delayMs: 30_000 },
+      { event: 'call_analyzed', delayMs: 5_000 },
+    ],
+    // Retell's call ids are 32 letters and digits; the global Web Crypto keeps node:crypto out of catalog reads.
+    newCallId: () => globalThis.crypto.randomUUID().replaceAll('-', ''),
+    prepare(body, play) {
+      const call = field(body, 'call');
+      if (!isObject(call)) return;
+      call.call_id = play.callId;
+      // The call started with call_started (the second step, 1.5 s into the play); it ended with call_ended.
+      const start = play.startedMs + 1_500;
+      call.start_timestamp = Math.min(start, play.atMs);
+      if ('end_timestamp' in call) {
+        const end = field(body, 'event') === 'call_analyzed' ? play.atMs - 5_000 : play.atMs;
+        call.end_timestamp = end;
+        if ('duration_ms' in call) call.duration_ms = end - start;
+      }
+    },
+  },
   notes: [
     'retell-sdk 5.x verify() returns a Promise: `if (!Retell.verify(...))` without await never rejects anything (the docs samples leave the await out).',
     'Events are sent in order but do not wait for each other: a failed call_started does not hold back call_ended.',

@@ -86,7 +86,9 @@ describe('listen: every vendor, every fixture', () => {
       const reply = allFixtures().find((x) => x.vendor === f.vendor && x.event === f.event && x.part === 'reply');
       // Request/response: the listener answers with a valid reply, never an empty one.
       if (reply) expect(JSON.parse(res.text)).toEqual(reply.body);
-      expect(Boolean(reply)).toBe(f.event === 'call_inbound' || f.event === 'conversation_initiation');
+      // Every request/response event with a JSON reply has a reply fixture, and listen answers with it.
+      const contract = vendor(f.vendor).events.find((e) => e.name === f.event)!.reply;
+      expect(Boolean(reply), `${f.vendor} ${f.event}`).toBe(contract !== undefined && (contract.format ?? 'json') === 'json');
       if (f.event === 'incoming-call') {
         // Twilio's Voice URL: answered with TwiML, served as XML.
         expect(res.headers['content-type']).toBe('text/xml');

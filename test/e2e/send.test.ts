@@ -113,7 +113,7 @@ describe('send: every vendor and event arrives signed as the vendor signs', () =
           ? JSON.stringify({ call_inbound: variables })
           : initiation
             ? JSON.stringify({ type: 'conversation_initiation_client_data', dynamic_variables: { customer_name: 'Ada' } })
-            : (vapiReply(req.body) ?? '{"received":true}'),
+            : ((req.url.endsWith('/vapi') ? vapiReply(req.body) : undefined) ?? '{"received":true}'),
       );
     });
   });
