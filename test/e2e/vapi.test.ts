@@ -289,3 +289,37 @@ describe('send vapi call: the call player', () => {
     expect(speed.stderr).toContain('--speed paces a whole call');
   });
 });
+
+describe('send retell call: the same player, from Retell\'s script in the catalog', () => {
+  it('plays call_inbound → call_started → call_ended → call_analyzed with one call id; the inbound reply judged; the analysis after the end', async () => {
+    const recorder = await startServer((req, res) => {
+      const body = JSON.parse(req.body.toString('utf8')) as { event: string };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(body.event === 'call_inbound' ? JSON.stringify({ call_inbound: { dynamic_variables: { customer_name: 'Ada' } } }) : '{}');
+    });
+    try {
+      const r = await runCli(['send', 'retell', 'call', '--url', recorder.url, '--speed', 'max', '--json', '--secret', 'key_retell_call_e2e'], { env: { HOOKSCOPE_SECRET: '', RETELL_API_KEY: '' } });
+      expect(r.code, r.stderr).toBe(0);
+      const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      const summary = lines.pop();
+      expect(summary).toMatchObject({ type: 'call', vendor: 'retell', steps: 4, failed: [], ok: true });
+      const got = recorder.received.map((x) => JSON.parse(x.body.toString('utf8')) as { event: string; call?: { call_id: string; start_timestamp: number; end_timestamp?: number; duration_ms?: number } });
+      expect(got.map((b) => b.event)).toEqual(['call_inbound', 'call_started', 'call_ended', 'call_analyzed']);
+      // The inbound request comes before the call has an id; the three others share the play's.
+      expect(got[0]!.call).toBeUndefined();
+      expect(new Set(got.slice(1).map((b) => b.call!.call_id))).toEqual(new Set([summary.callId]));
+      const [started, ended, analyzed] = got.slice(1).map((b) => b.call!);
+      expect(ended!.start_timestamp).toBe(started!.start_timestamp);
+      expect(ended!.end_timestamp! - ended!.start_timestamp).toBe(ended!.duration_ms);
+      expect(analyzed!.end_timestamp).toBe(ended!.end_timestamp);
+      // Each request carries Retell's signature of its own bytes.
+      for (const x of recorder.received) {
+        const m = /^v=(\d+),d=([0-9a-f]{64})$/.exec(String(x.headers['x-retell-signature']))!;
+        expect(m[2]).toBe(createHmac('sha256', 'key_retell_call_e2e').update(Buffer.concat([x.body, Buffer.from(m[1]!)])).digest('hex'));
+      }
+      expect(lines.find((l) => l.event === 'call_inbound').deadline).toMatchObject({ deadlineMs: 10_000, state: 'ok' });
+    } finally {
+      await recorder.close();
+    }
+  });
+});
