@@ -2,6 +2,7 @@
 // reports): JSON-aware, key order ignored, arrays by position; fields made anew for every
 // delivery (the vendor's `fresh` paths from the catalog, and keys that are obviously ids or
 // timestamps) are marked so the page can show them apart from real differences. Pure.
+import { formatPath } from '../json/values.js';
 import type { DiffEntry } from './types.js';
 
 /** At most this many differences are listed (two 10 MB transcripts must not make a 10 MB diff). */
@@ -12,16 +13,8 @@ const ID_OR_TIME = /^(id|uuid|guid|nonce|ts|timestamp|time|date|created|updated|
 
 export const isIdOrTimeKey = (key: string): boolean => ID_OR_TIME.test(key);
 
-/** `$.a.b[0]["x.y"]`: the path notation issues use (src/json/values.ts formatPath). */
-export function pathText(segments: readonly (string | number)[]): string {
-  let out = '$';
-  for (const seg of segments) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += `.${seg}`;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
+/** `$.a.b[0]["x.y"]`: the path notation issues use (one writer of it: src/json/values.ts). */
+export const pathText = (segments: readonly (string | number)[]): string => formatPath(segments);
 
 export interface DiffOptions {
   /** Paths the vendor refreshes per delivery, dotted as in the catalog (`timestamp`, `data.id`). */

@@ -180,7 +180,7 @@ describe('completion', () => {
     const zsh = await script('zsh');
     expect(zsh.startsWith('#compdef hookscope')).toBe(true);
     expect(zsh).toContain('    synthflow) reply=(post_call call_inbound) ;;');
-    expect(zsh).toContain('    retell) reply=(call_started call_ended call_analyzed transcript_updated transfer_started transfer_bridged transfer_cancelled transfer_ended call_inbound) ;;');
+    expect(zsh).toContain('    retell) reply=(call_started call_ended call_analyzed transcript_updated transfer_started transfer_bridged transfer_cancelled transfer_ended call_inbound call) ;;');
     expect(zsh).toContain('    eleven) reply=(post_call_transcription post_call_audio call_initiation_failure conversation_initiation) ;;');
     expect(zsh).toContain('    bland) reply=(call.completed call.corrected webhook_event batch.status) ;;');
     expect(zsh).toContain("'1:vendor:(relyable bluejay smallest atoms synthflow vapi retell elevenlabs eleven twilio openai bland standard-webhooks svix)' '2:event:->event'");
