@@ -15,6 +15,9 @@ import { startServer, type Received, type TestServer } from '../../helpers/serve
 
 const SECRET = `whsec_${Buffer.from('openai-peer-e2e-secret-4f2a9c1e').toString('base64')}`;
 const OTHER = `whsec_${Buffer.from('openai-peer-e2e-secret-4f2a9c1f').toString('base64')}`;
+// openai-node uses a secret without the whsec_ prefix as its UTF-8 bytes (the standardwebhooks
+// library would base64-decode it): hookscope's catalog says so ('whsec-or-utf8').
+const PLAIN = 'openai-plain-secret-e2e-91b2';
 const webhooks = new OpenAI({ apiKey: 'unused-by-unwrap' }).webhooks;
 const accepts = (body: string, headers: Record<string, string | string[] | undefined>, secret: string) =>
   webhooks.unwrap(body, headers as Record<string, string>, secret).then(() => true, () => false);
@@ -39,13 +42,14 @@ function changeOneByte(body: string): string {
 
 describe('hookscope send openai → a receiver that verifies with openai-node', () => {
   let server: TestServer;
-  const verdicts = new Map<Received, { sdk: boolean; otherSecret: boolean }>();
+  const verdicts = new Map<Received, { sdk: boolean; otherSecret: boolean; plain: boolean }>();
   beforeAll(async () => {
     server = await startServer(async (req, res) => {
       const body = req.body.toString('utf8');
       const sdk = await accepts(body, req.headers, SECRET);
-      verdicts.set(req, { sdk, otherSecret: await accepts(body, req.headers, OTHER) });
-      res.writeHead(sdk ? 200 : 400).end();
+      const plain = await accepts(body, req.headers, PLAIN);
+      verdicts.set(req, { sdk, otherSecret: await accepts(body, req.headers, OTHER), plain });
+      res.writeHead(sdk || plain ? 200 : 400).end();
     });
   });
   afterAll(() => server.close());
@@ -60,10 +64,17 @@ describe('hookscope send openai → a receiver that verifies with openai-node', 
     expect(server.received.length).toBe(before + 1);
     const got = server.received.at(-1)!;
     expect(got.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
-    expect(verdicts.get(got)).toEqual({ sdk: true, otherSecret: false });
+    expect(verdicts.get(got)).toEqual({ sdk: true, otherSecret: false, plain: false });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('✓ accepted');
     expect(r.stdout + r.stderr).not.toContain(SECRET);
+  });
+
+  it('a secret without whsec_ is signed with as text, as unwrap() verifies it', async () => {
+    const r = await send(['response.completed', '--url', `${server.url}/openai`, '--secret', PLAIN]);
+    expect(verdicts.get(server.received.at(-1)!)).toEqual({ sdk: false, otherSecret: false, plain: true });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(PLAIN);
   });
 });
 
