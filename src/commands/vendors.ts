@@ -27,7 +27,8 @@ export function vendorsText(options: VendorsOptions): string {
 }
 
 function summary(v: VendorDefinition) {
-  return { id: v.id, aliases: v.aliases, title: v.title, events: v.events.map((e) => ({ name: e.name, description: e.description, legacy: e.legacy ?? null, reply: Boolean(e.reply) })) };
+  // `recognisedBy`: a saved body of a vendor known by its request headers (Standard Webhooks) is nobody's without them.
+  return { id: v.id, aliases: v.aliases, title: v.title, recognisedBy: v.fallback ? 'headers' : 'body', events: v.events.map((e) => ({ name: e.name, description: e.description, legacy: e.legacy ?? null, reply: Boolean(e.reply) })) };
 }
 
 function detail(v: VendorDefinition) {

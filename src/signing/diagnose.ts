@@ -35,18 +35,9 @@ export function diagnose(spec: HmacSpec, got: Presented, input: VerifyInput, siz
   const attempts: Attempt[] = [];
 
   // The body re-serialised.
-  if (main.includes('body') && input.body.length <= DIAGNOSE_MAX_BYTES && !spec.messages.some((m) => m.includes('compact-body'))) {
-    const parsed = tryParse(input.body);
-    // Deeply nested bodies are not pretty-printed: indentation would grow with the square of the depth.
-    const shallow = nestingDepth(Buffer.from(input.body).toString('utf8'), PRETTY_MAX_DEPTH) <= PRETTY_MAX_DEPTH;
-    if (parsed !== undefined && shallow) {
-      for (const [text, how] of [
-        [JSON.stringify(parsed), 'JSON.stringify of the parsed body'],
-        [JSON.stringify(parsed, null, 2), 'pretty-printed JSON of the parsed body'],
-      ] as const) {
-        const body = Buffer.from(text, 'utf8');
-        if (!body.equals(Buffer.from(input.body))) attempts.push({ mistake: `it is the signature of the body re-serialised (${how}), not of the bytes sent: sign and verify the raw body`, key, parts: main, ctx: { ...ctx, body } });
-      }
+  if (main.includes('body') && !spec.messages.some((m) => m.includes('compact-body'))) {
+    for (const { body, how } of reserialised(input.body)) {
+      attempts.push({ mistake: `it is the signature of the body re-serialised (${how}), not of the bytes sent: sign and verify the raw body`, key, parts: main, ctx: { ...ctx, body } });
     }
   }
   // The key made another way.
@@ -85,6 +76,27 @@ export function diagnose(spec: HmacSpec, got: Presented, input: VerifyInput, siz
     }
   }
   return undefined;
+}
+
+/**
+ * The forms an integrator's framework gives a JSON body back in (compact, pretty-printed), when
+ * they differ from the bytes sent: the usual cause of a signature made or checked over the wrong
+ * bytes. Bounded: bodies over DIAGNOSE_MAX_BYTES or nested deeper than PRETTY_MAX_DEPTH give none.
+ */
+export function reserialised(raw: Uint8Array): { body: Buffer; how: string }[] {
+  if (raw.length > DIAGNOSE_MAX_BYTES) return [];
+  const parsed = tryParse(raw);
+  // Deeply nested bodies are not pretty-printed: indentation would grow with the square of the depth.
+  if (parsed === undefined || nestingDepth(Buffer.from(raw).toString('utf8'), PRETTY_MAX_DEPTH) > PRETTY_MAX_DEPTH) return [];
+  const out: { body: Buffer; how: string }[] = [];
+  for (const [text, how] of [
+    [JSON.stringify(parsed), 'JSON.stringify of the parsed body'],
+    [JSON.stringify(parsed, null, 2), 'pretty-printed JSON of the parsed body'],
+  ] as const) {
+    const body = Buffer.from(text, 'utf8');
+    if (!body.equals(Buffer.from(raw))) out.push({ body, how });
+  }
+  return out;
 }
 
 function tryParse(body: Uint8Array): unknown {

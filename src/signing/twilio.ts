@@ -8,6 +8,7 @@ import type { Fact } from '../vendors/types.js';
 import { headerValue, sortedFormParams } from './hmac.js';
 import { digest, equalBytes, nodeCrypto, type Algorithm } from './primitives.js';
 import { portVariants } from './urls.js';
+import { reserialised } from './diagnose.js';
 import type { SignatureVerdict, SigningScheme, VerifyInput } from './types.js';
 
 export const TWILIO_SIGNATURE = 'x-twilio-signature';
@@ -101,7 +102,12 @@ function verifyTwilio(input: VerifyInput): SignatureVerdict {
   if (json) {
     const declared = new URL(input.url).searchParams.get('bodySHA256') ?? '';
     if (declared.toLowerCase() !== sha256Hex(input.body)) {
-      return { valid: false, reason: 'mismatch', detail: 'the bodySHA256 in the URL is not the SHA-256 of this body: the body changed on the way', diagnosis: 'the body is not the one Twilio hashed' };
+      // A framework that parsed and re-serialised the JSON hands on other bytes than Twilio hashed.
+      const other = reserialised(input.body).find((r) => sha256Hex(r.body) === declared.toLowerCase());
+      const diagnosis = other
+        ? `the body Twilio hashed is this body re-serialised (${other.how}): hash and verify the raw body as received`
+        : 'the body is not the one Twilio hashed';
+      return { valid: false, reason: 'mismatch', detail: 'the bodySHA256 in the URL is not the SHA-256 of this body: the body changed on the way', diagnosis };
     }
   }
   for (const variant of portVariants(input.url)) {

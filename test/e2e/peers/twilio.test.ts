@@ -126,10 +126,9 @@ describe('twilio-node getExpectedTwilioSignature() → hookscope listen --secret
     reserialisedJson = reserialised;
   });
 
-  // A known gap, kept visible: for the pretty-printed body whose compact form Twilio hashed,
-  // hookscope says only "the body is not the one Twilio hashed", where the HMAC schemes say
-  // "re-serialised". it.fails: this turns red the day the diagnosis is added; make it a plain it then.
-  it.fails('JSON bodies: a body re-serialised after Twilio hashed it is named as re-serialised', () => {
+  // The pretty-printed body whose compact form Twilio hashed: named as re-serialised, as the
+  // HMAC schemes name it.
+  it('JSON bodies: a body re-serialised after Twilio hashed it is named as re-serialised', () => {
     expect(reserialisedJson?.signature.diagnosis).toContain('re-serialised');
   });
 });
