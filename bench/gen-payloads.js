@@ -5,7 +5,7 @@
 //    (uuid -> v4 uuid, else same prefix and same character classes, so hex stays hex); every
 //    occurrence inside other strings (URLs, "<agentId>.<eventType>") is replaced too, consistently
 //  - E.164 phone numbers: new digits, same length
-//  - prose (strings with a space, >= 16 chars): words re-drawn, 0.5x-2x as many
+//  - prose (strings with a space, >= 16 chars, no hh:mm in them): words re-drawn, 0.5x-2x as many
 //  - numbers: integers x0.5..x1.5 (0 stays 0), floats in [0,1] stay in [0,1], others x0.5..x1.5
 //  - enums/constants (no spaces), timestamps, booleans, null and object keys are left alone
 export function mulberry32(seed) {
@@ -27,6 +27,7 @@ export function fnv1a(s) {
 const ID_KEY = /(^id$|_id$|Id$)/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PHONE = /^\+[1-9]\d{6,14}$/;
+const TIME = /\d{2}:\d{2}/;
 const CLASSES = ['0123456789', 'abcdef', 'ghijklmnopqrstuvwxyz', 'ABCDEF', 'GHIJKLMNOPQRSTUVWXYZ'];
 
 /** Return a varied deep copy of `fixture`, deterministic for a given `rnd` sequence. */
@@ -84,7 +85,8 @@ export function vary(fixture, rnd) {
     if (PHONE.test(v)) return v.slice(0, 2) + Array.from({ length: v.length - 2 }, () => pick(CLASSES[0])).join('');
     let s = v;
     for (const [from, to] of ids) if (s.includes(from)) s = s.split(from).join(to);
-    return s.includes(' ') && s.length >= 16 ? words(s) : s;
+    // Dates written with spaces (Twilio's RFC 2822 "Wed, 08 Oct 2025 13:54:12 +0000") are values, not prose.
+    return s.includes(' ') && s.length >= 16 && !TIME.test(s) ? words(s) : s;
   };
 
   const doc = resize(fixture);

@@ -12,6 +12,9 @@ export interface SchemaOptions {
   strict?: boolean;
 }
 
+/** The formats JSON Schema draft 2020-12 defines. */
+const STANDARD_FORMATS = new Set(['date-time', 'date', 'time', 'duration', 'email', 'idn-email', 'hostname', 'idn-hostname', 'ipv4', 'ipv6', 'uri', 'uri-reference', 'iri', 'iri-reference', 'uuid', 'uri-template', 'json-pointer', 'relative-json-pointer', 'regex']);
+
 export function eventJsonSchema(options: SchemaOptions): Record<string, unknown> {
   const { vendor, event } = resolveEvent(options.event, resolveVendor(options.vendor));
   const schema = options.reply ? event.reply?.schema : event.schema;
@@ -23,6 +26,14 @@ export function eventJsonSchema(options: SchemaOptions): Record<string, unknown>
     override: (ctx) => {
       // hookscope's policy: unknown fields are drift (a warning), not an error.
       if (!options.strict && ctx.jsonSchema.additionalProperties === false) delete ctx.jsonSchema.additionalProperties;
+      // zod names some checks as formats no draft defines (`base64`, `starts_with`: the latter
+      // beside its `pattern`); validators such as ajv reject a schema with them. Only the draft's
+      // own formats are kept; base64 is said with contentEncoding, as JSON Schema says it.
+      const format = ctx.jsonSchema.format;
+      if (typeof format === 'string' && !STANDARD_FORMATS.has(format)) {
+        delete ctx.jsonSchema.format;
+        if (format === 'base64') ctx.jsonSchema.contentEncoding = 'base64';
+      }
     },
   }) as Record<string, unknown>;
   return {

@@ -12,7 +12,8 @@ const addFormats = require('ajv-formats').default as (ajv: unknown) => void;
 
 /** A fresh ajv per schema: the same $id may be compiled more than once across tests. */
 function compile(schema: object) {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  // strictSchema: a format no draft defines makes ajv (and ajv-cli) refuse the schema, as users' validators would.
+  const ajv = new Ajv2020({ strict: false, strictSchema: true, allErrors: true });
   addFormats(ajv);
   return ajv.compile(schema);
 }
