@@ -170,6 +170,18 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--head
   };
   const time = { plain: 0, ui: 0 };
   const done = { plain: 0, ui: 0 };
+  // listen's own CPU time (user + system, from /proc), to tell its cost per request from the
+  // machine's: the page's browser competes for the same CPUs.
+  const cpu = { plain: 0, ui: 0 };
+  const TICK_MS = 1000 / 100; // Linux USER_HZ
+  const cpuMs = (child) => {
+    try {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    } catch {
+      return NaN;
+    }
+  };
   const run = async (name, url, amount) => {
     const started = performance.now();
     const result = await autocannon({ url: `${url}/hooks`, method: 'POST', requests: [{ setupRequest }], connections: CONNECTIONS, pipelining: 1, amount, timeout: 10, sampleInt: 100, skipAggregateResult: true });
@@ -181,7 +193,10 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--head
   for (let p = 0; p < PHASES; p++) {
     const order = p % 2 ? ['ui', 'plain'] : ['plain', 'ui'];
     for (const name of order) {
+      const child = (name === 'ui' ? withUi : plain).child;
+      const before = cpuMs(child);
       const r = await run(name, name === 'ui' ? withUi.url : plain.url, PHASE_REQUESTS);
+      cpu[name] += cpuMs(child) - before;
       time[name] += r.secs;
       done[name] += r.n;
     }
@@ -193,6 +208,10 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--head
   const rps = { plain: done.plain / time.plain, ui: done.ui / time.ui };
   console.log(`listen: ${rps.plain.toFixed(0)} req/s without --ui, ${rps.ui.toFixed(0)} req/s with --ui and a page open (its list reached ${rows} rows)`);
   verdict('listen req/s with --ui and a page open vs without', rps.ui / rps.plain, '>= 0.90x', rps.ui / rps.plain >= 0.9);
+  const perReq = { plain: (cpu.plain * 1000) / done.plain, ui: (cpu.ui * 1000) / done.ui };
+  if (Number.isFinite(perReq.plain) && Number.isFinite(perReq.ui)) {
+    console.log(`  (info) listen's own CPU per request: ${perReq.plain.toFixed(0)} µs without --ui, ${perReq.ui.toFixed(0)} µs with --ui and a page open (${(perReq.ui / perReq.plain).toFixed(2)}×)`);
+  }
 }
 await browser.close();
 console.log(`machine load after (1/5/15 min): ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
