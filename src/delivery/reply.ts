@@ -60,6 +60,7 @@ export function judgeReplyBody(vendor: VendorDefinition, event: EventDefinition,
     issues.push(...checked.issues);
     json = checked.body;
   }
+  const schemaIssues = issues.length;
   if (contract.check) {
     try {
       issues.push(...contract.check({ text, contentType, json }, request));
@@ -68,6 +69,8 @@ export function judgeReplyBody(vendor: VendorDefinition, event: EventDefinition,
     }
   }
   const valid = !issues.some((i) => i.severity === 'error');
-  const what = (contract.format ?? 'json') === 'json' ? `the ${event.name} reply schema` : `what ${vendor.id} expects for ${event.name}`;
-  return { valid, empty: false, issues, explanation: valid ? undefined : `the reply does not match ${what}` };
+  // Say which failed: the reply's shape, or a rule the schema cannot state (every Vapi toolCallId answered once).
+  const shapeFailed = (contract.format ?? 'json') === 'json' && issues.slice(0, schemaIssues).some((i) => i.severity === 'error');
+  const explanation = shapeFailed || (contract.format ?? 'json') !== 'json' ? `the reply does not match ${shapeFailed ? `the ${event.name} reply schema` : `what ${vendor.id} expects for ${event.name}`}` : `the reply breaks ${vendor.id}'s rules for a ${event.name} reply`;
+  return { valid, empty: false, issues, explanation: valid ? undefined : explanation };
 }

@@ -75,7 +75,7 @@ describe('send vapi: the reply judged', () => {
 
   it.each([
     ['missing-id', 'bad-reply', ['missing-field', '$.results[0].toolCallId'], '✗ bad reply: the reply does not match the tool-calls reply schema'],
-    ['multi-line', 'bad-reply', ['multi-line-result', '$.results[0].result'], 'result has a line break; Vapi needs a single-line string'],
+    ['multi-line', 'bad-reply', ['multi-line-result', '$.results[0].result'], "✗ bad reply: the reply breaks vapi's rules for a tool-calls reply"],
     ['created', 'rejected', undefined, '✗ rejected: vapi takes a tool-calls reply only with exactly 200; 201 is ignored'],
   ] as const)('tool-calls answered %s: %s, exit 1', async (mode, kind, issue, line) => {
     const [human, machine] = await Promise.all([send(['tool-calls', '--url', `${app.url}/${mode}`]), send(['tool-calls', '--url', `${app.url}/${mode}`, '--json'])]);
@@ -155,6 +155,8 @@ describe('listen --forward-to vapi: the app\'s answer judged', () => {
     expect(blocks[0]).toContain('check_availability (call_Q7vX2mK9pL4tR8sN)');
     expect(blocks[1]).toContain('✗ the reply does not match the tool-calls reply schema');
     expect(blocks[2]).toContain('$.results[0].result: result has a line break');
+    // A rule the schema cannot state is named as a rule, not as the schema.
+    expect(blocks[2]).toContain("✗ the reply breaks vapi's rules for a tool-calls reply");
     expect(blocks[3]).toContain('✓ the reply is accepted, with warnings');
     expect(blocks[3]).toContain('warning  $.messageResponse: the {messageResponse: …} wrapper');
     expect(blocks[4]).toContain('vapi takes a tool-calls reply only with exactly 200; 201 is ignored');
