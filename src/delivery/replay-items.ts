@@ -173,7 +173,7 @@ function fromFixture(text: string, source: string, options: LoadOptions, flagSec
   const headers = defaultHeaders(form ? FORM_CONTENT_TYPE : undefined);
   const secret = secretFor(vendor, flagSecrets, options.env)?.value;
   // Signed at each attempt, with the attempt's time and URL (see attemptRequest); checked once here.
-  const signs = secret !== undefined && signRequest(vendor, { body, secret, timestampMs: Date.now(), url: SOME_URL, contentType: headers[0]![1] }, choiceFor(vendor, options.auth, checked.event)) !== undefined;
+  const signs = secret !== undefined && canSign(vendor, body, secret, choiceFor(vendor, options.auth, checked.event), headers[0]![1]);
   return {
     source,
     vendor,
@@ -217,7 +217,7 @@ function fromRecord(record: LogRecord, source: string, options: LoadOptions, fla
     // whatever the override names; each attempt is signed afresh.
     const names = new Set(schemeHeaderNames(vendor, choiceFor(vendor, options.auth, checked.event, options.signatureHeader)));
     for (let i = headers.length - 1; i >= 0; i--) if (names.has(headers[i]![0].toLowerCase())) headers.splice(i, 1);
-    const signs = signRequest(vendor, { body, secret, timestampMs: Date.now(), url: SOME_URL }, choiceFor(vendor, options.auth, checked.event)) !== undefined;
+    const signs = canSign(vendor, body, secret, choiceFor(vendor, options.auth, checked.event));
     signing = signs ? 're-signed' : 'unsigned';
     if (signs) signWith = secret;
   } else if (freshened?.length && hasSignatureHeader(vendor, record.headers, choiceFor(vendor, options.auth, checked.event, options.signatureHeader))) {
@@ -240,6 +240,11 @@ function fromRecord(record: LogRecord, source: string, options: LoadOptions, fla
 
 /** A URL to ask URL-signed schemes (Twilio) whether a body can be signed: each attempt signs with the real one. */
 const SOME_URL = 'https://hookscope.invalid/';
+
+/** Whether the scheme chosen can sign this body with this secret (checked once per item; each attempt signs afresh). */
+function canSign(vendor: VendorDefinition, body: Buffer, secret: string, choice: ReturnType<typeof choiceFor>, contentType?: string): boolean {
+  return signRequest(vendor, { body, secret, timestampMs: Date.now(), url: SOME_URL, ...(contentType !== undefined ? { contentType } : {}) }, choice) !== undefined;
+}
 
 /** Give the event's per-delivery fields new values in `body`; the paths changed. */
 function freshFields(vendor: VendorDefinition, event: string, body: unknown, options: LoadOptions): string[] {
