@@ -14,7 +14,11 @@
 // runs a node with `_zod.run` and finalizes an issue with `z.core.util.finalizeIssue`: the two
 // steps of zod's own safeParse (zod/v4/core parse.js). test/unit/bounded-issues.test.ts holds it
 // to safeParse, issue for issue, on every fixture, thousands of mutants and each construct.
-import * as z from 'zod';
+import type * as z from 'zod';
+// Named imports from zod's core (its entry for tool authors), not `z.core`: reading the `core`
+// namespace off zod's main entry makes the bundle keep all of zod's ~60 locales (361 KB that
+// every command using a schema would compile at start).
+import { $ZodAsyncError, config, util } from 'zod/v4/core';
 import { linkPath, linkSegments, type PathLink } from '../json/display.js';
 import { checksOf, compile, isPlainObject, isPlainStringKey, plainOptionalInner, type CheckNode, type Node, type Payload, type Predicate } from './fast-check.js';
 import { issueCount, isWarning } from './issues.js';
@@ -86,7 +90,7 @@ class Walk {
       issue = { ...issue, keys: (issue as { keys: string[] }).keys.slice(0, room) } as RawIssue;
       units = room;
     }
-    this.keep(z.core.util.finalizeIssue(issue, CTX, z.core.config()), at, units);
+    this.keep(util.finalizeIssue(issue, CTX, config()), at, units);
   }
 
   /** Take the findings of a walk that started at `at` (a union's option). */
@@ -166,7 +170,7 @@ function delegate(node: Node): Collector {
   const run = (node as RunnableNode)._zod;
   return (v, at, walk) => {
     const result = run.run({ value: v, issues: [] }, CTX);
-    if (result instanceof Promise) throw new z.core.$ZodAsyncError();
+    if (result instanceof Promise) throw new $ZodAsyncError();
     let flags = result.aborted === true ? ABORTED : 0;
     for (const issue of result.issues as RawIssue[]) {
       flags |= flagsOf(issue);
@@ -424,7 +428,7 @@ function runChecks(node: Node, checks: CheckNode[], value: unknown, flags: numbe
       continue;
     }
     sink.flags = 0;
-    if (check._zod.check(payload) instanceof Promise) throw new z.core.$ZodAsyncError();
+    if (check._zod.check(payload) instanceof Promise) throw new $ZodAsyncError();
     if ((sink.flags & ABORTED) !== 0) aborted = true;
     if ((sink.flags & EXPLICIT) !== 0) explicit = true;
     flags |= sink.flags;
