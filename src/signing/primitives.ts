@@ -9,6 +9,9 @@ export const nodeCrypto = () => (crypto ??= requireBuiltin('node:crypto') as typ
 
 export type Algorithm = 'sha256' | 'sha1' | 'sha512';
 
+/** Bytes in a digest of each algorithm: what a presented signature must decode to. */
+export const DIGEST_BYTES: Readonly<Record<Algorithm, number>> = { sha256: 32, sha1: 20, sha512: 64 };
+
 /**
  * How a secret becomes the key: `utf8` uses its text; `whsec` base64-decodes what follows an
  * optional `whsec_` prefix (Standard Webhooks); `whsec-or-utf8` decodes after `whsec_` and uses
