@@ -13,7 +13,11 @@ export function filterQuery(filter: Filter): string {
   return params.toString();
 }
 
-export const listRequests = (filter: Filter) => fetch(`/api/requests?${filterQuery(filter)}`).then((r) => json<ListResponse>(r));
+/** Without a filter the URL is exactly `/api/requests`: the one index.html preloads. */
+export const listRequests = (filter: Filter) => {
+  const q = filterQuery(filter);
+  return fetch(q ? `/api/requests?${q}` : '/api/requests').then((r) => json<ListResponse>(r));
+};
 export const getRequest = (seq: number) => fetch(`/api/requests/${seq}`).then((r) => json<DetailResponse>(r));
 export const getCalls = () => fetch('/api/calls').then((r) => json<{ calls: CallView[] }>(r));
 export const getDiff = (a: number, b: number | 'fixture') => fetch(`/api/diff?a=${a}&b=${b}`).then((r) => json<DiffResponse>(r));

@@ -6,10 +6,16 @@ import { filterQuery, listRequests } from './api.js';
 import { Detail } from './detail.js';
 import { RequestList } from './list.js';
 import { CallsView, DiffView } from './views.js';
-import type { Filter, Row } from '../types.js';
+import type { Filter, ListResponse, Row } from '../types.js';
 
 const SIG = ['valid', 'invalid', 'unsigned', 'no-secret', 'not-checked'];
 const SCHEMA = ['valid', 'invalid', 'drift', 'not-json', 'undetected', 'probe'];
+
+// The history is asked for as soon as the script runs, before the first render (index.html also
+// preloads it, so it is usually on its way before this script is): the page's first paint with
+// rows waits on it.
+let first: Promise<ListResponse> | undefined = listRequests({});
+const isEmpty = (f: Filter) => filterQuery(f) === '';
 
 function App() {
   const rows = useRef<Row[]>([]);
@@ -35,7 +41,8 @@ function App() {
     let source: EventSource | undefined;
     let stopped = false;
     const load = async () => {
-      const list = await listRequests(applied);
+      const list = await (first && isEmpty(applied) ? first : listRequests(applied));
+      first = undefined;
       if (stopped) return;
       rows.current = list.rows;
       learn(list.rows);
@@ -73,9 +80,10 @@ function App() {
     };
   }, [applied]);
 
-  // Text filters apply after a pause in typing; selects at once.
+  // Text filters apply after a pause in typing. A filter equal to the one applied is not applied
+  // again: that would fetch the whole list a second time (it did, 250 ms after every page load).
   useEffect(() => {
-    const t = setTimeout(() => setApplied(filter), 250);
+    const t = setTimeout(() => setApplied((now) => (filterQuery(now) === filterQuery(filter) ? now : filter)), 250);
     return () => clearTimeout(t);
   }, [filter]);
 
