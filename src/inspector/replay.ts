@@ -13,7 +13,7 @@ import { encodeBody, logRecordBody, type ForwardRecord } from '../record/log-rec
 import { validateText } from '../schema/validate.js';
 import { choiceFor, schemeHeaderNames, signRequest, type AuthChoice } from '../signing/signature.js';
 import { findEvent, findVendor, vendors as registry } from '../vendors/index.js';
-import type { Entry } from './rows.js';
+import { recordOf, type Entry, type StoredRecord } from './rows.js';
 import type { ReplayRequest } from './types.js';
 
 export interface ReplayContext {
@@ -25,8 +25,8 @@ export interface ReplayContext {
 }
 
 export type ReplayOutcome =
-  | { ok: true; record: Entry['record']; notes: string[] }
-  | { ok: false; status: number; error: string; issues?: Entry['record']['schema']['issues']; notes: string[] };
+  | { ok: true; record: StoredRecord; notes: string[] }
+  | { ok: false; status: number; error: string; issues?: StoredRecord['schema']['issues']; notes: string[] };
 
 /** Headers given by the page: names that HTTP allows, values without line breaks. */
 function checkHeaders(headers: unknown): [string, string][] | string {
@@ -44,7 +44,7 @@ function checkHeaders(headers: unknown): [string, string][] | string {
 
 export async function replay(original: Entry, request: ReplayRequest, ctx: ReplayContext): Promise<ReplayOutcome> {
   const notes: string[] = [];
-  const rec = original.record;
+  const rec = recordOf(original);
   if (rec.bodyOmitted) return { ok: false, status: 409, error: `listen kept no body for this request (${rec.bodyOmitted}): nothing to replay`, notes };
   let target: string;
   try {
@@ -110,7 +110,7 @@ export async function replay(original: Entry, request: ReplayRequest, ctx: Repla
     forwarded.latencyMs = Math.round(outcome.latencyMs);
     forwarded.error = outcome.failure.message;
   }
-  const record: Entry['record'] = {
+  const record: StoredRecord = {
     kind: rec.kind,
     version: 1,
     id: 0,

@@ -4,19 +4,28 @@
 import type { ListenRecord } from '../record/log-record.js';
 import { FILTER_KEYS, type Filter, type Row } from './types.js';
 
-/** What the inspector keeps per request: listen's record, plus how it relates to others. */
+/** A record as the inspector holds it: listen's, or a replay sent from the page (linked to its original). */
+export type StoredRecord = ListenRecord & { replayOf?: number; replayTo?: string; edited?: boolean };
+
+/**
+ * What the inspector keeps per request: the record as its JSON line (the log's line), and its list
+ * row. A line is one string, which the garbage collector does not walk, where a record is some
+ * thirty objects: listen keeps tens of thousands of these while it takes requests at full speed.
+ * The record is parsed again when a view needs more than the row (detail, diff, replay, calls).
+ */
 export interface Entry {
   seq: number;
-  record: ListenRecord & { replayOf?: number; replayTo?: string; edited?: boolean };
-  /** The record's JSON line length: what the memory budget counts. */
+  line: string;
+  /** The line's length: what the memory budget counts. */
   bytes: number;
-  row?: Row;
+  row: Row;
 }
 
-export function rowOf(entry: Entry): Row {
-  if (entry.row) return entry.row;
-  const r = entry.record;
-  const row: Row = { seq: entry.seq, time: r.time, method: r.method, path: r.path, sig: r.signature?.state ?? 'not-checked', schema: r.schema?.state ?? 'not-json', status: r.response?.status ?? 0 };
+export const recordOf = (entry: Entry): StoredRecord => JSON.parse(entry.line) as StoredRecord;
+
+/** The list row of a record. */
+export function rowOf(seq: number, r: StoredRecord): Row {
+  const row: Row = { seq, time: r.time, method: r.method, path: r.path, sig: r.signature?.state ?? 'not-checked', schema: r.schema?.state ?? 'not-json', status: r.response?.status ?? 0 };
   if (r.replayOf === undefined) row.id = r.id;
   if (r.vendor) row.vendor = r.vendor;
   if (r.event) row.event = r.event;
@@ -31,7 +40,7 @@ export function rowOf(entry: Entry): Row {
     row.replayOf = r.replayOf;
     if (r.edited) row.edited = true;
   }
-  return (entry.row = row);
+  return row;
 }
 
 /** The filter in a query string; empty values are no filter. */
@@ -48,7 +57,7 @@ export const isEmptyFilter = (filter: Filter): boolean => FILTER_KEYS.every((k) 
 
 /** Whether an entry passes every field of the filter. */
 export function matches(entry: Entry, filter: Filter): boolean {
-  const row = rowOf(entry);
+  const row = entry.row;
   if (filter.vendor && row.vendor !== filter.vendor) return false;
   if (filter.event && row.event !== filter.event) return false;
   if (filter.sig && row.sig !== filter.sig) return false;
@@ -67,10 +76,18 @@ export function statusMatches(status: number, wanted: string): boolean {
   return String(status) === w;
 }
 
+/** Characters JSON escapes in a string (and lone surrogates): a needle with one may be written differently in the line. */
+const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 function textMatches(entry: Entry, needle: string): boolean {
-  const r = entry.record;
-  if (r.path.toLowerCase().includes(needle)) return true;
-  if (r.summary?.toLowerCase().includes(needle)) return true;
+  const row = entry.row;
+  if (row.path.toLowerCase().includes(needle)) return true;
+  if (row.summary?.toLowerCase().includes(needle)) return true;
+  // The line holds the body as a JSON string, in which only the characters ESCAPED matches are
+  // written differently: a needle without them that is not in the line is not in the body. Only
+  // the lines that may match are parsed.
+  if (!ESCAPED.test(needle) && !entry.line.toLowerCase().includes(needle)) return false;
+  const r = recordOf(entry);
   // Base64 bodies are not text: nothing to search in them.
   return r.bodyEncoding === 'utf8' && r.body.toLowerCase().includes(needle);
 }

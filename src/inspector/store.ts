@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { CallTracker } from '../listen/calls.js';
 import { isLogRecord, type ListenRecord } from '../record/log-record.js';
 import { vendors as registry } from '../vendors/index.js';
-import { rowOf, type Entry } from './rows.js';
-import type { CallView } from './types.js';
+import { recordOf, rowOf, type Entry, type StoredRecord } from './rows.js';
+import type { CallView, Row } from './types.js';
 
 /** Bytes of records (as JSON lines) kept in memory; beyond it the oldest entries are dropped. */
 export const DEFAULT_BUDGET_BYTES = 256 * 1024 * 1024;
@@ -30,17 +30,18 @@ export class Store {
 
   /** Read a log's existing records (the history the page starts with). Lines that are not records are skipped. */
   loadLog(path: string): number {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = readFileSync(path, 'utf8');
+      bytes = readFileSync(path);
     } catch {
       return 0;
     }
     let loaded = 0;
-    for (let start = 0; start < text.length; ) {
-      let end = text.indexOf('\n', start);
-      if (end === -1) end = text.length;
-      const line = text.slice(start, end);
+    for (let start = 0; start < bytes.length; ) {
+      let end = bytes.indexOf(0x0a, start);
+      if (end === -1) end = bytes.length;
+      // Each line decoded on its own: a slice of one string of the whole log would keep all of it alive.
+      const line = bytes.toString('utf8', start, end);
       start = end + 1;
       if (!line.trim()) continue;
       let value: unknown;
@@ -50,24 +51,25 @@ export class Store {
         continue;
       }
       if (isLogRecord(value) && typeof (value as Partial<ListenRecord>).signature === 'object') {
-        this.push(value as ListenRecord, line.length);
+        this.push(value as ListenRecord, line);
         loaded++;
       }
     }
     return loaded;
   }
 
-  /** Add a batch (listen's records, or a replay) and tell the subscribers. */
-  add(batch: readonly { record: Entry['record']; line?: string }[]): Entry[] {
-    const added = batch.map(({ record, line }) => this.push(record, line?.length ?? 1024));
+  /** Add a batch (listen's records with their log lines, or a replay) and tell the subscribers. `line`, when given, is the record's JSON. */
+  add(batch: readonly { record: StoredRecord; line?: string }[]): Entry[] {
+    const added = batch.map(({ record, line }) => this.push(record, line ?? JSON.stringify(record)));
     if (this.subscribers.size) for (const s of this.subscribers) s(added);
     return added;
   }
 
-  private push(record: Entry['record'], bytes: number): Entry {
-    const entry: Entry = { seq: this.last + 1, record, bytes };
+  private push(record: StoredRecord, line: string): Entry {
+    const seq = this.last + 1;
+    const entry: Entry = { seq, line, bytes: line.length, row: rowOf(seq, record) };
     this.entries.push(entry);
-    this.bytes += bytes;
+    this.bytes += entry.bytes;
     while (this.size > 1 && (this.bytes > this.budget.bytes || this.size > this.budget.entries)) {
       const old = this.entries[this.head]!;
       this.entries[this.head++] = undefined as unknown as Entry;
@@ -109,7 +111,7 @@ export class Store {
   /** Entries that replay `seq`. */
   replaysOf(seq: number): number[] {
     const out: number[] = [];
-    for (let i = this.head; i < this.entries.length; i++) if (this.entries[i]!.record.replayOf === seq) out.push(this.entries[i]!.seq);
+    for (let i = this.head; i < this.entries.length; i++) if (this.entries[i]!.row.replayOf === seq) out.push(this.entries[i]!.seq);
     return out;
   }
 
@@ -121,8 +123,11 @@ export class Store {
       this.callsUpTo = this.first - 1;
     }
     for (const entry of this.after(this.callsUpTo)) {
-      const r = entry.record;
-      if (r.replayOf === undefined) this.calls.add({ id: entry.seq, time: r.time, vendor: r.vendor, event: r.event, callId: r.callId, callStep: r.callStep });
+      // Only requests with a call id are in a call; only they are parsed again (for their step).
+      const row = entry.row;
+      if (row.replayOf === undefined && row.callId) {
+        this.calls.add({ id: entry.seq, time: row.time, vendor: row.vendor, event: row.event, callId: row.callId, callStep: recordOf(entry).callStep });
+      }
       this.callsUpTo = entry.seq;
     }
     return this.calls.all().map((call) => ({
@@ -135,9 +140,9 @@ export class Store {
     }));
   }
 
-  rows(filter: (e: Entry) => boolean): ReturnType<typeof rowOf>[] {
-    const out = [];
-    for (let i = this.head; i < this.entries.length; i++) if (filter(this.entries[i]!)) out.push(rowOf(this.entries[i]!));
+  rows(filter: (e: Entry) => boolean): Row[] {
+    const out: Row[] = [];
+    for (let i = this.head; i < this.entries.length; i++) if (filter(this.entries[i]!)) out.push(this.entries[i]!.row);
     return out;
   }
 }

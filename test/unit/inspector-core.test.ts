@@ -3,7 +3,8 @@
 // browser opener, the store's budget, and the page's size budget.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -12,7 +13,7 @@ import { curlCommand } from '../../src/inspector/curl.js';
 import { diffHeaders, diffJson, isIdOrTimeKey, sameJson } from '../../src/inspector/diff.js';
 import { refusal } from '../../src/inspector/guard.js';
 import { openerFor } from '../../src/inspector/open.js';
-import { matches, parseFilter, statusMatches, type Entry } from '../../src/inspector/rows.js';
+import { matches, parseFilter, recordOf, rowOf, statusMatches, type Entry, type StoredRecord } from '../../src/inspector/rows.js';
 import { Store } from '../../src/inspector/store.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -62,11 +63,12 @@ describe('diffJson', () => {
   });
 });
 
-const entry = (over: Partial<Entry['record']>, seq = 1): Entry => ({
-  seq,
-  bytes: 1,
-  record: { kind: 'hookscope.request', version: 1, id: seq, time: '2026-01-01T00:00:00.000Z', method: 'POST', path: '/hooks', headers: {}, body: '{"data":{"name":"Ada Lovelace"}}', bodyEncoding: 'utf8', bodyBytes: 10, signature: { state: 'valid' }, schema: { state: 'valid', issues: [] }, response: { status: 200, by: 'listener' }, vendor: 'relyable', event: 'test_run.completed', callId: 'c1', ...over } as Entry['record'],
-});
+const record = (over: Partial<StoredRecord>, seq = 1): StoredRecord =>
+  ({ kind: 'hookscope.request', version: 1, id: seq, time: '2026-01-01T00:00:00.000Z', method: 'POST', path: '/hooks', headers: {}, body: '{"data":{"name":"Ada Lovelace"}}', bodyEncoding: 'utf8', bodyBytes: 10, signature: { state: 'valid' }, schema: { state: 'valid', issues: [] }, response: { status: 200, by: 'listener' }, vendor: 'relyable', event: 'test_run.completed', callId: 'c1', ...over }) as StoredRecord;
+const entry = (over: Partial<StoredRecord>, seq = 1): Entry => {
+  const line = JSON.stringify(record(over, seq));
+  return { seq, line, bytes: line.length, row: rowOf(seq, record(over, seq)) };
+};
 
 describe('filters', () => {
   it('parses a query, ignoring blanks and unknown keys', () => {
@@ -88,6 +90,19 @@ describe('filters', () => {
     [{ q: '/hooks' }, true],
   ])('%j matches: %s', (filter, expected) => {
     expect(matches(entry({}), filter)).toBe(expected);
+  });
+  // The stored line holds the body JSON-escaped: text with quotes, backslashes, line breaks or
+  // non-ASCII must still be found in the body, and text only in the line's other fields must not.
+  it.each([
+    ['say "hi"', true],
+    ['a\\b', true],
+    ['line one\nline two', true],
+    ['ünïcödé 😀', true],
+    ['x-relyable-signature', false],
+    ['hookscope.request', false],
+  ])('finds %j in a body that has it: %s', (needle, expected) => {
+    const body = 'note: say "hi" a\\b line one\nline two ÜNÏCÖDÉ 😀';
+    expect(matches(entry({ body, headers: { 'x-relyable-signature': 'abc' } }), { q: needle.toLowerCase() })).toBe(expected);
   });
   it('does not search base64 bodies as text', () => {
     expect(matches(entry({ body: Buffer.from('secret words').toString('base64'), bodyEncoding: 'base64' }), { q: 'secret' })).toBe(false);
@@ -169,7 +184,7 @@ describe('openerFor', () => {
 describe('Store', () => {
   it('keeps seqs stable while dropping the oldest over budget', () => {
     const store = new Store({ bytes: 10_000, entries: 3 });
-    for (let i = 1; i <= 5000; i++) store.add([{ record: entry({}, i).record, line: 'x' }]);
+    for (let i = 1; i <= 5000; i++) store.add([{ record: record({}, i) }]);
     expect(store.last).toBe(5000);
     expect(store.dropped).toBe(4997);
     expect(store.get(4997)).toBeUndefined();
@@ -177,11 +192,22 @@ describe('Store', () => {
     expect(store.after(4998).map((e) => e.seq)).toEqual([4999, 5000]);
     expect(store.rows(() => true).map((r) => r.seq)).toEqual([4998, 4999, 5000]);
   });
+  it('loads a log: its records as lines and rows, other lines passed over', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'hookscope-store-')), 'log.ndjson');
+    const a = record({ summary: 'first – ü' }, 1);
+    const b = record({ callId: undefined, event: 'test_run.failed' }, 2);
+    writeFileSync(path, `${JSON.stringify(a)}\nnot json\n{"kind":"something else"}\n\n${JSON.stringify(b)}`);
+    const store = new Store();
+    expect(store.loadLog(path)).toBe(2);
+    expect(store.rows(() => true).map((r) => [r.seq, r.event, r.summary])).toEqual([[1, 'test_run.completed', 'first – ü'], [2, 'test_run.failed', undefined]]);
+    expect(recordOf(store.get(1)!)).toEqual(a);
+    expect(recordOf(store.get(2)!)).toEqual(b);
+  });
   it('tells subscribers of new entries and groups calls', () => {
     const store = new Store();
     const heard: number[] = [];
     store.subscribe((es) => heard.push(...es.map((e) => e.seq)));
-    store.add([{ record: entry({ callId: 'k' }, 1).record }, { record: entry({ callId: 'k' }, 2).record }]);
+    store.add([{ record: record({ callId: 'k' }, 1) }, { record: record({ callId: 'k' }, 2) }]);
     expect(heard).toEqual([1, 2]);
     const calls = store.callViews();
     expect(calls).toHaveLength(1);
