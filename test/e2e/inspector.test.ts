@@ -19,6 +19,12 @@ import { ROOT } from '../helpers/cli.js';
 
 const SECRET = 'rel-secret-inspector-0123456789';
 const relyable = vendors.find((v) => v.id === 'relyable')!;
+const retell = vendors.find((v) => v.id === 'retell')!;
+/** A Retell call_ended signed `ageMs` ago (listen has no Retell secret: recorded as no-secret). */
+const retellSignedAgo = (ageMs: number) => {
+  const body = compact(fixture('retell', 'call_ended'));
+  return [body, signedHeaders(retell, body, 'key_retell_inspector', { timestampMs: Date.now() - ageMs })] as const;
+};
 const fixture = (vendor: string, event: string) => readFileSync(join(ROOT, 'fixtures', vendor, `${event}.json`), 'utf8');
 const compact = (text: string) => JSON.stringify(JSON.parse(text));
 
@@ -276,6 +282,18 @@ describe.skipIf(!runBrowser)('the page in headless Chromium', () => {
     await expect(page.locator('.row').last().textContent()).resolves.toContain('/earlier');
   });
 
+  it('warns next to copy-as-curl that an expired signature will be refused', async () => {
+    const [body, headers] = retellSignedAgo(3_600_000);
+    await post('/hooks/retell', body, headers);
+    await waitRows(11);
+    await open(rowWith('call_ended'));
+    const note = page.locator('.actions [data-testid=curl-note]');
+    await expect(note.textContent()).resolves.toMatch(/^signed at \S+, 36\d\d s ago; Retell AI accepts signatures up to 300 s old: this curl will be rejected as expired — use Replay/);
+    await page.screenshot({ path: artifact('inspector-curl-note.png') });
+    await open(rowWith('test_run.failed'));
+    expect(await page.locator('[data-testid=curl-note]').count()).toBe(0);
+  });
+
   it('refuses a cross-origin page\'s requests (CSRF from a real browser)', async () => {
     const evil = await browser.newPage();
     await evil.goto(`${other.url}/evil`);
@@ -293,5 +311,31 @@ describe.skipIf(!runBrowser)('the page in headless Chromium', () => {
     expect(outcome).toBe('blocked');
     expect(app.received.length).toBe(before);
     await evil.close();
+  });
+});
+
+describe('copy-as-curl and the vendor\'s timestamp window (API)', () => {
+  /** The detail of the newest request on `path`. */
+  const newest = async (path: string) => {
+    const { rows } = (await (await request(`${ui}api/requests`)).body.json()) as { rows: { seq: number; path: string }[] };
+    const seq = rows.filter((r) => r.path === path).at(-1)!.seq;
+    return (await (await request(`${ui}api/requests/${seq}`)).body.json()) as { curl: string; curlNote?: { text: string; ageMs: number; windowMs: number; provenance: string } };
+  };
+  it('notes a Retell signature older than Retell\'s 5 minutes, not a fresh one, nor a scheme without a timestamp', async () => {
+    const [old, oldHeaders] = retellSignedAgo(600_000);
+    await post('/api/old', old, oldHeaders);
+    const detail = await newest('/api/old');
+    expect(detail.curl).toContain('x-retell-signature: v=');
+    expect(detail.curlNote).toMatchObject({ windowMs: 300_000, provenance: 'documented' });
+    expect(detail.curlNote!.ageMs).toBeGreaterThanOrEqual(600_000);
+    expect(detail.curlNote!.text).toContain("once listen has retell's secret (--secret retell=…)");
+    const [fresh, freshHeaders] = retellSignedAgo(0);
+    await post('/api/fresh', fresh, freshHeaders);
+    expect((await newest('/api/fresh')).curlNote).toBeUndefined();
+    const completed = compact(fixture('relyable', 'test_run.completed'));
+    await post('/api/relyable', completed, signedHeaders(relyable, completed, SECRET));
+    const plain = await newest('/api/relyable');
+    expect(plain.curl).toContain('x-relyable-signature');
+    expect(plain.curlNote).toBeUndefined();
   });
 });

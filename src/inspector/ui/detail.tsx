@@ -151,6 +151,11 @@ export function Detail(props: { seq: number; version: number; onSelect(seq: numb
         <button data-testid="copy-curl" onClick={copy}>
           Copy
         </button>
+        {data.curlNote ? (
+          <div class="note" data-testid="curl-note">
+            {data.curlNote.text}
+          </div>
+        ) : null}
         <h3>Compare</h3>
         <button data-testid="mark-diff" onClick={() => props.onMark(row.seq)}>
           Mark for diff
