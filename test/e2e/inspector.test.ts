@@ -245,8 +245,10 @@ describe.skipIf(!runBrowser)('the page in headless Chromium', () => {
     expect(verifyValue(relyable.signing!, got.body, SECRET, got.headers['x-relyable-signature'] as string).valid).toBe(true);
     await waitRows(9);
     await expect(page.locator('.row').first().textContent()).resolves.toMatch(/↻ #\d+/);
+    await expect(page.locator('[data-testid=replay] [data-testid=replays-note]').textContent()).resolves.toBe('replays are kept while listen runs; they are not in the log');
     await page.click('[data-testid=replay-new]');
     await expect(page.locator('[data-testid=replay-of]').textContent()).resolves.toMatch(/#\d+/);
+    await expect(page.locator('.meta [data-testid=replays-note]').textContent()).resolves.toContain('not in the log');
   });
 
   it('edits and replays to another URL: validated first, re-signed, sent', async () => {
@@ -280,6 +282,10 @@ describe.skipIf(!runBrowser)('the page in headless Chromium', () => {
     await page.waitForSelector('body[data-ready]');
     await waitRows(10);
     await expect(page.locator('.row').last().textContent()).resolves.toContain('/earlier');
+    // The two replays stay out of the log: it is what listen received, which validate and replay read as deliveries.
+    const logged = readFileSync(join(dir, 'log.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged).toHaveLength(8);
+    expect(logged.filter((r) => 'replayOf' in r || 'replayTo' in r)).toEqual([]);
   });
 
   it('warns next to copy-as-curl that an expired signature will be refused', async () => {
