@@ -13,7 +13,7 @@ import { choiceFor, schemeFor, schemeHeaderNames } from '../signing/signature.js
 import { loadFixture } from '../vendors/fixtures.js';
 import { findEvent, findVendor } from '../vendors/index.js';
 import type { Fact, VendorDefinition } from '../vendors/types.js';
-import { curlCommand } from './curl.js';
+import { curlCommand, curlNote } from './curl.js';
 import { diffHeaders, diffJson } from './diff.js';
 import { refusal } from './guard.js';
 import { replay, type ReplayContext } from './replay.js';
@@ -282,6 +282,10 @@ function detail(entry: Entry, store: Store, options: InspectorOptions): DetailRe
         ],
       };
     }
+    // The scheme the request was checked with: --auth, or the mode the record says it carried.
+    const auth = options.auth ?? (r.signature?.mode ? { mode: r.signature.mode } : undefined);
+    const note = curlNote({ vendor, choice: choiceFor(vendor, auth, event, options.signatureHeader), headers: r.headers, nowMs: Date.now(), canSign: out.canSign });
+    if (note) out.curlNote = note;
     const due = deadlineFor(vendor, event);
     out.deadline = { ms: due.fact.value, hard: due.hard, provenance: due.fact.provenance, note: due.fact.note };
   }

@@ -87,11 +87,26 @@ export interface DetailResponse {
   /** Paths the vendor makes anew per delivery (from the catalog). */
   fresh: string[];
   curl: string;
+  /** Set when the curl would be refused: the recorded signature is older than the vendor's timestamp window now. */
+  curlNote?: CurlNote;
   /** Entries that replay this one. */
   replays: number[];
   /** Whether a replay can be re-signed (a secret is configured for the vendor). */
   canSign: boolean;
   forwardTo?: string;
+}
+
+/** Why copy-as-curl would be refused by the vendor's receiver: the signature's timestamp is past the window. */
+export interface CurlNote {
+  /** One sentence for the page: when it was signed, how old that is, the window, and what to do instead. */
+  text: string;
+  /** When the request says it was signed (ISO-8601). */
+  signedAt: string;
+  /** Its age when the detail was fetched, and the vendor's window (from the catalog). */
+  ageMs: number;
+  windowMs: number;
+  /** The window's provenance (documented, seen, assumed). */
+  provenance: string;
 }
 
 export interface IssueView {

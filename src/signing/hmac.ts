@@ -195,6 +195,28 @@ export function presented(placement: Placement, headers: HeaderBag, names: reado
   return { signatures, timestamp: timestamp.trim(), id: id.trim(), header };
 }
 
+/**
+ * The timestamp a request carries where `placement` puts it, as epoch ms; only the timestamp is
+ * read (a request whose signature is malformed still says when it was signed).
+ */
+export function signedAtOf(placement: Placement, headers: HeaderBag, names: readonly string[], tolerance: Tolerance): number | undefined {
+  let text: string | undefined;
+  if (placement.kind === 'pairs') {
+    const value = names.map((n) => headerValue(headers, n)).find((v) => v !== undefined);
+    for (const item of value?.split(',') ?? []) {
+      const eq = item.indexOf('=');
+      if (eq > 0 && item.slice(0, eq).trim() === placement.timestampKey) {
+        text = item.slice(eq + 1).trim();
+        break;
+      }
+    }
+  } else if (placement.timestampHeader) {
+    text = headerValue(headers, placement.timestampHeader)?.trim();
+  }
+  if (text === undefined || !/^\d{1,16}$/.test(text)) return undefined;
+  return tolerance.unit === 's' ? Number(text) * 1000 : Number(text);
+}
+
 const preview = (s: string) => (s.length > 60 ? `${s.slice(0, 59)}…` : s);
 
 /** Check a timestamp against the window; a verdict when it fails. */
@@ -258,6 +280,7 @@ export function hmacScheme(spec: HmacSpec): SigningScheme {
     signedBytes: spec.signedBytes,
     key: { value: keyWords(spec.key.value), provenance: spec.key.provenance, note: spec.key.note },
     timestamp: spec.timestamp,
+    ...(tolerance ? { signedAt: (h: HeaderBag) => signedAtOf(placement, h, names, tolerance) } : {}),
     signsUrl: spec.messages.some((m) => m.includes('url')),
     caveat: spec.caveat,
     secretProblem: (secret) => (keyBytes(secret, spec.key.value) ? undefined : `the secret is not in the form this scheme needs (${keyWords(spec.key.value)})`),

@@ -129,6 +129,18 @@ export function verifyRequest(vendor: VendorDefinition, input: VerifyInput, choi
   return scheme.verify({ ...input, headers });
 }
 
+/**
+ * When a request says it was signed (epoch ms), by the scheme's own reading of its headers (with
+ * --signature-header as verifyRequest reads it); undefined when the scheme signs no timestamp.
+ */
+export function signedAtOf(vendor: VendorDefinition, headers: HeaderBag, choice: Choice = {}): number | undefined {
+  const scheme = schemeFor(vendor, choice);
+  if (!scheme?.signedAt) return undefined;
+  let lower = lowerCased(headers);
+  if (choice.headerOverride) lower = { ...lower, [scheme.headers.value[0]!]: lower[choice.headerOverride.toLowerCase()] };
+  return scheme.signedAt(lower);
+}
+
 function lowerCased(headers: HeaderBag): HeaderBag {
   let lower = true;
   for (const k in headers) if (k !== k.toLowerCase()) lower = false;

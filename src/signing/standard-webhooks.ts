@@ -95,6 +95,8 @@ export function standardWebhooksScheme(spec: StandardWebhooksSpec): SigningSchem
         return undefined;
       }
     },
+    // Svix's spelling when the request uses it, as verify reads it.
+    signedAt: (headers) => (svix && svixHmac && usesSvixNames(headers, names) ? svixHmac : hmac).signedAt!(headers),
     verify(input): SignatureVerdict {
       if (!svix || !svixHmac || !usesSvixNames(input.headers, names)) return verifyWith(names, hmac, input);
       // Svix's spelling: the same scheme, read from svix-*; the verdict says so.

@@ -95,6 +95,13 @@ export interface SigningScheme {
   /** What the secret is and how it becomes the key. */
   key: Fact<string>;
   timestamp?: Fact<Tolerance>;
+  /**
+   * When a request says it was signed (epoch ms), read from its headers as this scheme places the
+   * timestamp, without the secret; undefined when the scheme signs no timestamp or the request
+   * carries none that reads as one. Lets a reader judge a recorded signature's age (the
+   * inspector's copy-as-curl) without knowing where each vendor puts its timestamp.
+   */
+  signedAt?(headers: HeaderBag): number | undefined;
   /** The scheme signs the URL the vendor called: the receiver must know the public one. */
   signsUrl?: boolean;
   /** A caution shown wherever the scheme is described. */

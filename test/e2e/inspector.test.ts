@@ -19,6 +19,12 @@ import { ROOT } from '../helpers/cli.js';
 
 const SECRET = 'rel-secret-inspector-0123456789';
 const relyable = vendors.find((v) => v.id === 'relyable')!;
+const retell = vendors.find((v) => v.id === 'retell')!;
+/** A Retell call_ended signed `ageMs` ago (listen has no Retell secret: recorded as no-secret). */
+const retellSignedAgo = (ageMs: number) => {
+  const body = compact(fixture('retell', 'call_ended'));
+  return [body, signedHeaders(retell, body, 'key_retell_inspector', { timestampMs: Date.now() - ageMs })] as const;
+};
 const fixture = (vendor: string, event: string) => readFileSync(join(ROOT, 'fixtures', vendor, `${event}.json`), 'utf8');
 const compact = (text: string) => JSON.stringify(JSON.parse(text));
 
@@ -239,8 +245,10 @@ describe.skipIf(!runBrowser)('the page in headless Chromium', () => {
     expect(verifyValue(relyable.signing!, got.body, SECRET, got.headers['x-relyable-signature'] as string).valid).toBe(true);
     await waitRows(9);
     await expect(page.locator('.row').first().textContent()).resolves.toMatch(/↻ #\d+/);
+    await expect(page.locator('[data-testid=replay] [data-testid=replays-note]').textContent()).resolves.toBe('replays are kept while listen runs; they are not in the log');
     await page.click('[data-testid=replay-new]');
     await expect(page.locator('[data-testid=replay-of]').textContent()).resolves.toMatch(/#\d+/);
+    await expect(page.locator('.meta [data-testid=replays-note]').textContent()).resolves.toContain('not in the log');
   });
 
   it('edits and replays to another URL: validated first, re-signed, sent', async () => {
@@ -274,6 +282,22 @@ describe.skipIf(!runBrowser)('the page in headless Chromium', () => {
     await page.waitForSelector('body[data-ready]');
     await waitRows(10);
     await expect(page.locator('.row').last().textContent()).resolves.toContain('/earlier');
+    // The two replays stay out of the log: it is what listen received, which validate and replay read as deliveries.
+    const logged = readFileSync(join(dir, 'log.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged).toHaveLength(8);
+    expect(logged.filter((r) => 'replayOf' in r || 'replayTo' in r)).toEqual([]);
+  });
+
+  it('warns next to copy-as-curl that an expired signature will be refused', async () => {
+    const [body, headers] = retellSignedAgo(3_600_000);
+    await post('/hooks/retell', body, headers);
+    await waitRows(11);
+    await open(rowWith('call_ended'));
+    const note = page.locator('.actions [data-testid=curl-note]');
+    await expect(note.textContent()).resolves.toMatch(/^signed at \S+, 36\d\d s ago; Retell AI accepts signatures up to 300 s old: this curl will be rejected as expired — use Replay/);
+    await page.screenshot({ path: artifact('inspector-curl-note.png') });
+    await open(rowWith('test_run.failed'));
+    expect(await page.locator('[data-testid=curl-note]').count()).toBe(0);
   });
 
   it('refuses a cross-origin page\'s requests (CSRF from a real browser)', async () => {
@@ -293,5 +317,31 @@ describe.skipIf(!runBrowser)('the page in headless Chromium', () => {
     expect(outcome).toBe('blocked');
     expect(app.received.length).toBe(before);
     await evil.close();
+  });
+});
+
+describe('copy-as-curl and the vendor\'s timestamp window (API)', () => {
+  /** The detail of the newest request on `path`. */
+  const newest = async (path: string) => {
+    const { rows } = (await (await request(`${ui}api/requests`)).body.json()) as { rows: { seq: number; path: string }[] };
+    const seq = rows.filter((r) => r.path === path).at(-1)!.seq;
+    return (await (await request(`${ui}api/requests/${seq}`)).body.json()) as { curl: string; curlNote?: { text: string; ageMs: number; windowMs: number; provenance: string } };
+  };
+  it('notes a Retell signature older than Retell\'s 5 minutes, not a fresh one, nor a scheme without a timestamp', async () => {
+    const [old, oldHeaders] = retellSignedAgo(600_000);
+    await post('/api/old', old, oldHeaders);
+    const detail = await newest('/api/old');
+    expect(detail.curl).toContain('x-retell-signature: v=');
+    expect(detail.curlNote).toMatchObject({ windowMs: 300_000, provenance: 'documented' });
+    expect(detail.curlNote!.ageMs).toBeGreaterThanOrEqual(600_000);
+    expect(detail.curlNote!.text).toContain("once listen has retell's secret (--secret retell=…)");
+    const [fresh, freshHeaders] = retellSignedAgo(0);
+    await post('/api/fresh', fresh, freshHeaders);
+    expect((await newest('/api/fresh')).curlNote).toBeUndefined();
+    const completed = compact(fixture('relyable', 'test_run.completed'));
+    await post('/api/relyable', completed, signedHeaders(relyable, completed, SECRET));
+    const plain = await newest('/api/relyable');
+    expect(plain.curl).toContain('x-relyable-signature');
+    expect(plain.curlNote).toBeUndefined();
   });
 });

@@ -9,13 +9,16 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { curlCommand } from '../../src/inspector/curl.js';
+import { curlCommand, curlNote } from '../../src/inspector/curl.js';
 import { diffHeaders, diffJson, isIdOrTimeKey, sameJson } from '../../src/inspector/diff.js';
 import { refusal } from '../../src/inspector/guard.js';
 import { openerFor } from '../../src/inspector/open.js';
 import { matches, parseFilter, recordOf, rowOf, statusMatches, type Entry, type StoredRecord } from '../../src/inspector/rows.js';
 import { Store } from '../../src/inspector/store.js';
+import type { Choice } from '../../src/signing/signature.js';
+import { findVendor } from '../../src/vendors/index.js';
 import { ROOT } from '../helpers/cli.js';
+import { signedHeaders } from '../helpers/signing.js';
 
 describe('diffJson', () => {
   it('ignores key order', () => {
@@ -125,6 +128,70 @@ describe('curlCommand', () => {
     const bytes = Buffer.from([0, 1, 2, 255, 10, 39]);
     const got = await received(curlCommand({ method: 'POST', url: 'URL', headers: {}, body: bytes.toString('base64'), bodyEncoding: 'base64' }), true);
     expect(Buffer.from(got.raw).equals(bytes)).toBe(true);
+  });
+});
+
+describe('curlNote: a recorded signature past the vendor\'s timestamp window', () => {
+  const T = Date.parse('2026-03-01T12:00:00.000Z');
+  const body = '{"event":"call_ended","call":{"call_id":"c1"}}';
+  const vendor = (id: string) => findVendor(id)!;
+  /** Headers signed at T by the vendor's scheme (the catalog's, or an --auth mode's). */
+  const signedAt = (id: string, choice: Choice = {}, secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw') => {
+    const v = vendor(id);
+    if (!choice.auth) return signedHeaders(v, body, secret, { timestampMs: T });
+    return Object.fromEntries(Object.entries(v.authModes![choice.auth.mode]!.create(choice.auth.settings ?? {})!.sign({ body: Buffer.from(body), secret, timestampMs: T })!.headers));
+  };
+  const note = (id: string, ageMs: number, choice: Choice = {}, headers = signedAt(id, choice), canSign = true) => curlNote({ vendor: vendor(id), choice, headers, nowMs: T + ageMs, canSign });
+
+  // Each vendor's window comes from its catalog entry: Retell 5 min (ms timestamps), ElevenLabs
+  // 30 min (one-sided), OpenAI and Standard Webhooks 5 min (seconds).
+  it.each([
+    ['retell', 300_000],
+    ['elevenlabs', 1_800_000],
+    ['openai', 300_000],
+    ['standard-webhooks', 300_000],
+  ])('%s: no note inside its window (%i ms), a note one second past it', (id, windowMs) => {
+    expect(note(id, 0)).toBeUndefined();
+    expect(note(id, windowMs)).toBeUndefined();
+    const past = note(id, windowMs + 1000);
+    expect(past).toMatchObject({ signedAt: '2026-03-01T12:00:00.000Z', ageMs: windowMs + 1000, windowMs, provenance: 'documented' });
+    expect(past!.text).toBe(`signed at 2026-03-01T12:00:00.000Z, ${windowMs / 1000 + 1} s ago; ${vendor(id).title} accepts signatures up to ${windowMs / 1000} s old: this curl will be rejected as expired — use Replay, which re-signs`);
+  });
+  it('says how Replay can re-sign when listen has no secret for the vendor', () => {
+    expect(note('retell', 3_600_000, {}, undefined, false)!.text).toMatch(/3600 s ago; Retell AI accepts signatures up to 300 s old: .* use Replay, which re-signs once listen has retell's secret \(--secret retell=…\)$/);
+  });
+  it('reads Svix\'s header names as verify does', () => {
+    const svix = Object.fromEntries(Object.entries(signedAt('standard-webhooks')).map(([k, v]) => [k.replace('webhook-', 'svix-'), v]));
+    expect(note('standard-webhooks', 600_000, {}, svix)?.ageMs).toBe(600_000);
+  });
+  it('reads the signature from --signature-header as verify does', () => {
+    const headers = { 'x-my-sig': signedAt('retell')['x-retell-signature']! };
+    expect(note('retell', 600_000, { headerOverride: 'X-My-Sig' }, headers)?.windowMs).toBe(300_000);
+    expect(note('retell', 600_000, {}, headers)).toBeUndefined();
+  });
+  it('says when the window is an assumption (Vapi\'s HMAC mode)', () => {
+    const choice: Choice = { auth: { mode: 'hmac' } };
+    expect(note('vapi', 0, choice)).toBeUndefined();
+    const past = note('vapi', 301_000, choice);
+    expect(past?.provenance).toBe('assumed');
+    expect(past?.text).toContain('hookscope assumes Vapi accepts signatures up to 300 s old');
+  });
+  it.each([
+    ['relyable (signs the body only)', 'relyable', {}],
+    ['synthflow (signs call_id only)', 'synthflow', {}],
+    ['vapi (X-Vapi-Secret, a token)', 'vapi', {}],
+  ] as const)('no note for a scheme without a timestamp: %s', (_name, id, choice) => {
+    expect(note(id, 365 * 86_400_000, choice, { 'x-relyable-signature': 'abc', 'synthflow-signature': 'abc', 'x-vapi-secret': 'abc' })).toBeUndefined();
+  });
+  it.each([
+    ['no signature header', {}],
+    ['a timestamp that is not a number', { 'x-retell-signature': 'v=yesterday,d=00' }],
+    ['a timestamp too long to be one', { 'x-retell-signature': `v=${'9'.repeat(17)},d=00` }],
+  ])('no note when the request carries no readable timestamp: %s', (_name, headers) => {
+    expect(note('retell', 3_600_000, {}, headers)).toBeUndefined();
+  });
+  it('reads a timestamp even when the signature itself is malformed', () => {
+    expect(note('retell', 3_600_000, {}, { 'x-retell-signature': `v=${T},d=not-hex` })?.ageMs).toBe(3_600_000);
   });
 });
 

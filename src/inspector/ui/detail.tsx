@@ -48,6 +48,8 @@ export function Detail(props: { seq: number; version: number; onSelect(seq: numb
               #{row.replayOf}
             </a>
             {row.edited ? ' (edited)' : ''}
+            {' · '}
+            <ReplaysNote />
           </>
         ) : null}
         {data.replays.length ? (
@@ -151,6 +153,11 @@ export function Detail(props: { seq: number; version: number; onSelect(seq: numb
         <button data-testid="copy-curl" onClick={copy}>
           Copy
         </button>
+        {data.curlNote ? (
+          <div class="note" data-testid="curl-note">
+            {data.curlNote.text}
+          </div>
+        ) : null}
         <h3>Compare</h3>
         <button data-testid="mark-diff" onClick={() => props.onMark(row.seq)}>
           Mark for diff
@@ -181,6 +188,14 @@ function Bar(props: { ms: number; deadline?: number }) {
       <div class={share > 0.8 ? 'fill warn' : 'fill'} style={{ width: `${Math.max(1, share * 100)}%` }} />
     </div>
   );
+}
+
+/**
+ * Replays are the developer's own requests, not the vendor's: listen's log stays the record of
+ * what listen received, which validate and replay read back as deliveries (docs/inspector-api.md).
+ */
+function ReplaysNote() {
+  return <span data-testid="replays-note">replays are kept while listen runs; they are not in the log</span>;
 }
 
 const CONNECTION = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive', 'expect', 'te', 'trailer', 'upgrade']);
@@ -221,6 +236,9 @@ function Replay(props: { data: DetailResponse; onSelect(seq: number): void }) {
       <h3>Replay</h3>
       <div class="dim">
         To {data.forwardTo ? `listen's --forward-to (${data.forwardTo}, with this path)` : 'a URL (listen has no --forward-to)'} or the URL below; {data.canSign ? 're-signed now with the configured secret.' : 'no secret configured: sent with the recorded signature.'}
+      </div>
+      <div class="dim">
+        <ReplaysNote />
       </div>
       <input type="url" placeholder={data.forwardTo ?? 'http://localhost:3000/webhooks'} value={url} data-testid="replay-url" onInput={(e) => setUrl((e.target as HTMLInputElement).value)} />
       <button disabled={busy} data-testid="replay-send" onClick={() => go(false)}>
