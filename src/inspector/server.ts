@@ -90,8 +90,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       if (path === '/api/info') return send(res, 200, { listen: options.listenUrl, forwardTo: options.forwardTo?.toString(), log: options.logPath, secrets: [...options.secrets.keys()] });
       if (path === '/api/requests') {
         const filter = parseFilter(url.searchParams);
-        const rows = isEmptyFilter(filter) ? store.rows(() => true) : store.rows((e) => matches(e, filter));
-        return send(res, 200, { rows, last: store.last, dropped: store.dropped } satisfies ListResponse);
+        const page = { before: count(url.searchParams.get('before')), limit: count(url.searchParams.get('limit')) };
+        const { rows, more } = store.rows(isEmptyFilter(filter) ? () => true : (e) => matches(e, filter), page);
+        return send(res, 200, { rows, last: store.last, dropped: store.dropped, ...(page.limit === undefined ? {} : { more }) } satisfies ListResponse);
       }
       const one = /^\/api\/requests\/(\d+)$/.exec(path);
       if (one) {
@@ -155,6 +156,12 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         server.closeAllConnections();
       })),
   };
+}
+
+/** A non-negative integer query parameter, or undefined. */
+function count(value: string | null): number | undefined {
+  if (value === null || !/^\d{1,15}$/.test(value)) return undefined;
+  return Number(value);
 }
 
 function serveAsset(res: ServerResponse, asset: { file: string; type: string }, cache: Map<string, Buffer>): void {

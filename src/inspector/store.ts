@@ -140,9 +140,18 @@ export class Store {
     }));
   }
 
-  rows(filter: (e: Entry) => boolean): Row[] {
+  /**
+   * The rows that pass `filter`, oldest first: all of them, or the newest `limit` with a seq below
+   * `before` (and whether older ones that pass were left out).
+   */
+  rows(filter: (e: Entry) => boolean, page: { before?: number; limit?: number } = {}): { rows: Row[]; more: boolean } {
+    const end = page.before === undefined ? this.entries.length : this.head + Math.max(0, Math.min(this.size, page.before - this.first));
+    const limit = page.limit ?? Infinity;
     const out: Row[] = [];
-    for (let i = this.head; i < this.entries.length; i++) if (filter(this.entries[i]!)) out.push(this.entries[i]!.row);
-    return out;
+    let i = end - 1;
+    for (; i >= this.head && out.length < limit; i--) if (filter(this.entries[i]!)) out.push(this.entries[i]!.row);
+    let more = false;
+    for (; i >= this.head && !more; i--) more = filter(this.entries[i]!);
+    return { rows: out.reverse(), more };
   }
 }

@@ -50,6 +50,8 @@ export interface ListResponse {
   last: number;
   /** Entries dropped from memory (oldest first) to stay within the inspector's budget. */
   dropped: number;
+  /** With `limit`: whether older rows that pass the filter were left out (ask again with `before` = the first row's seq). */
+  more?: boolean;
 }
 
 export interface FactView {

@@ -300,6 +300,32 @@ describe.skipIf(!runBrowser)('the page in headless Chromium', () => {
     expect(await page.locator('[data-testid=curl-note]').count()).toBe(0);
   });
 
+  it('shows a history longer than its first page: the newest at once, the older ones after', async () => {
+    // 350 records: more than the 300 the page asks for first.
+    const base = JSON.parse(readFileSync(join(dir, 'log.ndjson'), 'utf8').split('\n')[0]!) as Record<string, unknown>;
+    const lines = Array.from({ length: 350 }, (_, i) => JSON.stringify({ ...base, id: i + 1, path: `/old/${i + 1}` }));
+    const log = join(dir, 'long.ndjson');
+    writeFileSync(log, `${lines.join('\n')}\n`);
+    const long = await startListen(['--ui', '--ui-port', '0', '--log', log]);
+    try {
+      const longUi = /inspector: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(long.stderr())![1]!;
+      const first = (await (await request(`${longUi}api/requests?limit=300`)).body.json()) as { rows: { seq: number }[]; more: boolean };
+      expect([first.rows.length, first.rows[0]!.seq, first.more]).toEqual([300, 51, true]);
+      const other = await browser.newPage();
+      await other.goto(longUi);
+      await other.waitForSelector('body[data-ready]');
+      await other.waitForSelector('body[data-history]');
+      expect(Number(await other.locator('[data-testid=list]').getAttribute('data-rows'))).toBe(350);
+      await expect(other.locator('.row').first().textContent()).resolves.toContain('/old/350');
+      // The oldest row is at the bottom of the list.
+      await other.locator('[data-testid=list]').evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await other.locator('.c-path', { hasText: /^\/old\/1$/ }).waitFor({ timeout: 5_000 });
+      await other.close();
+    } finally {
+      await long.stop();
+    }
+  });
+
   it('refuses a cross-origin page\'s requests (CSRF from a real browser)', async () => {
     const evil = await browser.newPage();
     await evil.goto(`${other.url}/evil`);

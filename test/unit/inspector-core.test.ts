@@ -257,7 +257,20 @@ describe('Store', () => {
     expect(store.get(4997)).toBeUndefined();
     expect(store.get(4998)?.seq).toBe(4998);
     expect(store.after(4998).map((e) => e.seq)).toEqual([4999, 5000]);
-    expect(store.rows(() => true).map((r) => r.seq)).toEqual([4998, 4999, 5000]);
+    expect(store.rows(() => true).rows.map((r) => r.seq)).toEqual([4998, 4999, 5000]);
+  });
+  it('pages the rows: the newest first, then the older ones before a seq', () => {
+    const store = new Store();
+    for (let i = 1; i <= 10; i++) store.add([{ record: record({ event: i % 2 ? 'odd' : 'even' }, i) }]);
+    const seqs = (p: { rows: { seq: number }[]; more: boolean }) => [p.rows.map((r) => r.seq), p.more];
+    expect(seqs(store.rows(() => true, { limit: 3 }))).toEqual([[8, 9, 10], true]);
+    expect(seqs(store.rows(() => true, { before: 8 }))).toEqual([[1, 2, 3, 4, 5, 6, 7], false]);
+    expect(seqs(store.rows(() => true, { before: 8, limit: 7 }))).toEqual([[1, 2, 3, 4, 5, 6, 7], false]);
+    const even = (e: Entry) => e.row.event === 'even';
+    expect(seqs(store.rows(even, { limit: 2 }))).toEqual([[8, 10], true]);
+    expect(seqs(store.rows(even, { before: 8, limit: 3 }))).toEqual([[2, 4, 6], false]);
+    expect(seqs(store.rows(even, { before: 1 }))).toEqual([[], false]);
+    expect(seqs(store.rows(even, { before: 99, limit: 10 }))).toEqual([[2, 4, 6, 8, 10], false]);
   });
   it('loads a log: its records as lines and rows, other lines passed over', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'hookscope-store-')), 'log.ndjson');
@@ -266,7 +279,7 @@ describe('Store', () => {
     writeFileSync(path, `${JSON.stringify(a)}\nnot json\n{"kind":"something else"}\n\n${JSON.stringify(b)}`);
     const store = new Store();
     expect(store.loadLog(path)).toBe(2);
-    expect(store.rows(() => true).map((r) => [r.seq, r.event, r.summary])).toEqual([[1, 'test_run.completed', 'first – ü'], [2, 'test_run.failed', undefined]]);
+    expect(store.rows(() => true).rows.map((r) => [r.seq, r.event, r.summary])).toEqual([[1, 'test_run.completed', 'first – ü'], [2, 'test_run.failed', undefined]]);
     expect(recordOf(store.get(1)!)).toEqual(a);
     expect(recordOf(store.get(2)!)).toEqual(b);
   });

@@ -13,9 +13,18 @@ export function filterQuery(filter: Filter): string {
   return params.toString();
 }
 
-/** Without a filter the URL is exactly `/api/requests`: the one index.html preloads. */
-export const listRequests = (filter: Filter) => {
-  const q = filterQuery(filter);
+/** The newest rows the page asks for first (a screenful and more); the older ones come after. */
+export const FIRST_PAGE = 300;
+
+/**
+ * Rows that pass the filter: the newest `limit` (below seq `before`), or all. The page's first
+ * call (no filter, FIRST_PAGE) is exactly the URL index.html preloads.
+ */
+export const listRequests = (filter: Filter, page: { before?: number; limit?: number } = {}) => {
+  const params = new URLSearchParams(filterQuery(filter));
+  if (page.before !== undefined) params.set('before', String(page.before));
+  if (page.limit !== undefined) params.set('limit', String(page.limit));
+  const q = params.toString();
   return fetch(q ? `/api/requests?${q}` : '/api/requests').then((r) => json<ListResponse>(r));
 };
 export const getRequest = (seq: number) => fetch(`/api/requests/${seq}`).then((r) => json<DetailResponse>(r));

@@ -2,7 +2,7 @@
 // from the /api/stream server-sent events), the detail pane, and the diff and calls views.
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { filterQuery, listRequests } from './api.js';
+import { filterQuery, FIRST_PAGE, listRequests } from './api.js';
 import { Detail } from './detail.js';
 import { RequestList } from './list.js';
 import { CallsView, DiffView } from './views.js';
@@ -11,10 +11,10 @@ import type { Filter, ListResponse, Row } from '../types.js';
 const SIG = ['valid', 'invalid', 'unsigned', 'no-secret', 'not-checked'];
 const SCHEMA = ['valid', 'invalid', 'drift', 'not-json', 'undetected', 'probe'];
 
-// The history is asked for as soon as the script runs, before the first render (index.html also
-// preloads it, so it is usually on its way before this script is): the page's first paint with
-// rows waits on it.
-let first: Promise<ListResponse> | undefined = listRequests({});
+// The newest rows are asked for as soon as the script runs, before the first render (index.html
+// also preloads them, so they are usually on their way before this script is): the page is
+// usable once they are on screen, and the older ones follow in a second request.
+let first: Promise<ListResponse> | undefined = listRequests({}, { limit: FIRST_PAGE });
 const isEmpty = (f: Filter) => filterQuery(f) === '';
 
 function App() {
@@ -41,17 +41,32 @@ function App() {
     let source: EventSource | undefined;
     let stopped = false;
     const load = async () => {
-      const list = await (first && isEmpty(applied) ? first : listRequests(applied));
+      const list = await (first && isEmpty(applied) ? first : listRequests(applied, { limit: FIRST_PAGE }));
       first = undefined;
       if (stopped) return;
       rows.current = list.rows;
       learn(list.rows);
       setVersion((v) => v + 1);
-      setStatus(`${list.rows.length} request(s)${list.dropped ? `; ${list.dropped} older dropped from memory` : ''}`);
+      const dropped = list.dropped ? `; ${list.dropped} older dropped from memory` : '';
+      setStatus(`${list.rows.length} request(s)${list.more ? ' · loading older…' : dropped}`);
       if (!document.body.dataset.ready) {
         document.body.dataset.ready = '1';
         performance.mark('inspector-ready');
       }
+      const older = async () => {
+        if (list.more && list.rows.length) {
+          const rest = await listRequests(applied, { before: list.rows[0]!.seq });
+          if (stopped) return;
+          learn(rest.rows);
+          rows.current = rest.rows.concat(rows.current);
+          setVersion((v) => v + 1);
+          setStatus(`${rows.current.length} request(s)${source?.readyState === EventSource.OPEN ? ' · live' : ''}${dropped}`);
+        }
+        if (!document.body.dataset.history) {
+          document.body.dataset.history = '1';
+          performance.mark('inspector-history');
+        }
+      };
       const q = filterQuery(applied);
       source = new EventSource(`/api/stream?after=${list.last}${q ? `&${q}` : ''}`);
       // Rows are added as they come; the page re-renders at most once per frame, however fast they come.
@@ -72,6 +87,7 @@ function App() {
       });
       source.onerror = () => setStatus('disconnected from listen (is it still running?)');
       source.onopen = () => setStatus(`${rows.current.length} request(s) · live`);
+      await older();
     };
     load().catch((e: Error) => setStatus(`could not load: ${e.message}`));
     return () => {
