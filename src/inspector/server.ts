@@ -47,6 +47,13 @@ export interface Inspector {
  * rendering does not take the CPU listen needs.
  */
 const STREAM_GAP_MS = 25;
+/**
+ * A message of more rows than a screen holds means a flood (thousands a second, faster than
+ * anyone reads): the stream then writes five times a second, which spares the browser most of its
+ * rendering, and so the CPU, while listen is busiest. It writes every 25 ms again once the rows slow.
+ */
+const FLOOD_ROWS = 50;
+const FLOOD_GAP_MS = 200;
 /** A stream that falls this far behind (a page that stopped reading) is told to reload its list instead. */
 const STREAM_BACKLOG = 5000;
 const MAX_JSON_BODY = 12 * 1024 * 1024;
@@ -209,17 +216,19 @@ function stream(req: IncomingMessage, res: ServerResponse, params: URLSearchPara
   let blocked = false;
   let overflow = false;
   let wrote = 0;
+  let gap = STREAM_GAP_MS;
   const flush = () => {
     timer = undefined;
     if (blocked || pending.length === 0) return;
     const rows = pending;
     pending = [];
     wrote = performance.now();
+    gap = rows.length > FLOOD_ROWS ? FLOOD_GAP_MS : STREAM_GAP_MS;
     if (!res.write(`event: rows\ndata: ${JSON.stringify(rows)}\n\n`)) blocked = true;
   };
   const schedule = () => {
     if (timer || blocked || pending.length === 0) return;
-    const wait = wrote + STREAM_GAP_MS - performance.now();
+    const wait = wrote + gap - performance.now();
     timer = wait <= 0 ? { immediate: setImmediate(flush) } : { timeout: setTimeout(flush, wait) };
   };
   const cancel = () => {
