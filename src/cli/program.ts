@@ -47,7 +47,7 @@ const call = <O>(command: string, options: O, load: () => Promise<CommandModule<
 
 export function buildProgram(invoke: Invoke): Command {
   const program = new Command('hookscope')
-    .description('Inspect, validate, send and replay voice-AI platform webhooks (Relyable, Bluejay, Smallest.ai Atoms, Synthflow, Vapi).')
+    .description('Inspect, validate, send and replay the webhooks of voice-AI platforms, offline (`hookscope vendors` lists the vendors it knows).')
     .version(packageVersion(), '-v, --version')
     .option('--no-color', 'disable colours (also: NO_COLOR=1)')
     .option('--debug', 'show stack traces for unexpected errors')
