@@ -42,15 +42,13 @@ export interface Inspector {
 /**
  * A stream writes at most once per this many ms: a row that finds the stream idle goes out on the
  * next turn of the event loop; rows that come faster wait for the rest of the gap and go out
- * together. At 200 requests/s a row waits 25 ms at most (the page's budget is 100 ms); under a
- * flood the page gets ~40 messages a second however many rows they carry, so the browser's
- * rendering does not take the CPU listen needs.
+ * together (at 200 requests/s a row waits 15 ms at most; the page's budget is 100 ms).
  */
-const STREAM_GAP_MS = 25;
+const STREAM_GAP_MS = 15;
 /**
  * A message of more rows than a screen holds means a flood (thousands a second, faster than
  * anyone reads): the stream then writes five times a second, which spares the browser most of its
- * rendering, and so the CPU, while listen is busiest. It writes every 25 ms again once the rows slow.
+ * rendering, and so the CPU, while listen is busiest. It writes every 15 ms again once the rows slow.
  */
 const FLOOD_ROWS = 50;
 const FLOOD_GAP_MS = 200;
