@@ -46,11 +46,12 @@ export interface Inspector {
  */
 const STREAM_GAP_MS = 15;
 /**
- * A message of more rows than a screen holds means a flood (thousands a second, faster than
- * anyone reads): the stream then writes five times a second, which spares the browser most of its
- * rendering, and so the CPU, while listen is busiest. It writes every 15 ms again once the rows slow.
+ * More than this many rows a second, over a whole second, is a flood (faster than anyone reads):
+ * the stream then writes five times a second, which spares the browser most of its rendering,
+ * and so the CPU, while listen is busiest. A burst at webhook rates is no flood: the rate is taken
+ * over the last second, not one message.
  */
-const FLOOD_ROWS = 50;
+const FLOOD_ROWS_PER_S = 1000;
 const FLOOD_GAP_MS = 200;
 /** A stream that falls this far behind (a page that stopped reading) is told to reload its list instead. */
 const STREAM_BACKLOG = 5000;
@@ -215,13 +216,24 @@ function stream(req: IncomingMessage, res: ServerResponse, params: URLSearchPara
   let overflow = false;
   let wrote = 0;
   let gap = STREAM_GAP_MS;
+  /** Rows written since `second` began; at each second's end they decide the gap for the next. */
+  let second = 0;
+  let rowsThisSecond = 0;
   const flush = () => {
     timer = undefined;
     if (blocked || pending.length === 0) return;
     const rows = pending;
     pending = [];
     wrote = performance.now();
-    gap = rows.length > FLOOD_ROWS ? FLOOD_GAP_MS : STREAM_GAP_MS;
+    const elapsed = wrote - second;
+    if (elapsed >= 1000) {
+      // A window that ran long was a quiet one: no flood.
+      const flood = elapsed < 2000 && rowsThisSecond > (FLOOD_ROWS_PER_S * elapsed) / 1000;
+      gap = flood ? FLOOD_GAP_MS : STREAM_GAP_MS;
+      second = wrote;
+      rowsThisSecond = 0;
+    }
+    rowsThisSecond += rows.length;
     if (!res.write(`event: rows\ndata: ${JSON.stringify(rows)}\n\n`)) blocked = true;
   };
   const schedule = () => {
