@@ -1,4 +1,5 @@
 // The request list: virtualised (only the rows in view are in the DOM), newest first.
+import { Component } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Row } from '../types.js';
 
@@ -12,6 +13,44 @@ export function verdictClass(state: string): string {
   if (state === 'invalid' || state === 'not-json') return 'bad';
   if (state === 'drift' || state === 'no-secret') return 'warn';
   return 'none';
+}
+
+interface RowProps {
+  row: Row;
+  /** Its index, oldest first: it places the row from the bottom of the list, so a new row at the top leaves the others' places as they are. */
+  k: number;
+  selected: boolean;
+  onSelect(seq: number): void;
+}
+
+/** One row. It renders again only when it changes: new rows arriving leave the others alone. */
+class RowView extends Component<RowProps> {
+  shouldComponentUpdate(next: RowProps): boolean {
+    const p = this.props;
+    return next.row !== p.row || next.k !== p.k || next.selected !== p.selected || next.onSelect !== p.onSelect;
+  }
+  render({ row, k, selected, onSelect }: RowProps) {
+    return (
+      <div
+        class={`row${selected ? ' selected' : ''}${row.replayOf !== undefined ? ' replay' : ''}`}
+        style={{ bottom: `${k * ROW_HEIGHT}px` }}
+        data-seq={row.seq}
+        onClick={() => onSelect(row.seq)}
+      >
+        <span class="c-time">{time(row.time)}</span>
+        <span class="c-method">{row.method}</span>
+        <span class="c-path" title={row.path}>{row.path}</span>
+        <span class="c-vendor">{row.vendor ?? '–'}</span>
+        <span class="c-event" title={row.summary}>{row.event ?? '–'}</span>
+        <span class="c-call" title={row.callId}>{row.callId ?? ''}</span>
+        <span class={`c-sig v-${verdictClass(row.sig)}`}>{row.sig}</span>
+        <span class={`c-schema v-${verdictClass(row.schema)}`}>{row.schema}</span>
+        <span class="c-dup">{row.attempt ? `×${row.attempt}` : row.replayOf !== undefined ? `↻ #${row.replayOf}${row.edited ? ' ✎' : ''}` : ''}</span>
+        <span class={`c-status s${Math.floor(row.status / 100)}`}>{row.status || '–'}</span>
+        <span class="c-latency">{row.latencyMs === undefined ? '' : `${row.latencyMs} ms`}</span>
+      </div>
+    );
+  }
 }
 
 /** `rows` oldest first (appending is cheap); shown newest first. `version` changes when rows do. */
@@ -33,27 +72,7 @@ export function RequestList(props: { rows: readonly Row[]; version: number; sele
   const visible = [];
   for (let i = first; i < last; i++) {
     const row = rows[n - 1 - i]!;
-    visible.push(
-      <div
-        key={row.seq}
-        class={`row${row.seq === props.selected ? ' selected' : ''}${row.replayOf !== undefined ? ' replay' : ''}`}
-        style={{ top: `${i * ROW_HEIGHT}px` }}
-        data-seq={row.seq}
-        onClick={() => props.onSelect(row.seq)}
-      >
-        <span class="c-time">{time(row.time)}</span>
-        <span class="c-method">{row.method}</span>
-        <span class="c-path" title={row.path}>{row.path}</span>
-        <span class="c-vendor">{row.vendor ?? '–'}</span>
-        <span class="c-event" title={row.summary}>{row.event ?? '–'}</span>
-        <span class="c-call" title={row.callId}>{row.callId ?? ''}</span>
-        <span class={`c-sig v-${verdictClass(row.sig)}`}>{row.sig}</span>
-        <span class={`c-schema v-${verdictClass(row.schema)}`}>{row.schema}</span>
-        <span class="c-dup">{row.attempt ? `×${row.attempt}` : row.replayOf !== undefined ? `↻ #${row.replayOf}${row.edited ? ' ✎' : ''}` : ''}</span>
-        <span class={`c-status s${Math.floor(row.status / 100)}`}>{row.status || '–'}</span>
-        <span class="c-latency">{row.latencyMs === undefined ? '' : `${row.latencyMs} ms`}</span>
-      </div>,
-    );
+    visible.push(<RowView key={row.seq} row={row} k={n - 1 - i} selected={row.seq === props.selected} onSelect={props.onSelect} />);
   }
   return (
     <div class="list" ref={box} data-testid="list" data-rows={n} onScroll={(e) => setScroll({ top: (e.currentTarget as HTMLDivElement).scrollTop, height: (e.currentTarget as HTMLDivElement).clientHeight })}>
