@@ -243,5 +243,8 @@ export const retellSchemas = lazy(() => {
     }),
   });
 
-  return { callObject, seenEnvelopeFields, inboundRequest, inboundReply };
+  // Built once each and shared by the call events (eight of them): zod schemas are immutable.
+  const calls = { plain: callObject(false), transfers: callObject(true) };
+
+  return { callObject: (transfers: boolean) => (transfers ? calls.transfers : calls.plain), seenEnvelopeFields, inboundRequest, inboundReply };
 });
