@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { hmacScheme } from '../signing/hmac.js';
 import { WARNING, anyObject, growingEnum, isoDateTime, url } from '../schema/kit.js';
 import { field, isObject } from '../json/values.js';
-import { lazySchemas } from './lazy.js';
+import { lazy, lazySchemas } from './lazy.js';
 import type { DetectResult, VendorDefinition } from './types.js';
 
 // Enum sets from a third-party OpenAPI (tryAGI/BlandAI), examples from the docs: growing enums,
@@ -51,7 +51,7 @@ const transcript = () => z.strictObject({
  * The call object's fields (Send Call's post-call payload table and the Get Call table), every one
  * optional here: which are always present is not documented.
  */
-const callFields = () => ({
+const callFields = lazy(() => ({
   call_id: z.string().min(1),
   c_id: z.string().optional(),
   batch_id: z.string().nullable().optional(),
@@ -89,7 +89,7 @@ const callFields = () => ({
   analysis: anyObject().nullable().optional(),
   // Pathway node logs: their entries are not documented.
   pathway_logs: z.array(z.unknown()).nullable().optional(),
-});
+}));
 
 // The delayed payload's corrected transcript is described only loosely ("an object with segments,
 // speaker labels and confidence"): known fields are checked, others allowed. Decision: an object

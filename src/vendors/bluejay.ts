@@ -6,13 +6,13 @@
 import * as z from 'zod';
 import { anyObject, isoDateTime } from '../schema/kit.js';
 import { field, isObject } from '../json/values.js';
-import { lazySchemas } from './lazy.js';
+import { lazy, lazySchemas } from './lazy.js';
 import type { DetectResult, VendorDefinition } from './types.js';
 
 /** Optional and nullable, as the spec marks most non-required fields. */
 const opt = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
 
-const simulationStatus = () => z.enum([
+const simulationStatus = lazy(() => z.enum([
   'INITIALIZING',
   'QUEUED',
   'READY',
@@ -24,11 +24,11 @@ const simulationStatus = () => z.enum([
   'INCOMPLETED',
   'REJECTED',
   'INSUFFICIENT_FUNDS',
-]);
+]));
 const callStatus = () => z.enum(['INITIALIZING', 'QUEUED', 'EVALUATING', 'COMPLETED', 'INCOMPLETED']);
-const role = () => z.enum(['AGENT', 'USER']);
+const role = lazy(() => z.enum(['AGENT', 'USER']));
 
-const customMetric = () => z.strictObject({
+const customMetric = lazy(() => z.strictObject({
   name: z.string(),
   description: opt(z.string()),
   response_type: opt(z.string()),
@@ -40,7 +40,7 @@ const customMetric = () => z.strictObject({
   tags: opt(z.array(z.string())),
   scoring_guidance: opt(z.string()),
   enum_options: opt(z.array(z.string())),
-});
+}));
 
 // The spec's examples show 0 for every latency figure: a minimum of 0.
 const ms = () => opt(z.number().nonnegative());
@@ -62,7 +62,7 @@ const fillerIgnoredLatency = () => z.strictObject({
   p99_filler_ignored_latency: ms(),
 });
 
-const evaluation = () => z.strictObject({
+const evaluation = lazy(() => z.strictObject({
   // The generated example lists these two first, which hints they may be required, but the
   // spec marks no nested field required: a false "missing field" error costs users more
   // than a missed one, so they are optional like the rest.
@@ -88,24 +88,24 @@ const evaluation = () => z.strictObject({
   sentiment_score: opt(z.number()),
   sentiment_scores: opt(anyObject()),
   custom_metrics: opt(z.array(customMetric())),
-});
+}));
 
-const timelineEvent = () => z.strictObject({
+const timelineEvent = lazy(() => z.strictObject({
   title: z.string(),
   start_offset_ms: opt(z.int().nonnegative()),
   description: opt(z.string()),
   end_offset_ms: opt(z.int().nonnegative()),
   tags: opt(z.array(z.string())),
   metadata: opt(anyObject()),
-});
+}));
 
-const toolCall = () => z.strictObject({
+const toolCall = lazy(() => z.strictObject({
   name: z.string(),
   start_offset_ms: opt(z.int().nonnegative()),
   description: opt(z.string()),
   parameters: opt(anyObject()),
   output: z.unknown().optional(),
-});
+}));
 
 const participant = () => z.strictObject({
   role: role(),

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { standardWebhooksScheme } from '../signing/standard-webhooks.js';
 import { growingEnum } from '../schema/kit.js';
 import { field, isObject } from '../json/values.js';
-import { lazySchemas, type LazyEvent } from './lazy.js';
+import { lazy, lazySchemas, type LazyEvent } from './lazy.js';
 import type { DetectResult, FreshField, VendorDefinition } from './types.js';
 
 /** The event envelope: `object` is optional in the SDK's types for these events, `id` is `evt_…`. */
@@ -22,8 +22,8 @@ const envelope = <T extends z.ZodType>(type: string, data: T) =>
   });
 
 /** Headers of the SIP INVITE, in order, repeats kept; untrusted caller metadata (SDK comments). */
-const sipHeaders = () => z.array(z.strictObject({ name: z.string(), value: z.string() }));
-const mediaSecurity = () => growingEnum(['rtp', 'srtp'], 'SIP media security').optional();
+const sipHeaders = lazy(() => z.array(z.strictObject({ name: z.string(), value: z.string() })));
+const mediaSecurity = lazy(() => growingEnum(['rtp', 'srtp'], 'SIP media security').optional());
 
 // Every delivery is a new event with a new id; a new call has a new call id. Retries of one
 // delivery repeat the body (replay keeps it), so only send and replay --fresh make these anew.

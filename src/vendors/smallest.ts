@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { hmacScheme } from '../signing/hmac.js';
 import { anyObject, e164, growingEnum, isoDateTime, url } from '../schema/kit.js';
 import { field, isObject } from '../json/values.js';
-import { lazySchemas } from './lazy.js';
+import { lazy, lazySchemas } from './lazy.js';
 import type { VendorDefinition } from './types.js';
 
 const CURRENT = ['pre-conversation', 'post-conversation', 'analytics-completed'] as const;
@@ -21,7 +21,7 @@ const objectId = () => z.string().regex(/^[0-9a-f]{24}$/, 'expected 24 lowercase
 // The spec spells no_answer/cancelled, the guide no-answer/busy/canceled: accept the union.
 const CALL_STATUSES = ['completed', 'no_answer', 'no-answer', 'busy', 'failed', 'cancelled', 'canceled'] as const;
 
-const callData = () => z.strictObject({
+const callData = lazy(() => z.strictObject({
   fromNumber: e164(),
   toNumber: e164(),
   callDuration: z.number().nonnegative().meta({ description: 'seconds (float), not milliseconds' }),
@@ -30,18 +30,18 @@ const callData = () => z.strictObject({
   callDirection: z.enum(['telephony_outbound', 'telephony_inbound']).optional(),
   answerTime: isoDateTime(),
   endTime: isoDateTime(),
-});
+}));
 
 // Only identifier and value are required: the set of metrics is agent-configured and the docs
 // call each one "self-describing" without saying which members are always present.
-const metric = () => z.strictObject({
+const metric = lazy(() => z.strictObject({
   identifier: z.string(),
   value: z.union([z.int(), z.string(), z.boolean()]),
   confidence: z.number().min(0).max(1).optional(),
   reasoning: z.string().optional(),
   dispositionMetricPrompt: z.string().optional(),
   dispositionMetricType: growingEnum(['INTEGER', 'STRING', 'BOOLEAN'], 'dispositionMetricType').optional(),
-});
+}));
 
 const baseMetadata = <E extends CurrentEvent>(eventType: E) => ({
   agentId: z.string().min(1),

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { hmacScheme } from '../signing/hmac.js';
 import { WARNING, anyObject, growingEnum, isoDateTime, url } from '../schema/kit.js';
 import { field, isObject } from '../json/values.js';
-import { lazySchemas } from './lazy.js';
+import { lazy, lazySchemas } from './lazy.js';
 import type { DetectResult, VendorDefinition } from './types.js';
 
 // The seed page's list, then the values newer pages and integrators add.
@@ -87,7 +87,7 @@ const analysis = () => z
 
 // collected_variables: `{<name>: {value, collected}}`; the changelog says keyed by agent id first,
 // integrators see both shapes. Each entry is either a variable or an agent's map of variables.
-const collectedVariable = () => z.strictObject({ value: z.unknown(), collected: z.boolean() });
+const collectedVariable = lazy(() => z.strictObject({ value: z.unknown(), collected: z.boolean() }));
 const collectedVariables = () => z
   .record(z.string(), z.union([collectedVariable(), z.record(z.string(), collectedVariable())]))
   .nullable()

@@ -11,7 +11,7 @@ import { twilioScheme, TWILIO_SIGNATURE } from '../signing/twilio.js';
 import { growingEnum, url } from '../schema/kit.js';
 import { isObject } from '../json/values.js';
 import { checkTwiml } from './twiml.js';
-import { lazySchemas, type LazyEvent } from './lazy.js';
+import { lazy, lazySchemas, type LazyEvent } from './lazy.js';
 import type { DetectResult, VendorDefinition } from './types.js';
 
 // Call resource, "Call Status values"; SIP trunking adds directions over time.
@@ -38,7 +38,7 @@ const geo = () => Object.fromEntries(['From', 'To', 'Caller', 'Called'].flatMap(
 const GEO_PERSONAL = ['From', 'To', 'Caller', 'Called'].flatMap((who) => ['City', 'State', 'Zip'].map((what) => `${who}${what}`));
 
 /** Every request about a call (Voice URL and status callbacks): "Twilio's request" parameters. */
-const callParams = () => ({
+const callParams = lazy(() => ({
   CallSid: sid('CA', 'Call'),
   AccountSid: sid('AC', 'Account'),
   From: party(),
@@ -54,18 +54,18 @@ const callParams = () => ({
   // Absent on a call's first leg.
   ParentCallSid: sid('CA', 'Call').optional(),
   ...geo(),
-});
+}));
 
-const statusParams = () => ({
+const statusParams = lazy(() => ({
   ...callParams(),
   CallbackSource: z.literal('call-progress-events'),
   // From 0, per call: callbacks are separate requests and may arrive out of order.
   SequenceNumber: digits('a sequence number'),
   Timestamp: rfc2822(),
-});
+}));
 
 // Answering-machine detection results (MachineDetection on the call).
-const answeredBy = () => growingEnum(['human', 'machine_start', 'machine_end_beep', 'machine_end_silence', 'machine_end_other', 'fax', 'unknown'], 'AnsweredBy value').optional();
+const answeredBy = lazy(() => growingEnum(['human', 'machine_start', 'machine_end_beep', 'machine_end_silence', 'machine_end_other', 'fax', 'unknown'], 'AnsweredBy value').optional());
 
 const statusEvent = (status: string, callStatus: () => z.ZodType, extra: () => Record<string, z.ZodType>, description: string): LazyEvent => ({
   name: `call-status.${status}`,

@@ -6,6 +6,7 @@ import * as z from 'zod';
 import type { Issue } from '../schema/issues.js';
 import { WARNING, anyObject } from '../schema/kit.js';
 import { field, formatPath, isObject } from '../json/values.js';
+import { lazy } from './lazy.js';
 import type { ReplyContract } from './types.js';
 
 /**
@@ -37,9 +38,9 @@ function requireFields(r: Record<string, unknown>, required: readonly string[], 
 
 /** The reply without its `messageResponse` wrapper, if it has one. */
 export const unwrap = (json: unknown): unknown => (isObject(json) && isObject(json.messageResponse) ? json.messageResponse : json);
-// The reply schemas are builders, built on first use (lazy.ts).
+// The reply schemas are builders, built on first use (lazy.ts); a part they share is built once.
 
-const transferDestination = () => z.looseObject({ type: z.string().meta({ examples: ['number', 'sip', 'assistant'] }) });
+const transferDestination = lazy(() => z.looseObject({ type: z.string().meta({ examples: ['number', 'sip', 'assistant'] }) }));
 const spokenMessage = () => z.looseObject({ type: z.string().meta({ examples: ['request-start', 'request-complete', 'request-failed'] }), content: z.string().optional() });
 
 export const assistantRequestReply = () => reply({
