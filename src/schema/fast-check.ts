@@ -280,9 +280,11 @@ function objectRule(def: Internals['def']): Predicate | undefined {
   if (fields.some((f) => f.key === '__proto__')) return undefined;
   const keys = new Set(fields.map((f) => f.key));
   const catchall = def.catchall as Node | undefined;
-  // No catchall: unknown keys are stripped silently. `never`: any unknown key is an issue.
-  const extra = catchall === undefined ? 'ignore' : catchall._zod.def.type === 'never' ? 'refuse' : undefined;
-  if (extra === undefined) return undefined;
+  // No catchall: unknown keys are stripped silently. `never`: any unknown key is an issue. Another
+  // catchall (looseObject's `unknown`, Vapi's artifact messages) checks each unknown key's value
+  // as zod's handleCatchall does: every key for-in yields, but `__proto__`, skipped.
+  const extra = catchall === undefined ? 'ignore' : catchall._zod.def.type === 'never' ? 'refuse' : (leafCode(catchall) & 7) === ANY ? 'ignore' : 'check';
+  const rest = extra === 'check' ? compile(catchall!) : undefined;
   return (v) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
     const o = v as Record<string, unknown>;
@@ -296,6 +298,7 @@ function objectRule(def: Internals['def']): Predicate | undefined {
       }
     }
     if (extra === 'refuse') for (const key in o) if (!keys.has(key)) return false;
+    if (rest) for (const key in o) if (!keys.has(key) && key !== '__proto__' && !rest(o[key])) return false;
     return true;
   };
 }

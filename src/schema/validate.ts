@@ -248,7 +248,10 @@ function finish(partial: Partial, options: ValidateOptions, source?: Source): Pa
  * False only when the text provably has no duplicate keys: every key in JSON text is a string
  * followed by optional whitespace and ':', so the number of `"…:` sequences is at least the
  * number of keys written. If it equals the number of keys JSON.parse kept, none was dropped.
- * (A `\":` inside a string over-counts, which only costs a full scan.)
+ * A quote after an odd number of backslashes is inside a string, never a key's end: JSON-encoded
+ * text in a string (Vapi's tool-call `arguments`, `{\"date\":…}`) is not counted. (A string that
+ * starts with `:` still over-counts, which only costs a full scan.) Linear: each look back stops
+ * at the previous `:`.
  */
 export function mayHaveDuplicateKeys(text: string, body: unknown): boolean {
   let candidates = 0;
@@ -259,7 +262,10 @@ export function mayHaveDuplicateKeys(text: string, body: unknown): boolean {
       if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) break;
       j--;
     }
-    if (j >= 0 && text.charCodeAt(j) === 0x22) candidates++;
+    if (j < 0 || text.charCodeAt(j) !== 0x22) continue;
+    let backslashes = 0;
+    while (j - 1 - backslashes >= 0 && text.charCodeAt(j - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) candidates++;
   }
   return candidates !== countKeys(body);
 }

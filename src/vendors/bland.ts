@@ -8,7 +8,8 @@ import * as z from 'zod';
 import { hmacScheme } from '../signing/hmac.js';
 import { WARNING, anyObject, growingEnum, isoDateTime, url } from '../schema/kit.js';
 import { field, isObject } from '../json/values.js';
-import type { DetectResult, EventDefinition, VendorDefinition } from './types.js';
+import { lazy, lazySchemas } from './lazy.js';
+import type { DetectResult, VendorDefinition } from './types.js';
 
 // Enum sets from a third-party OpenAPI (tryAGI/BlandAI), examples from the docs: growing enums,
 // so a value Bland adds is a warning, not an error.
@@ -23,7 +24,7 @@ const streamCategories = ['queue', 'call', 'latency', 'webhook', 'tool', 'dynami
 // The cookbook says "agent", "user" or "system"; delivered bodies carry ASSISTANT/USER. Compared
 // without case, so both spellings are known.
 const endedBy = ['assistant', 'user', 'agent', 'system'];
-const callEndedBy = z
+const callEndedBy = () => z
   .string()
   .superRefine((value, ctx) => {
     if (!endedBy.includes(value.toLowerCase())) {
@@ -39,7 +40,7 @@ const callEndedBy = z
 
 const minutes = () => z.number().nonnegative().meta({ description: 'minutes' });
 
-const transcript = z.strictObject({
+const transcript = () => z.strictObject({
   id: z.union([z.int(), z.string()]),
   created_at: isoDateTime(),
   text: z.string(),
@@ -50,7 +51,7 @@ const transcript = z.strictObject({
  * The call object's fields (Send Call's post-call payload table and the Get Call table), every one
  * optional here: which are always present is not documented.
  */
-const callFields = {
+const callFields = lazy(() => ({
   call_id: z.string().min(1),
   c_id: z.string().optional(),
   batch_id: z.string().nullable().optional(),
@@ -72,7 +73,7 @@ const callFields = {
   end_at: isoDateTime().nullable().optional(),
   endpoint_url: z.string().meta({ examples: ['api.prod.bland.ai'] }).optional(),
   price: z.number().nonnegative().nullable().meta({ description: 'USD' }).optional(),
-  call_ended_by: callEndedBy.optional(),
+  call_ended_by: callEndedBy().optional(),
   error_message: z.string().nullable().optional(),
   disposition_tag: z.string().nullable().optional(),
   transferred_to: z.string().nullable().optional(),
@@ -80,7 +81,7 @@ const callFields = {
   post_transfer_duration: minutes().nullable().optional(),
   summary: z.string().nullable().optional(),
   concatenated_transcript: z.string().nullable().optional(),
-  transcripts: z.array(transcript).optional(),
+  transcripts: z.array(transcript()).optional(),
   variables: anyObject().nullable().optional(),
   metadata: anyObject().nullable().optional(),
   request_data: anyObject().nullable().optional(),
@@ -88,18 +89,18 @@ const callFields = {
   analysis: anyObject().nullable().optional(),
   // Pathway node logs: their entries are not documented.
   pathway_logs: z.array(z.unknown()).nullable().optional(),
-};
+}));
 
 // The delayed payload's corrected transcript is described only loosely ("an object with segments,
 // speaker labels and confidence"): known fields are checked, others allowed. Decision: an object
 // only; the cookbook's listener also copes with a string, a hedge no page documents.
-const correctedTranscript = z.looseObject({
+const correctedTranscript = () => z.looseObject({
   segments: z
     .array(z.looseObject({ speaker: z.string().optional(), text: z.string().optional(), confidence: z.number().min(0).max(1).optional() }))
     .optional(),
 });
 
-const citation = z.strictObject({
+const citation = () => z.strictObject({
   field: z.string(),
   value: z.unknown(),
   utterance: z.string(),
@@ -109,14 +110,14 @@ const citation = z.strictObject({
 
 // Decision: `completed` is required in the immediate payload (both docs tables list it, and it is
 // what tells a finished call from a failed one); only call_id otherwise.
-const callCompleted = z.strictObject({ ...callFields, completed: z.boolean() });
+const callCompleted = () => z.strictObject({ ...callFields(), completed: z.boolean() });
 
 // Decision: the delayed payload is the call object again with the two new fields (the cookbook
 // merges it into the first); a body with only call_id and corrected_transcript also passes.
-const callCorrected = z.strictObject({ ...callFields, corrected_transcript: correctedTranscript, citations: z.array(citation).optional() });
+const callCorrected = () => z.strictObject({ ...callFields(), corrected_transcript: correctedTranscript(), citations: z.array(citation()).optional() });
 
 // [seen] only: one integrator's model of a streamed event. Not documented by Bland.
-const webhookEvent = z.strictObject({
+const webhookEvent = () => z.strictObject({
   call_id: z.string().min(1),
   category: growingEnum(streamCategories, 'webhook_events category'),
   log_level: z.string().meta({ examples: ['info', 'error'] }).optional(),
@@ -124,7 +125,7 @@ const webhookEvent = z.strictObject({
 });
 
 const count = () => z.int().nonnegative();
-const batchStatus = z
+const batchStatus = () => z
   .strictObject({
     batch_id: z.string().min(1),
     status: growingEnum(batchStatuses, 'batch status'),
@@ -148,7 +149,8 @@ const mins = (v: unknown) => (typeof v === 'number' ? `${Math.round(v * 100) / 1
 
 const personalCall = ['summary', 'concatenated_transcript', 'transcripts[*].text', 'variables', 'analysis', 'request_data', 'pathway_logs'];
 
-const events: EventDefinition[] = [
+// Each schema is built on first use (lazy.ts); the ones above are builders.
+const events = lazySchemas([
   {
     name: 'call.completed',
     description:
@@ -191,7 +193,7 @@ const events: EventDefinition[] = [
       return `batch ${str(field(body, 'status'))}${counts}`;
     },
   },
-];
+]);
 
 /** Keys of Bland's call object that other vendors' bodies do not carry at the top level. */
 const CALL_KEYS = ['c_id', 'call_length', 'concatenated_transcript', 'transcripts', 'completed', 'inbound', 'call_ended_by', 'pathway_logs', 'corrected_duration', 'queue_status', 'answered_by', 'disposition_tag', 'endpoint_url', 'price'];

@@ -6,12 +6,13 @@
 import * as z from 'zod';
 import { anyObject, isoDateTime } from '../schema/kit.js';
 import { field, isObject } from '../json/values.js';
-import type { DetectResult, EventDefinition, VendorDefinition } from './types.js';
+import { lazy, lazySchemas } from './lazy.js';
+import type { DetectResult, VendorDefinition } from './types.js';
 
 /** Optional and nullable, as the spec marks most non-required fields. */
 const opt = <T extends z.ZodType>(schema: T) => schema.nullable().optional();
 
-const simulationStatus = z.enum([
+const simulationStatus = lazy(() => z.enum([
   'INITIALIZING',
   'QUEUED',
   'READY',
@@ -23,11 +24,11 @@ const simulationStatus = z.enum([
   'INCOMPLETED',
   'REJECTED',
   'INSUFFICIENT_FUNDS',
-]);
-const callStatus = z.enum(['INITIALIZING', 'QUEUED', 'EVALUATING', 'COMPLETED', 'INCOMPLETED']);
-const role = z.enum(['AGENT', 'USER']);
+]));
+const callStatus = () => z.enum(['INITIALIZING', 'QUEUED', 'EVALUATING', 'COMPLETED', 'INCOMPLETED']);
+const role = lazy(() => z.enum(['AGENT', 'USER']));
 
-const customMetric = z.strictObject({
+const customMetric = lazy(() => z.strictObject({
   name: z.string(),
   description: opt(z.string()),
   response_type: opt(z.string()),
@@ -39,12 +40,12 @@ const customMetric = z.strictObject({
   tags: opt(z.array(z.string())),
   scoring_guidance: opt(z.string()),
   enum_options: opt(z.array(z.string())),
-});
+}));
 
 // The spec's examples show 0 for every latency figure: a minimum of 0.
 const ms = () => opt(z.number().nonnegative());
 
-const latency = z.strictObject({
+const latency = () => z.strictObject({
   avg_agent_latency: ms(),
   max_agent_latency: ms(),
   p50_agent_latency: ms(),
@@ -53,7 +54,7 @@ const latency = z.strictObject({
   p99_agent_latency: ms(),
 });
 
-const fillerIgnoredLatency = z.strictObject({
+const fillerIgnoredLatency = () => z.strictObject({
   avg_filler_ignored_latency: ms(),
   p50_filler_ignored_latency: ms(),
   p90_filler_ignored_latency: ms(),
@@ -61,7 +62,7 @@ const fillerIgnoredLatency = z.strictObject({
   p99_filler_ignored_latency: ms(),
 });
 
-const evaluation = z.strictObject({
+const evaluation = lazy(() => z.strictObject({
   // The generated example lists these two first, which hints they may be required, but the
   // spec marks no nested field required: a false "missing field" error costs users more
   // than a missed one, so they are optional like the rest.
@@ -73,8 +74,8 @@ const evaluation = z.strictObject({
   hallucination_reasoning: opt(z.string()),
   redundancy: opt(z.boolean()),
   redundancy_reasoning: opt(z.string()),
-  latency: opt(latency),
-  filler_ignored_latency: opt(fillerIgnoredLatency),
+  latency: opt(latency()),
+  filler_ignored_latency: opt(fillerIgnoredLatency()),
   num_turns: opt(z.int().nonnegative()),
   call_summary: opt(z.string()),
   custom_evals: opt(z.array(z.unknown())),
@@ -86,34 +87,34 @@ const evaluation = z.strictObject({
   sentiment_label: opt(z.string()),
   sentiment_score: opt(z.number()),
   sentiment_scores: opt(anyObject()),
-  custom_metrics: opt(z.array(customMetric)),
-});
+  custom_metrics: opt(z.array(customMetric())),
+}));
 
-const timelineEvent = z.strictObject({
+const timelineEvent = lazy(() => z.strictObject({
   title: z.string(),
   start_offset_ms: opt(z.int().nonnegative()),
   description: opt(z.string()),
   end_offset_ms: opt(z.int().nonnegative()),
   tags: opt(z.array(z.string())),
   metadata: opt(anyObject()),
-});
+}));
 
-const toolCall = z.strictObject({
+const toolCall = lazy(() => z.strictObject({
   name: z.string(),
   start_offset_ms: opt(z.int().nonnegative()),
   description: opt(z.string()),
   parameters: opt(anyObject()),
   output: z.unknown().optional(),
-});
+}));
 
-const participant = z.strictObject({
-  role,
+const participant = () => z.strictObject({
+  role: role(),
   spoke_first: opt(z.boolean()),
   name: opt(z.string()),
   phone_number: opt(z.string()),
 });
 
-const digitalHuman = z.strictObject({
+const digitalHuman = () => z.strictObject({
   id: z.int(),
   name: z.string(),
   phone_number: z.string(),
@@ -137,31 +138,32 @@ function goal(evaluations: unknown): string | undefined {
 
 const seconds = (ms: unknown) => (typeof ms === 'number' ? `${Math.round(ms / 100) / 10} s` : '? s');
 
-const events: EventDefinition[] = [
+// Each schema is built on first use (lazy.ts); the parts above are builders, called by the events that use them.
+const events = lazySchemas([
   {
     name: 'simulation_result_evaluated',
     personal: ['evaluations[*].call_summary', 'evaluations[*].goal_reasoning', 'evaluations[*].hallucination_reasoning', 'evaluations[*].redundancy_reasoning', 'evaluations[*].pronunciation_reasoning', 'events[*].description', 'participants[*].name'],
     description: 'A simulated call by a digital human was evaluated: status, evaluations, metrics, events and tool calls.',
     fixtures: ['simulation_result_evaluated.json'],
-    schema: z.strictObject({
+    schema: () => z.strictObject({
       type: typeField('simulation_result_evaluated'),
       id: z.int(),
       digital_human_id: z.int(),
       simulation_run_id: z.int(),
       simulation_id: z.int(),
       agent_id: z.int(),
-      status: simulationStatus.optional().meta({ description: 'The status of the simulation result (default COMPLETED)' }),
+      status: simulationStatus().optional().meta({ description: 'The status of the simulation result (default COMPLETED)' }),
       folder_id: opt(z.uuid()),
       result: anyObject().optional().meta({ deprecated: true, description: 'Deprecated: use evaluations instead' }),
-      custom_metrics: opt(z.array(customMetric)).meta({ deprecated: true, description: 'Deprecated: use the custom metrics in evaluations instead' }),
-      evaluations: opt(z.array(evaluation)),
+      custom_metrics: opt(z.array(customMetric())).meta({ deprecated: true, description: 'Deprecated: use the custom metrics in evaluations instead' }),
+      evaluations: opt(z.array(evaluation())),
       created_at: opt(isoDateTime()),
       start_time: opt(isoDateTime()),
       end_time: opt(isoDateTime()),
       duration: opt(z.int()),
       latency: opt(z.array(z.number())),
-      events: opt(z.array(timelineEvent)),
-      tool_calls: opt(z.array(toolCall)),
+      events: opt(z.array(timelineEvent())),
+      tool_calls: opt(z.array(toolCall())),
       tags: opt(z.array(z.string())),
       metadata: anyObject().optional(),
     }),
@@ -178,28 +180,28 @@ const events: EventDefinition[] = [
     personal: ['evaluations[*].call_summary', 'evaluations[*].goal_reasoning', 'evaluations[*].hallucination_reasoning', 'evaluations[*].redundancy_reasoning', 'evaluations[*].pronunciation_reasoning', 'events[*].description', 'participants[*].name'],
     description: 'A production call sent to Bluejay observability was evaluated: participants, recording, evaluations.',
     fixtures: ['observability_call_evaluated.json'],
-    schema: z.strictObject({
+    schema: () => z.strictObject({
       type: typeField('observability_call_evaluated'),
       id: z.string(),
       agent_id: z.string(),
       external_agent_id: opt(z.string()),
       recording_url: z.string().nullable().meta({ description: 'URL to the recording file (.mp4, .wav, .m4a); required but may be null' }),
       start_time_utc: isoDateTime(),
-      participants: z.array(participant),
+      participants: z.array(participant()),
       call_direction: opt(z.enum(['INBOUND', 'OUTBOUND'])),
       interface: opt(z.enum(['PHONE', 'WEB'])),
-      status: callStatus,
+      status: callStatus(),
       created_at: opt(z.string()),
       transcript_url: opt(z.string()),
-      tool_calls: opt(z.array(toolCall)),
-      events: opt(z.array(timelineEvent)),
+      tool_calls: opt(z.array(toolCall())),
+      events: opt(z.array(timelineEvent())),
       tags: opt(z.array(z.string())),
       duration_ms: opt(z.int().nonnegative()),
-      evaluations: opt(z.array(evaluation)),
+      evaluations: opt(z.array(evaluation())),
       annotations: opt(z.array(z.unknown())),
       metadata: opt(anyObject()),
-      custom_metrics: opt(z.array(customMetric)),
-      conversation_ended_by: opt(role),
+      custom_metrics: opt(z.array(customMetric())),
+      conversation_ended_by: opt(role()),
     }),
     summarize: (body) =>
       `status ${String(field(body, 'status'))}, ${String(field(body, 'call_direction') ?? 'direction ?')}, ${seconds(field(body, 'duration_ms'))}`,
@@ -208,12 +210,12 @@ const events: EventDefinition[] = [
     name: 'simulation_ended',
     description: 'A simulated call ended (before evaluation): status, start/end time, duration.',
     fixtures: ['simulation_ended.json'],
-    schema: z.strictObject({
+    schema: () => z.strictObject({
       type: typeField('simulation_ended'),
       id: z.int(),
       digital_human_id: z.int(),
       simulation_run_id: z.int(),
-      status: simulationStatus.optional(),
+      status: simulationStatus().optional(),
       // Same simulation-result fields as simulation_result_evaluated, where the spec says date-time.
       created_at: opt(isoDateTime()),
       start_time: opt(isoDateTime()),
@@ -226,16 +228,16 @@ const events: EventDefinition[] = [
     name: 'outbound_simulation_started',
     description: 'An outbound simulation run started: the digital humans that will call the agent.',
     fixtures: ['outbound_simulation_started.json'],
-    schema: z.strictObject({
+    schema: () => z.strictObject({
       type: typeField('outbound_simulation_started'),
       agent_id: z.int(),
       simulation_id: z.int(),
       simulation_run_id: z.int(),
-      digital_humans: z.array(digitalHuman),
+      digital_humans: z.array(digitalHuman()),
     }),
     summarize: (body) => count(field(body, 'digital_humans'), 'digital human', 'digital humans'),
   },
-];
+]);
 
 const eventNames = events.map((e) => e.name);
 

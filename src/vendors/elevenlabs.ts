@@ -11,8 +11,9 @@ import { hmacScheme } from '../signing/hmac.js';
 import { anyObject } from '../schema/kit.js';
 import { field, isObject } from '../json/values.js';
 import type { Issue } from '../schema/issues.js';
-import type { DetectResult, EventDefinition, VendorDefinition } from './types.js';
-import { callInitiationFailure, conversationConfigOverride, dynamicVariables, postCallAudio, postCallTranscription } from './elevenlabs-schemas.js';
+import type { DetectResult, VendorDefinition } from './types.js';
+import { elevenlabsSchemas } from './elevenlabs-schemas.js';
+import { lazySchemas } from './lazy.js';
 
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const str = (v: unknown) => (v === undefined || v === null ? '?' : String(v));
@@ -24,7 +25,7 @@ function decodedBytes(b64: string): number {
 }
 const kB = (n: number) => (n < 1000 ? `${n} bytes` : `${(n / 1000).toFixed(1)} kB`);
 
-const initiationRequest = z.strictObject({
+const initiationRequest = () => z.strictObject({
   // Plain strings: a withheld caller id need not be E.164.
   caller_id: z.string().meta({ examples: ['+15550100001'] }),
   agent_id: z.string(),
@@ -32,12 +33,12 @@ const initiationRequest = z.strictObject({
   call_sid: z.string().meta({ description: "Twilio's CallSid of the inbound call" }),
 });
 
-const initiationReply = z.strictObject({
+const initiationReply = () => z.strictObject({
   type: z.literal('conversation_initiation_client_data'),
-  dynamic_variables: dynamicVariables
+  dynamic_variables: elevenlabsSchemas().dynamicVariables
     .optional()
     .meta({ description: 'every dynamic variable the agent defines (strings, numbers or booleans); names starting system__ are reserved' }),
-  conversation_config_override: conversationConfigOverride.optional().meta({ description: "applied only where the agent's Security tab allows overrides" }),
+  conversation_config_override: elevenlabsSchemas().conversationConfigOverride.optional().meta({ description: "applied only where the agent's Security tab allows overrides" }),
   custom_llm_extra_body: anyObject().optional(),
   user_id: z.string().optional(),
   branch_id: z.string().optional(),
@@ -61,12 +62,13 @@ function checkInitiationReply(reply: { json?: unknown }): Issue[] {
     }));
 }
 
-const events: EventDefinition[] = [
+// Each schema is built on first use (lazy.ts).
+const events = lazySchemas([
   {
     name: 'post_call_transcription',
     description: 'A conversation ended and its analysis is done: transcript, metadata, analysis, the client data it started with.',
     fixtures: ['post_call_transcription.json'],
-    schema: postCallTranscription,
+    schema: () => elevenlabsSchemas().postCallTranscription,
     personal: [
       'data.transcript[*].message',
       'data.transcript[*].original_message',
@@ -90,7 +92,7 @@ const events: EventDefinition[] = [
     name: 'post_call_audio',
     description: 'The audio of a whole conversation, as base64 MP3 (sent separately from the transcription, chunked).',
     fixtures: ['post_call_audio.json'],
-    schema: postCallAudio,
+    schema: () => elevenlabsSchemas().postCallAudio,
     // A recording of the caller's voice.
     personal: ['data.full_audio'],
     summarize(body) {
@@ -103,7 +105,7 @@ const events: EventDefinition[] = [
     name: 'call_initiation_failure',
     description: 'A telephony call could not start: busy, not answered, or a connection error, with the SIP or Twilio details.',
     fixtures: ['call_initiation_failure.json', 'call_initiation_failure.twilio.json'],
-    schema: callInitiationFailure,
+    schema: () => elevenlabsSchemas().callInitiationFailure,
     summarize(body) {
       const type = field(body, 'data.metadata.type');
       const detail =
@@ -138,7 +140,7 @@ const events: EventDefinition[] = [
     },
     summarize: (body) => `${str(field(body, 'caller_id'))} → ${str(field(body, 'called_number'))} (agent ${str(field(body, 'agent_id'))})`,
   },
-];
+]);
 
 const POST_CALL = ['post_call_transcription', 'post_call_audio', 'call_initiation_failure'];
 const INITIATION_KEYS = ['caller_id', 'agent_id', 'called_number', 'call_sid'] as const;

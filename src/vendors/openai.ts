@@ -8,7 +8,8 @@ import * as z from 'zod';
 import { standardWebhooksScheme } from '../signing/standard-webhooks.js';
 import { growingEnum } from '../schema/kit.js';
 import { field, isObject } from '../json/values.js';
-import type { DetectResult, EventDefinition, FreshField, VendorDefinition } from './types.js';
+import { lazy, lazySchemas, type LazyEvent } from './lazy.js';
+import type { DetectResult, FreshField, VendorDefinition } from './types.js';
 
 /** The event envelope: `object` is optional in the SDK's types for these events, `id` is `evt_…`. */
 const envelope = <T extends z.ZodType>(type: string, data: T) =>
@@ -21,8 +22,8 @@ const envelope = <T extends z.ZodType>(type: string, data: T) =>
   });
 
 /** Headers of the SIP INVITE, in order, repeats kept; untrusted caller metadata (SDK comments). */
-const sipHeaders = z.array(z.strictObject({ name: z.string(), value: z.string() }));
-const mediaSecurity = growingEnum(['rtp', 'srtp'], 'SIP media security').optional();
+const sipHeaders = lazy(() => z.array(z.strictObject({ name: z.string(), value: z.string() })));
+const mediaSecurity = lazy(() => growingEnum(['rtp', 'srtp'], 'SIP media security').optional());
 
 // Every delivery is a new event with a new id; a new call has a new call id. Retries of one
 // delivery repeat the body (replay keeps it), so only send and replay --fresh make these anew.
@@ -45,16 +46,17 @@ function sipAddress(headers: unknown, name: string): string {
 
 const NOT_ACCEPTED = 'the 2xx does not accept the call';
 
-const responseEvent = (name: string, what: string): EventDefinition => ({
+const responseEvent = (name: string, what: string): LazyEvent => ({
   name,
   description: `A background response ${what}; a thin event: data.id names the response, to be fetched with GET /v1/responses/{id}.`,
   fixtures: [`${name}.json`],
   fresh: freshEvent,
-  schema: envelope(name, z.strictObject({ id: z.string().meta({ examples: ['resp_abc123'] }) })),
+  schema: () => envelope(name, z.strictObject({ id: z.string().meta({ examples: ['resp_abc123'] }) })),
   summarize: (body) => `response ${String(field(body, 'data.id'))} ${what}`,
 });
 
-const events: EventDefinition[] = [
+// Each schema is built on first use (lazy.ts).
+const events = lazySchemas([
   {
     name: 'realtime.call.incoming',
     description:
@@ -62,12 +64,12 @@ const events: EventDefinition[] = [
     fixtures: ['realtime.call.incoming.json'],
     fresh: [...freshEvent, { path: 'data.call_id', kind: 'id', prefix: 'rtc_' }],
     personal: ['data.sip_headers[*].value'],
-    schema: envelope(
+    schema: () => envelope(
       'realtime.call.incoming',
       z.strictObject({
         call_id: z.string().startsWith('rtc_', 'expected a call id starting with rtc_').meta({ description: 'the pending call: pass it unchanged to accept, reject, refer or hang up' }),
-        sip_headers: sipHeaders,
-        sip_media_security: mediaSecurity,
+        sip_headers: sipHeaders(),
+        sip_media_security: mediaSecurity(),
       }),
     ),
     summarize(body) {
@@ -83,13 +85,13 @@ const events: EventDefinition[] = [
     fixtures: ['live.transport.incoming.json'],
     fresh: [...freshEvent, { path: 'data.session_id', kind: 'id', prefix: 'live_' }],
     personal: ['data.sip_headers[*].value'],
-    schema: envelope(
+    schema: () => envelope(
       'live.transport.incoming',
       z.strictObject({
         type: z.literal('sip'),
         session_id: z.string().startsWith('live_', 'expected a session id starting with live_'),
-        sip_headers: sipHeaders,
-        sip_media_security: mediaSecurity,
+        sip_headers: sipHeaders(),
+        sip_media_security: mediaSecurity(),
       }),
     ),
     summarize(body) {
@@ -102,7 +104,7 @@ const events: EventDefinition[] = [
   responseEvent('response.cancelled', 'was cancelled'),
   responseEvent('response.failed', 'failed'),
   responseEvent('response.incomplete', 'ended incomplete'),
-];
+]);
 
 const eventNames = events.map((e) => e.name);
 

@@ -4,7 +4,8 @@ import * as z from 'zod';
 import { hmacScheme } from '../signing/hmac.js';
 import { isoDateTime, url } from '../schema/kit.js';
 import { field, isObject } from '../json/values.js';
-import type { EventDefinition, VendorDefinition } from './types.js';
+import { lazySchemas } from './lazy.js';
+import type { VendorDefinition } from './types.js';
 
 const envelope = <T extends z.ZodType>(event: string, data: T) =>
   z.strictObject({
@@ -16,13 +17,14 @@ const envelope = <T extends z.ZodType>(event: string, data: T) =>
 const signed = (n: unknown) => (typeof n === 'number' ? (n >= 0 ? `+${round(n)}` : `${round(n)}`) : '?');
 const round = (n: number) => Math.round(n * 10) / 10;
 
-const events: EventDefinition[] = [
+// Each schema is built on first use (lazy.ts).
+const events = lazySchemas([
   {
     name: 'test_run.completed',
     description: 'A test run finished: score, pass/fail counts, scenarios tested.',
     fixtures: ['test_run.completed.json'],
     fresh: [{ path: 'timestamp', kind: 'timestamp' }],
-    schema: envelope(
+    schema: () => envelope(
       'test_run.completed',
       z.strictObject({
         test_run_id: z.string(),
@@ -53,7 +55,7 @@ const events: EventDefinition[] = [
     description: 'A test run could not complete (e.g. the phone number was unreachable).',
     fixtures: ['test_run.failed.json'],
     fresh: [{ path: 'timestamp', kind: 'timestamp' }],
-    schema: envelope(
+    schema: () => envelope(
       'test_run.failed',
       z.strictObject({
         test_run_id: z.string(),
@@ -71,7 +73,7 @@ const events: EventDefinition[] = [
     description: "An agent's score fell below its alert threshold over a period.",
     fixtures: ['agent.score_dropped.json'],
     fresh: [{ path: 'timestamp', kind: 'timestamp' }],
-    schema: envelope(
+    schema: () => envelope(
       'agent.score_dropped',
       z.strictObject({
         agent_id: z.string(),
@@ -93,7 +95,7 @@ const events: EventDefinition[] = [
     description: 'A test case marked critical failed on a call.',
     fixtures: ['test_case.critical_failure.json'],
     fresh: [{ path: 'timestamp', kind: 'timestamp' }],
-    schema: envelope(
+    schema: () => envelope(
       'test_case.critical_failure',
       z.strictObject({
         test_case_id: z.string(),
@@ -107,7 +109,7 @@ const events: EventDefinition[] = [
     ),
     summarize: (body) => `${String(field(body, 'data.test_case_name'))}: ${String(field(body, 'data.failure_reason'))}`,
   },
-];
+]);
 
 const eventNames = events.map((e) => e.name);
 

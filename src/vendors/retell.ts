@@ -6,10 +6,11 @@
 import * as z from 'zod';
 import { hmacScheme } from '../signing/hmac.js';
 import { field, isObject } from '../json/values.js';
-import { callObject, inboundReply, inboundRequest, seenEnvelopeFields } from './retell-schemas.js';
-import type { DetectResult, EventDefinition, VendorDefinition } from './types.js';
+import { lazySchemas } from './lazy.js';
+import { retellSchemas } from './retell-schemas.js';
+import type { DetectResult, VendorDefinition } from './types.js';
 
-const envelope = (event: string, transfers = false) => z.strictObject({ event: z.literal(event), call: callObject(transfers), ...seenEnvelopeFields });
+const envelope = (event: string, transfers = false) => z.strictObject({ event: z.literal(event), call: retellSchemas().callObject(transfers), ...retellSchemas().seenEnvelopeFields });
 
 /** Free text about the people on a call, in every call event (blanked by listen --redact). */
 const PERSONAL = [
@@ -50,12 +51,13 @@ function transfer(body: unknown, what: string): string {
   return `${what} ${str(field(body, 'call.transfer_destination'))}${typeof type === 'string' ? ` (${type})` : ''}`;
 }
 
-const events: EventDefinition[] = [
+// Each schema is built on first use (lazy.ts).
+const events = lazySchemas([
   {
     name: 'call_started',
     description: 'A call connected (not sent for calls that never connect: dial_failed, dial_no_answer, dial_busy).',
     fixtures: ['call_started.json'],
-    schema: envelope('call_started'),
+    schema: () => envelope('call_started'),
     personal: PERSONAL,
     summarize: (body) => `${parties(body)}, agent ${agent(body)}`,
   },
@@ -63,7 +65,7 @@ const events: EventDefinition[] = [
     name: 'call_ended',
     description: 'A call ended, was transferred or failed: every call field except call_analysis.',
     fixtures: ['call_ended.json', 'call_ended.web_call.json'],
-    schema: envelope('call_ended'),
+    schema: () => envelope('call_ended'),
     personal: PERSONAL,
     summarize: ended,
   },
@@ -71,7 +73,7 @@ const events: EventDefinition[] = [
     name: 'call_analyzed',
     description: 'Post-call analysis is ready: the whole call object with call_analysis.',
     fixtures: ['call_analyzed.json'],
-    schema: envelope('call_analyzed'),
+    schema: () => envelope('call_analyzed'),
     personal: PERSONAL,
     summarize(body) {
       const ok = field(body, 'call.call_analysis.call_successful');
@@ -84,7 +86,7 @@ const events: EventDefinition[] = [
     name: 'transcript_updated',
     description: 'The transcript changed at a turn (and once more at the end): the call object with transcript_with_tool_calls.',
     fixtures: ['transcript_updated.json'],
-    schema: envelope('transcript_updated'),
+    schema: () => envelope('transcript_updated'),
     personal: PERSONAL,
     summarize(body) {
       const items = field(body, 'call.transcript_with_tool_calls');
@@ -96,7 +98,7 @@ const events: EventDefinition[] = [
     name: 'transfer_started',
     description: 'A transfer began: the call object with transfer_destination and transfer_option (if available).',
     fixtures: ['transfer_started.json'],
-    schema: envelope('transfer_started', true),
+    schema: () => envelope('transfer_started', true),
     personal: PERSONAL,
     summarize: (body) => transfer(body, 'transferring to'),
   },
@@ -104,7 +106,7 @@ const events: EventDefinition[] = [
     name: 'transfer_bridged',
     description: 'A transfer connected the caller to its destination: the call object with transfer_destination and transfer_option.',
     fixtures: ['transfer_bridged.json'],
-    schema: envelope('transfer_bridged', true),
+    schema: () => envelope('transfer_bridged', true),
     personal: PERSONAL,
     summarize: (body) => transfer(body, 'bridged to'),
   },
@@ -112,7 +114,7 @@ const events: EventDefinition[] = [
     name: 'transfer_cancelled',
     description: 'A transfer was cancelled or did not connect: the call object with transfer_destination and transfer_option.',
     fixtures: ['transfer_cancelled.json'],
-    schema: envelope('transfer_cancelled', true),
+    schema: () => envelope('transfer_cancelled', true),
     personal: PERSONAL,
     summarize: (body) => transfer(body, 'transfer cancelled to'),
   },
@@ -120,7 +122,7 @@ const events: EventDefinition[] = [
     name: 'transfer_ended',
     description: 'The transfer leg ended: the call object.',
     fixtures: ['transfer_ended.json'],
-    schema: envelope('transfer_ended'),
+    schema: () => envelope('transfer_ended'),
     personal: PERSONAL,
     summarize: (body) => `transfer leg to ${str(field(body, 'call.transfer_destination'))} ended; ${ended(body)}`,
   },
@@ -128,11 +130,11 @@ const events: EventDefinition[] = [
     name: 'call_inbound',
     description: 'An inbound call is ringing on a number with an inbound webhook: Retell asks which agent answers, with which variables.',
     fixtures: ['call_inbound.json'],
-    schema: inboundRequest,
+    schema: () => retellSchemas().inboundRequest,
     reply: {
       description:
         'Optionally another agent or version (override_agent_id, override_agent_version), string dynamic_variables, metadata and per-call agent_override settings; {"call_inbound":{}} keeps the number\'s inbound agent, and with none set rejects the call.',
-      schema: inboundReply,
+      schema: () => retellSchemas().inboundReply,
       fixtures: ['call_inbound.reply.json'],
       emptyMeans:
         'Retell expects a JSON body under call_inbound and documents nothing for an empty one: hookscope counts it as a failed attempt, which Retell retries up to 3 times, then connects the number\'s inbound agent if one is set, else disconnects the caller',
@@ -149,7 +151,7 @@ const events: EventDefinition[] = [
       return `${str(field(body, 'call_inbound.from_number'))} → ${str(field(body, 'call_inbound.to_number'))} (${who})`;
     },
   },
-];
+]);
 
 const CALL_EVENTS = new Set(events.filter((e) => e.name !== 'call_inbound').map((e) => e.name));
 const HEADER = 'x-retell-signature';

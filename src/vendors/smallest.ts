@@ -6,7 +6,8 @@ import * as z from 'zod';
 import { hmacScheme } from '../signing/hmac.js';
 import { anyObject, e164, growingEnum, isoDateTime, url } from '../schema/kit.js';
 import { field, isObject } from '../json/values.js';
-import type { EventDefinition, VendorDefinition } from './types.js';
+import { lazy, lazySchemas } from './lazy.js';
+import type { VendorDefinition } from './types.js';
 
 const CURRENT = ['pre-conversation', 'post-conversation', 'analytics-completed'] as const;
 const LEGACY = ['call.start', 'call.end', 'analytics.completed'] as const;
@@ -20,7 +21,7 @@ const objectId = () => z.string().regex(/^[0-9a-f]{24}$/, 'expected 24 lowercase
 // The spec spells no_answer/cancelled, the guide no-answer/busy/canceled: accept the union.
 const CALL_STATUSES = ['completed', 'no_answer', 'no-answer', 'busy', 'failed', 'cancelled', 'canceled'] as const;
 
-const callData = z.strictObject({
+const callData = lazy(() => z.strictObject({
   fromNumber: e164(),
   toNumber: e164(),
   callDuration: z.number().nonnegative().meta({ description: 'seconds (float), not milliseconds' }),
@@ -29,18 +30,18 @@ const callData = z.strictObject({
   callDirection: z.enum(['telephony_outbound', 'telephony_inbound']).optional(),
   answerTime: isoDateTime(),
   endTime: isoDateTime(),
-});
+}));
 
 // Only identifier and value are required: the set of metrics is agent-configured and the docs
 // call each one "self-describing" without saying which members are always present.
-const metric = z.strictObject({
+const metric = lazy(() => z.strictObject({
   identifier: z.string(),
   value: z.union([z.int(), z.string(), z.boolean()]),
   confidence: z.number().min(0).max(1).optional(),
   reasoning: z.string().optional(),
   dispositionMetricPrompt: z.string().optional(),
   dispositionMetricType: growingEnum(['INTEGER', 'STRING', 'BOOLEAN'], 'dispositionMetricType').optional(),
-});
+}));
 
 const baseMetadata = <E extends CurrentEvent>(eventType: E) => ({
   agentId: z.string().min(1),
@@ -105,14 +106,15 @@ const pairs = (items: unknown) =>
   Array.isArray(items) ? items.map((m) => `${String(field(m, 'identifier'))}=${JSON.stringify(field(m, 'value'))}`).join(', ') : '';
 const superseded = (by: string) => `superseded by ${by}; the vendor no longer links this page`;
 
-const events: EventDefinition[] = [
+// Each schema is built on first use (lazy.ts).
+const events = lazySchemas([
   {
     name: 'pre-conversation',
     description: 'A call is about to start, before the agent speaks: numbers, agent and call ids.',
     fixtures: ['pre-conversation.json'],
     // The envelope id is per delivery (documented); a new send is a new delivery.
     fresh: [{ path: 'id', kind: 'hex24' }],
-    schema: envelope('pre-conversation', { toPhone: e164(), fromPhone: e164() }),
+    schema: () => envelope('pre-conversation', { toPhone: e164(), fromPhone: e164() }),
     summarize: (body) =>
       `${String(field(body, 'metadata.fromPhone'))} → ${String(field(body, 'metadata.toPhone'))} (${String(field(body, 'metadata.conversationType'))})`,
   },
@@ -123,9 +125,9 @@ const events: EventDefinition[] = [
     fixtures: ['post-conversation.json'],
     // The envelope id is per delivery (documented); a new send is a new delivery.
     fresh: [{ path: 'id', kind: 'hex24' }],
-    schema: envelope('post-conversation', {
+    schema: () => envelope('post-conversation', {
       recordingUrl: url(),
-      callData,
+      callData: callData(),
       transcript: z.array(z.strictObject({ role: z.enum(['agent', 'user']), content: z.string(), timestamp: isoDateTime() })),
       // A flat string map: 11 platform keys plus whatever the agent defines (Webhooks page).
       variables: z.record(z.string(), z.string()),
@@ -140,9 +142,9 @@ const events: EventDefinition[] = [
     fixtures: ['analytics-completed.json'],
     // The envelope id is per delivery (documented); a new send is a new delivery.
     fresh: [{ path: 'id', kind: 'hex24' }],
-    schema: envelope('analytics-completed', {
-      analytics: z.strictObject({ summary: z.string(), dispositionMetrics: z.array(metric), successMetrics: z.array(metric) }),
-      callData,
+    schema: () => envelope('analytics-completed', {
+      analytics: z.strictObject({ summary: z.string(), dispositionMetrics: z.array(metric()), successMetrics: z.array(metric()) }),
+      callData: callData(),
     }),
     summarize(body) {
       const metrics = pairs(field(body, 'metadata.analytics.dispositionMetrics'));
@@ -155,7 +157,7 @@ const events: EventDefinition[] = [
     fixtures: ['call.start.json'],
     fresh: [{ path: 'timestamp', kind: 'timestamp' }],
     legacy: superseded('pre-conversation'),
-    schema: legacy('call.start', {
+    schema: () => legacy('call.start', {
       call_direction: z.enum(['inbound', 'outbound']),
       caller_phone: z.string(),
       agent_phone: z.string(),
@@ -170,7 +172,7 @@ const events: EventDefinition[] = [
     fixtures: ['call.end.json'],
     fresh: [{ path: 'timestamp', kind: 'timestamp' }],
     legacy: superseded('post-conversation'),
-    schema: legacy('call.end', {
+    schema: () => legacy('call.end', {
       duration_seconds: z.number().nonnegative(),
       disposition: z.string(),
       transcript: z.array(z.strictObject({ role: z.string(), content: z.string(), timestamp: z.string() })),
@@ -187,7 +189,7 @@ const events: EventDefinition[] = [
     fresh: [{ path: 'timestamp', kind: 'timestamp' }],
     legacy: superseded('analytics-completed'),
     // "Metric fields depend on what you set up in Post-Call Metrics."
-    schema: legacy('analytics.completed', { metrics: anyObject() }),
+    schema: () => legacy('analytics.completed', { metrics: anyObject() }),
     summarize(body) {
       const metrics = field(body, 'metrics');
       return isObject(metrics)
@@ -195,7 +197,7 @@ const events: EventDefinition[] = [
         : 'no metrics';
     },
   },
-];
+]);
 
 const isCurrent = (v: unknown): v is CurrentEvent => (CURRENT as readonly string[]).includes(v as string);
 const isLegacy = (v: unknown) => (LEGACY as readonly string[]).includes(v as string);

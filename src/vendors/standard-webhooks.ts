@@ -8,16 +8,17 @@
 import { standardWebhooksScheme } from '../signing/standard-webhooks.js';
 import { anyObject } from '../schema/kit.js';
 import { field, isObject } from '../json/values.js';
-import type { DetectResult, EventDefinition, VendorDefinition } from './types.js';
+import { lazySchemas } from './lazy.js';
+import type { DetectResult, VendorDefinition } from './types.js';
 
-const events: EventDefinition[] = [
+const events = lazySchemas([
   {
     name: 'message',
     description:
       'Any JSON object signed the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature; or Svix\'s svix-* names). With the spec\'s recommended {type, timestamp, data} envelope, its type names the event.',
     fixtures: ['message.json'],
     fresh: [{ path: 'timestamp', kind: 'timestamp' }],
-    schema: anyObject().meta({ description: 'any JSON object; the spec recommends {type: "a.b", timestamp: ISO-8601, data: {…}}' }),
+    schema: () => anyObject().meta({ description: 'any JSON object; the spec recommends {type: "a.b", timestamp: ISO-8601, data: {…}}' }),
     summarize(body) {
       const type = field(body, 'type');
       if (typeof type === 'string') {
@@ -28,7 +29,7 @@ const events: EventDefinition[] = [
       return `no type (not the {type, timestamp, data} envelope): ${keys.length} top-level field${keys.length === 1 ? '' : 's'}`;
     },
   },
-];
+]);
 
 /** Which spelling of the headers a request carries: the spec's, or Svix's. */
 function headerSet(headers: Record<string, string | undefined> | undefined): 'webhook' | 'svix' | undefined {

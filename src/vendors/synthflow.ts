@@ -6,7 +6,8 @@ import * as z from 'zod';
 import { hmacScheme } from '../signing/hmac.js';
 import { WARNING, anyObject, growingEnum, isoDateTime, url } from '../schema/kit.js';
 import { field, isObject } from '../json/values.js';
-import type { DetectResult, EventDefinition, VendorDefinition } from './types.js';
+import { lazy, lazySchemas } from './lazy.js';
+import type { DetectResult, VendorDefinition } from './types.js';
 
 // The seed page's list, then the values newer pages and integrators add.
 const callStatuses = [
@@ -48,7 +49,7 @@ const endCallReasons = [
 const objectOrJsonString = () =>
   z.union([anyObject(), z.string().meta({ description: 'the same object, JSON-encoded (integrators see both forms)' })]);
 
-const executedAction = z.strictObject({
+const executedAction = () => z.strictObject({
   name: z.string(),
   action_type: z.string().meta({ examples: ['extract_info_action_type'] }),
   description: z.string(),
@@ -59,7 +60,7 @@ const executedAction = z.strictObject({
 
 // analysis: per-criterion verdicts plus a `<criterion>_feedback` explanation for each.
 const criterionValues = ['true', 'false', 'partial', 'not_applicable'];
-const analysis = z
+const analysis = () => z
   .record(z.string(), z.union([z.boolean(), z.null(), z.string()]))
   .superRefine((record, ctx) => {
     // for...in, not Object.entries: no array of pairs for a record of a million keys.
@@ -86,13 +87,13 @@ const analysis = z
 
 // collected_variables: `{<name>: {value, collected}}`; the changelog says keyed by agent id first,
 // integrators see both shapes. Each entry is either a variable or an agent's map of variables.
-const collectedVariable = z.strictObject({ value: z.unknown(), collected: z.boolean() });
-const collectedVariables = z
-  .record(z.string(), z.union([collectedVariable, z.record(z.string(), collectedVariable)]))
+const collectedVariable = lazy(() => z.strictObject({ value: z.unknown(), collected: z.boolean() }));
+const collectedVariables = () => z
+  .record(z.string(), z.union([collectedVariable(), z.record(z.string(), collectedVariable())]))
   .nullable()
   .meta({ description: '{<name>: {value, collected}}, sometimes nested one level under an agent id; may be null' });
 
-const postCall = z
+const postCall = () => z
   .strictObject({
     status: growingEnum(callStatuses, 'call status'),
     error_message: z.string().nullable().optional(),
@@ -118,10 +119,10 @@ const postCall = z
       external_id: z.string().nullable().optional(),
     }),
     executed_actions: z
-      .record(z.string(), executedAction)
+      .record(z.string(), executedAction())
       .meta({ description: 'keyed by action name (e.g. extract_info_1, info_extractor_…)' }),
-    analysis: analysis.optional(),
-    collected_variables: collectedVariables.optional(),
+    analysis: analysis().optional(),
+    collected_variables: collectedVariables().optional(),
     custom_end_call_reason: z.string().meta({ examples: ['Customer is being abusive'] }).optional(),
   })
   .superRefine((body, ctx) => {
@@ -135,7 +136,7 @@ const postCall = z
     }
   });
 
-const callInboundRequest = z.strictObject({
+const callInboundRequest = () => z.strictObject({
   event: z.literal('call_inbound'),
   call_inbound: z.strictObject({
     model_id: z.string(),
@@ -145,7 +146,7 @@ const callInboundRequest = z.strictObject({
   }),
 });
 
-const callInboundReply = z.strictObject({
+const callInboundReply = () => z.strictObject({
   call_inbound: z.strictObject({
     override_model_id: z.string().optional(),
     custom_variables: z.record(z.string(), z.string()).optional(),
@@ -153,7 +154,8 @@ const callInboundReply = z.strictObject({
   }),
 });
 
-const events: EventDefinition[] = [
+// Each schema is built on first use (lazy.ts); the ones above are builders.
+const events = lazySchemas([
   {
     name: 'post_call',
     personal: ['call.transcript', 'lead.name', 'lead.prompt_variables.*', 'collected_variables', 'analysis'],
@@ -181,7 +183,7 @@ const events: EventDefinition[] = [
     summarize: (body) =>
       `${String(field(body, 'call_inbound.from_number'))} → ${String(field(body, 'call_inbound.to_number'))} (model ${String(field(body, 'call_inbound.model_id'))})`,
   },
-];
+]);
 
 const signatureHeaders = ['synthflow-signature', 'x-synthflow-signature', 'http_synthflow_signature'];
 

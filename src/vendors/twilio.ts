@@ -11,7 +11,8 @@ import { twilioScheme, TWILIO_SIGNATURE } from '../signing/twilio.js';
 import { growingEnum, url } from '../schema/kit.js';
 import { isObject } from '../json/values.js';
 import { checkTwiml } from './twiml.js';
-import type { DetectResult, EventDefinition, VendorDefinition } from './types.js';
+import { lazy, lazySchemas, type LazyEvent } from './lazy.js';
+import type { DetectResult, VendorDefinition } from './types.js';
 
 // Call resource, "Call Status values"; SIP trunking adds directions over time.
 const callStatuses = ['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'failed', 'no-answer', 'canceled'];
@@ -33,11 +34,11 @@ const party = () => z.string().meta({ description: 'E.164 number, client:<name> 
 const opt = () => z.string().optional();
 
 /** Where Twilio looks the numbers up: City, State, Zip, Country of From, To, Caller and Called, when available. */
-const geo = Object.fromEntries(['From', 'To', 'Caller', 'Called'].flatMap((who) => ['City', 'State', 'Zip', 'Country'].map((what) => [`${who}${what}`, opt()])));
+const geo = () => Object.fromEntries(['From', 'To', 'Caller', 'Called'].flatMap((who) => ['City', 'State', 'Zip', 'Country'].map((what) => [`${who}${what}`, opt()])));
 const GEO_PERSONAL = ['From', 'To', 'Caller', 'Called'].flatMap((who) => ['City', 'State', 'Zip'].map((what) => `${who}${what}`));
 
 /** Every request about a call (Voice URL and status callbacks): "Twilio's request" parameters. */
-const callParams = {
+const callParams = lazy(() => ({
   CallSid: sid('CA', 'Call'),
   AccountSid: sid('AC', 'Account'),
   From: party(),
@@ -52,26 +53,26 @@ const callParams = {
   CallerName: opt(),
   // Absent on a call's first leg.
   ParentCallSid: sid('CA', 'Call').optional(),
-  ...geo,
-};
+  ...geo(),
+}));
 
-const statusParams = {
-  ...callParams,
+const statusParams = lazy(() => ({
+  ...callParams(),
   CallbackSource: z.literal('call-progress-events'),
   // From 0, per call: callbacks are separate requests and may arrive out of order.
   SequenceNumber: digits('a sequence number'),
   Timestamp: rfc2822(),
-};
+}));
 
 // Answering-machine detection results (MachineDetection on the call).
-const answeredBy = growingEnum(['human', 'machine_start', 'machine_end_beep', 'machine_end_silence', 'machine_end_other', 'fax', 'unknown'], 'AnsweredBy value').optional();
+const answeredBy = lazy(() => growingEnum(['human', 'machine_start', 'machine_end_beep', 'machine_end_silence', 'machine_end_other', 'fax', 'unknown'], 'AnsweredBy value').optional());
 
-const statusEvent = (status: string, callStatus: z.ZodType, extra: Record<string, z.ZodType>, description: string): EventDefinition => ({
+const statusEvent = (status: string, callStatus: () => z.ZodType, extra: () => Record<string, z.ZodType>, description: string): LazyEvent => ({
   name: `call-status.${status}`,
   description,
   fixtures: [`call-status.${status}.json`],
   bodyFormat: 'form',
-  schema: z.strictObject({ ...statusParams, CallStatus: callStatus, ...extra }),
+  schema: () => z.strictObject({ ...statusParams(), CallStatus: callStatus(), ...extra() }),
   personal: ['CallerName', ...GEO_PERSONAL],
   summarize: (body) => {
     const b = body as Record<string, unknown>;
@@ -83,14 +84,15 @@ const statusEvent = (status: string, callStatus: z.ZodType, extra: Record<string
   },
 });
 
-const events: EventDefinition[] = [
+// Each schema is built on first use (lazy.ts); the parameter sets above are builders.
+const events = lazySchemas([
   {
     name: 'incoming-call',
     description: "Twilio requests the Voice URL for a call (a call to your number, or an outbound call's Url) and executes the TwiML it answers.",
     fixtures: ['incoming-call.json'],
     bodyFormat: 'form',
-    schema: z.strictObject({
-      ...callParams,
+    schema: () => z.strictObject({
+      ...callParams(),
       // [seen] on inbound calls: a token for creating a call with the caller's identity.
       CallToken: opt(),
       // SHAKEN/STIR verification of an inbound caller id (e.g. TN-Validation-Passed-A).
@@ -103,7 +105,7 @@ const events: EventDefinition[] = [
     },
     reply: {
       description: 'TwiML: an XML document with one <Response> root holding the verbs to run (Say, Play, Gather, Dial, Connect…).',
-      schema: z.string().meta({ description: 'a TwiML document: <Response>…</Response>' }),
+      schema: () => z.string().meta({ description: 'a TwiML document: <Response>…</Response>' }),
       format: 'text',
       contentType: 'text/xml',
       fixtures: ['incoming-call.reply.xml'],
@@ -117,24 +119,24 @@ const events: EventDefinition[] = [
       },
     },
   },
-  statusEvent('initiated', z.literal('initiated'), {}, 'Status callback: Twilio started dialing (StatusCallbackEvent initiated).'),
-  statusEvent('ringing', z.literal('ringing'), { StirStatus: opt() }, 'Status callback: the called party is ringing (StatusCallbackEvent ringing).'),
-  statusEvent('answered', z.literal('in-progress'), { StirStatus: opt(), AnsweredBy: answeredBy }, 'Status callback: the call was answered; CallStatus is in-progress (StatusCallbackEvent answered).'),
+  statusEvent('initiated', () => z.literal('initiated'), () => ({}), 'Status callback: Twilio started dialing (StatusCallbackEvent initiated).'),
+  statusEvent('ringing', () => z.literal('ringing'), () => ({ StirStatus: opt() }), 'Status callback: the called party is ringing (StatusCallbackEvent ringing).'),
+  statusEvent('answered', () => z.literal('in-progress'), () => ({ StirStatus: opt(), AnsweredBy: answeredBy() }), 'Status callback: the call was answered; CallStatus is in-progress (StatusCallbackEvent answered).'),
   {
     ...statusEvent(
       'completed',
-      z.enum(terminalStatuses),
-      {
+      () => z.enum(terminalStatuses),
+      () => ({
         // Minutes, rounded up; completed calls only.
         Duration: digits('a duration in minutes').optional(),
         CallDuration: digits('a duration in seconds').optional(),
         SipResponseCode: digits('a SIP response code').optional(),
-        AnsweredBy: answeredBy,
+        AnsweredBy: answeredBy(),
         // With Record=true on the call.
         RecordingUrl: url().optional(),
         RecordingSid: sid('RE', 'Recording').optional(),
         RecordingDuration: digits('a duration in seconds').optional(),
-      },
+      }),
       'Status callback: the call ended, whatever the outcome (CallStatus completed, busy, failed, no-answer or canceled); sent even when no StatusCallbackEvent is chosen.',
     ),
     fixtures: ['call-status.completed.json', 'call-status.completed.no-answer.json'],
@@ -145,7 +147,7 @@ const events: EventDefinition[] = [
     description: 'Recording status callback (RecordingStatusCallback): a recording is in progress, completed (RecordingUrl is ready) or absent.',
     fixtures: ['recording-status.json'],
     bodyFormat: 'form',
-    schema: z.strictObject({
+    schema: () => z.strictObject({
       AccountSid: sid('AC', 'Account'),
       // Always the parent leg's.
       CallSid: sid('CA', 'Call'),
@@ -169,7 +171,7 @@ const events: EventDefinition[] = [
       return `${parts.join(', ')} (${String(b.RecordingSid)})`;
     },
   },
-];
+]);
 
 /** StatusCallbackEvent by the CallStatus a status callback carries. */
 const STATUS_EVENTS: Record<string, string> = {

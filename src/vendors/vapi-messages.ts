@@ -6,23 +6,24 @@
 import * as z from 'zod';
 import { WARNING, anyObject, growingEnum, isoDateTime } from '../schema/kit.js';
 import { vapiEndedReasons } from './vapi-ended-reasons.js';
+import { lazy } from './lazy.js';
 
 export const CALL_STATUSES = ['scheduled', 'queued', 'ringing', 'in-progress', 'forwarding', 'ended', 'not-found', 'deletion-failed'] as const;
 const CALL_TYPES = ['inboundPhoneCall', 'outboundPhoneCall', 'webCall', 'vapi.websocketCall'] as const;
 
-export const endedReason = () => growingEnum(vapiEndedReasons, 'endedReason');
+const endedReason = () => growingEnum(vapiEndedReasons, 'endedReason');
 
 /**
  * `message.timestamp`: epoch milliseconds today; an ISO-8601 string until the spec changed on
  * 2025-04-01 (openapi commit 8b27d08). Saved payloads from before carry the string: accepted, as
  * legacy drift.
  */
-const iso = isoDateTime();
-const timestamp = z
+const iso = lazy(() => isoDateTime());
+const timestamp = lazy(() => z
   .union([z.number().nonnegative(), z.string()])
   .superRefine((value, ctx) => {
     if (typeof value !== 'string') return;
-    if (!iso.safeParse(value).success) {
+    if (!iso().safeParse(value).success) {
       ctx.addIssue({ code: 'custom', message: `expected epoch milliseconds (a number), or an ISO-8601 time as Vapi sent before April 2025; received ${JSON.stringify(value.slice(0, 40))}`, params: { code: 'bad-format' } });
     } else {
       ctx.addIssue({
@@ -32,9 +33,9 @@ const timestamp = z
       });
     }
   })
-  .meta({ description: 'epoch milliseconds; an ISO-8601 string in payloads saved before April 2025 (legacy)' });
+  .meta({ description: 'epoch milliseconds; an ISO-8601 string in payloads saved before April 2025 (legacy)' }));
 
-const customer = z.strictObject({
+const customer = lazy(() => z.strictObject({
   number: z.string().optional(),
   sipUri: z.string().optional(),
   name: z.string().optional(),
@@ -42,28 +43,28 @@ const customer = z.strictObject({
   externalId: z.string().optional(),
   extension: z.string().optional(),
   numberE164CheckEnabled: z.boolean().optional(),
-});
+}));
 
 /** Entries of `artifact.messages`: user, bot, system, tool-call and tool-result messages, told apart by `role`. */
-const artifactMessage = z.looseObject({
+const artifactMessage = lazy(() => z.looseObject({
   role: z.string().meta({ examples: ['user', 'bot', 'system', 'tool_calls', 'tool_call_result'] }),
   message: z.string().optional(),
   time: z.number().optional(),
   endTime: z.number().optional(),
   secondsFromStart: z.number().optional(),
   duration: z.number().optional(),
-});
+}));
 
-const openAiMessage = z.looseObject({
+const openAiMessage = lazy(() => z.looseObject({
   role: z.string().meta({ examples: ['system', 'assistant', 'user', 'tool'] }),
   content: z.string().nullable().optional(),
   tool_calls: z.array(anyObject()).optional(),
   tool_call_id: z.string().optional(),
-});
+}));
 
-const artifact = z.strictObject({
-  messages: z.array(artifactMessage).optional(),
-  messagesOpenAIFormatted: z.array(openAiMessage).optional(),
+const artifact = lazy(() => z.strictObject({
+  messages: z.array(artifactMessage()).optional(),
+  messagesOpenAIFormatted: z.array(openAiMessage()).optional(),
   transcript: z.string().optional(),
   recording: z
     .strictObject({
@@ -86,16 +87,16 @@ const artifact = z.strictObject({
   presignedRecordingUrl: z.string().optional(),
   presignedStereoRecordingUrl: z.string().optional(),
   presignedUrlsExpiresAt: z.string().optional(),
-});
+}));
 
-const analysis = z.strictObject({
+const analysis = lazy(() => z.strictObject({
   summary: z.string().optional(),
   structuredData: anyObject().optional(),
   structuredDataMulti: z.array(anyObject()).optional(),
   successEvaluation: z.string().optional(),
-});
+}));
 
-const call = z.strictObject({
+const call = lazy(() => z.strictObject({
   id: z.string(),
   orgId: z.string(),
   createdAt: isoDateTime(),
@@ -109,9 +110,9 @@ const call = z.strictObject({
   cost: z.number().optional(),
   costs: z.array(anyObject()).optional(),
   costBreakdown: anyObject().optional(),
-  analysis: analysis.optional(),
-  artifact: artifact.optional(),
-  messages: z.array(artifactMessage).optional(),
+  analysis: analysis().optional(),
+  artifact: artifact().optional(),
+  messages: z.array(artifactMessage()).optional(),
   assistantId: z.string().optional(),
   assistant: anyObject().optional(),
   assistantOverrides: anyObject().optional(),
@@ -122,7 +123,7 @@ const call = z.strictObject({
   phoneNumberId: z.string().optional(),
   phoneNumber: anyObject().optional(),
   customerId: z.string().optional(),
-  customer: customer.optional(),
+  customer: customer().optional(),
   name: z.string().max(40).optional(),
   phoneCallProvider: z.enum(['twilio', 'vonage', 'vapi', 'telnyx']).optional().meta({ deprecated: true }),
   phoneCallTransport: z.enum(['sip', 'pstn']).optional(),
@@ -132,31 +133,31 @@ const call = z.strictObject({
   destination: anyObject().optional(),
   monitor: anyObject().optional(),
   webCallUrl: z.string().optional(),
-});
+}));
 
 /** Fields every message may carry (all optional in the spec). */
-const common = {
-  timestamp: timestamp.optional(),
+const common = lazy(() => ({
+  timestamp: timestamp().optional(),
   phoneNumber: anyObject().optional(),
   assistantVersion: z.string().nullable().optional(),
-  artifact: artifact.optional(),
+  artifact: artifact().optional(),
   assistant: anyObject().optional(),
-  customer: customer.optional(),
-  call: call.optional(),
+  customer: customer().optional(),
+  call: call().optional(),
   chat: anyObject().optional(),
-};
+}));
 
 /** `{message: {type, …common, …shape}}`. `types`: the type value(s) the message carries. */
 function envelope(types: readonly [string, ...string[]], shape: z.ZodRawShape, refine?: (message: Record<string, unknown>, ctx: z.RefinementCtx) => void) {
-  let message = z.strictObject({ type: types.length === 1 ? z.literal(types[0]) : z.enum(types), ...common, ...shape }) as z.ZodType;
+  let message = z.strictObject({ type: types.length === 1 ? z.literal(types[0]) : z.enum(types), ...common(), ...shape }) as z.ZodType;
   if (refine) message = message.superRefine((m, ctx) => refine(m as Record<string, unknown>, ctx));
   return z.strictObject({ message });
 }
 
-const messagesOpenAIFormatted = z.array(openAiMessage);
+const messagesOpenAIFormatted = lazy(() => z.array(openAiMessage()));
 
 /** A tool call: the spec's `{id, type, function: {name, arguments}}`, or the docs' flat `{id, name, arguments|parameters}`. */
-export const toolCall = z
+const toolCall = lazy(() => z
   .strictObject({
     id: z.string().min(1),
     type: z.string().optional().meta({ examples: ['function'] }),
@@ -174,15 +175,15 @@ export const toolCall = z
     if (c.function === undefined && c.name === undefined) {
       ctx.addIssue({ code: 'custom', path: ['function'], message: 'a tool call needs function.name (the spec) or name (the docs examples)', params: { code: 'missing-field' } });
     }
-  });
+  }));
 
-const statusUpdate = envelope(
+const statusUpdate = () => envelope(
   ['status-update'],
   {
     status: growingEnum(CALL_STATUSES, 'call status'),
     endedReason: endedReason().optional(),
-    messages: z.array(artifactMessage).optional(),
-    messagesOpenAIFormatted: messagesOpenAIFormatted.optional(),
+    messages: z.array(artifactMessage()).optional(),
+    messagesOpenAIFormatted: messagesOpenAIFormatted().optional(),
     destination: anyObject().optional(),
     transcript: z.string().optional(),
     summary: z.string().optional(),
@@ -195,14 +196,14 @@ const statusUpdate = envelope(
   },
 );
 
-/** The 29 message schemas, keyed by the event name hookscope uses (the `type` value). */
-export const vapiMessages: Record<string, z.ZodType> = {
-  'assistant-request': envelope(['assistant-request'], {}),
-  'conversation-update': envelope(['conversation-update'], { messages: z.array(artifactMessage).optional(), messagesOpenAIFormatted }),
-  'end-of-call-report': envelope(['end-of-call-report'], {
+/** The 29 message schemas, keyed by the event name hookscope uses (the `type` value); each a builder (lazy.ts). */
+export const vapiMessages: Record<string, () => z.ZodType> = {
+  'assistant-request': () => envelope(['assistant-request'], {}),
+  'conversation-update': () => envelope(['conversation-update'], { messages: z.array(artifactMessage()).optional(), messagesOpenAIFormatted: messagesOpenAIFormatted() }),
+  'end-of-call-report': () => envelope(['end-of-call-report'], {
     endedReason: endedReason(),
-    artifact,
-    analysis,
+    artifact: artifact(),
+    analysis: analysis(),
     cost: z.number().optional().meta({ description: 'USD' }),
     costs: z.array(anyObject()).optional(),
     destination: anyObject().optional(),
@@ -217,25 +218,25 @@ export const vapiMessages: Record<string, z.ZodType> = {
     durationSeconds: z.number().optional().meta({ deprecated: true }),
     durationMs: z.number().optional().meta({ deprecated: true }),
     durationMinutes: z.number().optional().meta({ deprecated: true }),
-    messages: z.array(artifactMessage).optional().meta({ deprecated: true }),
+    messages: z.array(artifactMessage()).optional().meta({ deprecated: true }),
   }),
-  'handoff-destination-request': envelope(['handoff-destination-request'], { parameters: anyObject() }),
-  hang: envelope(['hang'], {}),
-  'knowledge-base-request': envelope(['knowledge-base-request'], { messages: z.array(artifactMessage).optional(), messagesOpenAIFormatted }),
-  'model-output': envelope(['model-output'], { output: z.unknown(), turnId: z.string().optional() }),
-  'phone-call-control': envelope(['phone-call-control'], { request: growingEnum(['forward', 'hang-up'], 'phone-call-control request'), destination: anyObject().optional() }),
-  'speech-update': envelope(['speech-update'], { status: z.enum(['started', 'stopped']), role: z.enum(['assistant', 'user']), turn: z.number().int().nonnegative().optional() }),
+  'handoff-destination-request': () => envelope(['handoff-destination-request'], { parameters: anyObject() }),
+  hang: () => envelope(['hang'], {}),
+  'knowledge-base-request': () => envelope(['knowledge-base-request'], { messages: z.array(artifactMessage()).optional(), messagesOpenAIFormatted: messagesOpenAIFormatted() }),
+  'model-output': () => envelope(['model-output'], { output: z.unknown(), turnId: z.string().optional() }),
+  'phone-call-control': () => envelope(['phone-call-control'], { request: growingEnum(['forward', 'hang-up'], 'phone-call-control request'), destination: anyObject().optional() }),
+  'speech-update': () => envelope(['speech-update'], { status: z.enum(['started', 'stopped']), role: z.enum(['assistant', 'user']), turn: z.number().int().nonnegative().optional() }),
   'status-update': statusUpdate,
-  'tool-calls': envelope(['tool-calls'], { toolWithToolCallList: z.array(anyObject()), toolCallList: z.array(toolCall) }),
-  'transfer-destination-request': envelope(['transfer-destination-request'], {}),
-  'transfer-update': envelope(['transfer-update'], {
+  'tool-calls': () => envelope(['tool-calls'], { toolWithToolCallList: z.array(anyObject()), toolCallList: z.array(toolCall()) }),
+  'transfer-destination-request': () => envelope(['transfer-destination-request'], {}),
+  'transfer-update': () => envelope(['transfer-update'], {
     destination: anyObject().optional(),
     toAssistant: anyObject().optional(),
     fromAssistant: anyObject().optional(),
     toStepRecord: anyObject().optional(),
     fromStepRecord: anyObject().optional(),
   }),
-  transcript: envelope(['transcript', 'transcript[transcriptType="final"]'], {
+  transcript: () => envelope(['transcript', 'transcript[transcriptType="final"]'], {
     role: z.enum(['assistant', 'user']),
     transcriptType: z.enum(['partial', 'final']),
     transcript: z.string(),
@@ -245,21 +246,21 @@ export const vapiMessages: Record<string, z.ZodType> = {
     assistantId: z.string().optional(),
     assistantName: z.string().optional(),
   }),
-  'user-interrupted': envelope(['user-interrupted'], { turnId: z.string().optional() }),
-  'language-change-detected': envelope(['language-change-detected'], { language: z.string() }),
-  'voice-input': envelope(['voice-input'], { input: z.string() }),
-  'assistant.speechStarted': envelope(['assistant.speechStarted'], { text: z.string(), turn: z.number().int().nonnegative().optional(), source: z.string().optional() }),
-  'voice-request': envelope(['voice-request'], { text: z.string(), sampleRate: z.number().positive() }),
-  'call.endpointing.request': envelope(['call.endpointing.request'], { messages: z.array(artifactMessage).optional(), messagesOpenAIFormatted }),
-  'chat.created': envelope(['chat.created'], { chat: anyObject() }),
-  'chat.deleted': envelope(['chat.deleted'], { chat: anyObject() }),
-  'session.created': envelope(['session.created'], { session: anyObject() }),
-  'session.updated': envelope(['session.updated'], { session: anyObject() }),
-  'session.deleted': envelope(['session.deleted'], { session: anyObject() }),
-  'call.deleted': envelope(['call.deleted'], {}),
-  'call.delete.failed': envelope(['call.delete.failed'], {}),
-  'call.artifact.upload': envelope(['call.artifact.upload'], { artifacts: z.union([z.array(z.unknown()), anyObject()]) }),
-  'campaign.predial': envelope(['campaign.predial'], { campaignId: z.string(), contact: anyObject() }),
+  'user-interrupted': () => envelope(['user-interrupted'], { turnId: z.string().optional() }),
+  'language-change-detected': () => envelope(['language-change-detected'], { language: z.string() }),
+  'voice-input': () => envelope(['voice-input'], { input: z.string() }),
+  'assistant.speechStarted': () => envelope(['assistant.speechStarted'], { text: z.string(), turn: z.number().int().nonnegative().optional(), source: z.string().optional() }),
+  'voice-request': () => envelope(['voice-request'], { text: z.string(), sampleRate: z.number().positive() }),
+  'call.endpointing.request': () => envelope(['call.endpointing.request'], { messages: z.array(artifactMessage()).optional(), messagesOpenAIFormatted: messagesOpenAIFormatted() }),
+  'chat.created': () => envelope(['chat.created'], { chat: anyObject() }),
+  'chat.deleted': () => envelope(['chat.deleted'], { chat: anyObject() }),
+  'session.created': () => envelope(['session.created'], { session: anyObject() }),
+  'session.updated': () => envelope(['session.updated'], { session: anyObject() }),
+  'session.deleted': () => envelope(['session.deleted'], { session: anyObject() }),
+  'call.deleted': () => envelope(['call.deleted'], {}),
+  'call.delete.failed': () => envelope(['call.delete.failed'], {}),
+  'call.artifact.upload': () => envelope(['call.artifact.upload'], { artifacts: z.union([z.array(z.unknown()), anyObject()]) }),
+  'campaign.predial': () => envelope(['campaign.predial'], { campaignId: z.string(), contact: anyObject() }),
 };
 
 /** The `type` values that name an event differently (the final-transcript subscription). */

@@ -6,6 +6,7 @@ import * as z from 'zod';
 import type { Issue } from '../schema/issues.js';
 import { WARNING, anyObject } from '../schema/kit.js';
 import { field, formatPath, isObject } from '../json/values.js';
+import { lazy } from './lazy.js';
 import type { ReplyContract } from './types.js';
 
 /**
@@ -37,11 +38,12 @@ function requireFields(r: Record<string, unknown>, required: readonly string[], 
 
 /** The reply without its `messageResponse` wrapper, if it has one. */
 export const unwrap = (json: unknown): unknown => (isObject(json) && isObject(json.messageResponse) ? json.messageResponse : json);
+// The reply schemas are builders, built on first use (lazy.ts); a part they share is built once.
 
-const transferDestination = z.looseObject({ type: z.string().meta({ examples: ['number', 'sip', 'assistant'] }) });
-const spokenMessage = z.looseObject({ type: z.string().meta({ examples: ['request-start', 'request-complete', 'request-failed'] }), content: z.string().optional() });
+const transferDestination = lazy(() => z.looseObject({ type: z.string().meta({ examples: ['number', 'sip', 'assistant'] }) }));
+const spokenMessage = () => z.looseObject({ type: z.string().meta({ examples: ['request-start', 'request-complete', 'request-failed'] }), content: z.string().optional() });
 
-export const assistantRequestReply = reply({
+export const assistantRequestReply = () => reply({
   assistantId: z.string().optional(),
   assistant: anyObject().optional(),
   squadId: z.string().optional(),
@@ -51,11 +53,11 @@ export const assistantRequestReply = reply({
   assistantOverrides: anyObject().optional(),
   squadOverrides: anyObject().optional(),
   workflowOverrides: anyObject().optional(),
-  destination: transferDestination.optional().meta({ description: 'forward the call at once; the assistant fields are ignored' }),
+  destination: transferDestination().optional().meta({ description: 'forward the call at once; the assistant fields are ignored' }),
   error: z.string().optional().meta({ description: 'spoken to the caller; the call is not accepted' }),
 });
 
-const toolResult = z.strictObject({
+const toolResult = () => z.strictObject({
   toolCallId: z.string(),
   name: z.string().optional().meta({ description: 'required in the spec; the docs examples leave it out' }),
   result: z.string().optional().meta({ description: 'a single-line string' }),
@@ -64,13 +66,13 @@ const toolResult = z.strictObject({
   metadata: anyObject().optional(),
 });
 
-export const toolCallsReply = reply({ results: z.array(toolResult), error: z.string().optional() }, ['results']);
+export const toolCallsReply = () => reply({ results: z.array(toolResult()), error: z.string().optional() }, ['results']);
 
-export const transferDestinationReply = reply({ destination: transferDestination.optional(), message: spokenMessage.optional(), error: z.string().optional() });
+export const transferDestinationReply = () => reply({ destination: transferDestination().optional(), message: spokenMessage().optional(), error: z.string().optional() });
 
-export const handoffDestinationReply = reply({ destination: transferDestination, result: z.unknown().optional(), error: z.string().optional() }, ['destination']);
+export const handoffDestinationReply = () => reply({ destination: transferDestination(), result: z.unknown().optional(), error: z.string().optional() }, ['destination']);
 
-export const knowledgeBaseReply = reply({
+export const knowledgeBaseReply = () => reply({
   documents: z.array(z.strictObject({ content: z.string(), similarity: z.number(), uuid: z.string().optional() })).optional(),
   message: anyObject().optional(),
 });

@@ -13,7 +13,8 @@ import {
   toolCallsReply,
   transferDestinationReply,
 } from './vapi-replies.js';
-import type { DetectResult, EventDefinition, Fact, ReplyContract, VendorDefinition } from './types.js';
+import { lazySchemas, type LazyReply } from './lazy.js';
+import type { DetectResult, Fact, VendorDefinition } from './types.js';
 
 const serverTimeout: Fact<number> = {
   value: 20_000,
@@ -25,11 +26,11 @@ const serverTimeout: Fact<number> = {
 const s = (v: unknown) => (typeof v === 'string' ? v : String(v));
 
 /** A reply contract held to the server's configurable timeout. */
-const timed = (contract: Omit<ReplyContract, 'deadlineMs'>): ReplyContract => ({ ...contract, deadlineMs: serverTimeout });
+const timed = (contract: Omit<LazyReply, 'deadlineMs'>): LazyReply => ({ ...contract, deadlineMs: serverTimeout });
 
 interface Described {
   description: string;
-  reply?: ReplyContract;
+  reply?: LazyReply;
   personal?: string[];
   legacy?: string;
   summarize?(body: unknown): string;
@@ -151,18 +152,21 @@ const described: Record<string, Described> = {
   'campaign.predial': { description: 'A campaign is about to dial a contact: the server says whether the contact is eligible.' },
 };
 
-const events: EventDefinition[] = Object.entries(vapiMessages).map(([name, schema]) => {
-  const d = described[name]!;
-  return {
-    name,
-    description: d.description,
-    schema,
-    fixtures: [`${name}.json`],
-    personal: d.personal ?? PERSONAL_CALL,
-    ...(d.reply ? { reply: d.reply } : {}),
-    ...(d.summarize ? { summarize: d.summarize } : {}),
-  };
-});
+// Each schema is built on first use (lazy.ts).
+const events = lazySchemas(
+  Object.entries(vapiMessages).map(([name, schema]) => {
+    const d = described[name]!;
+    return {
+      name,
+      description: d.description,
+      schema,
+      fixtures: [`${name}.json`],
+      personal: d.personal ?? PERSONAL_CALL,
+      ...(d.reply ? { reply: d.reply } : {}),
+      ...(d.summarize ? { summarize: d.summarize } : {}),
+    };
+  }),
+);
 
 const KNOWN = new Set(events.map((e) => e.name));
 const eventOfType = (type: string) => TYPE_ALIASES[type] ?? type;

@@ -43,6 +43,9 @@ describe('isClean on each construct', () => {
     ['strict object', z.strictObject({ a: z.string(), b: z.number().optional() }), [{ a: 'x' }, { a: 'x', b: 1 }, { a: 'x', c: 1 }, { b: 1 }, { a: 1 }, [], null, { a: 'x', b: Infinity }, { a: 'x', b: undefined }]],
     ['plain object strips unknown keys', z.object({ a: z.string() }), [{ a: 'x', extra: 1 }, {}]],
     ['loose object (left to zod)', z.looseObject({ a: z.string() }), [{ a: 'x', extra: 1 }, {}]],
+    ['catchall of a type: each unknown key checked, __proto__ passed over', z.object({ a: z.string() }).catchall(z.number()), [
+      { a: 'x', n: 1 }, { a: 'x', n: 'y' }, { a: 'x' }, { a: 'x', n: undefined }, JSON.parse('{"a": "x", "__proto__": "y"}'),
+    ]],
     ['unknown field is required unless optional', z.strictObject({ a: z.unknown() }), [{}, { a: undefined }, { a: null }]],
     ['nullable', z.string().nullable(), [null, 'x', undefined, 1]],
     ['union', z.union([z.string(), z.strictObject({ n: z.number() })]), ['x', { n: 1 }, { n: 'x' }, 1]],
