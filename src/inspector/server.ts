@@ -105,7 +105,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         const entry = store.get(Number(one[1]));
         return entry ? send(res, 200, detail(entry, store, options)) : fail(res, 404, `no request ${one[1]} (it may have been dropped from memory)`);
       }
-      if (path === '/api/diff') return diffRoute(url.searchParams, store, res, send, fail);
+      if (path === '/api/diff') return diffRoute(url.searchParams, options, store, res, send, fail);
       if (path === '/api/calls') return send(res, 200, { calls: store.callViews() });
       if (path === '/api/stream') return stream(req, res, url.searchParams, store, streams);
       return fail(res, 404, `no such page: ${path}`);
@@ -293,7 +293,8 @@ function detail(entry: Entry, store: Store, options: InspectorOptions): DetailRe
     forwardTo: options.forwardTo?.toString(),
   };
   if (vendor) {
-    const scheme = schemeFor(vendor, choiceFor(vendor, options.auth, event, options.signatureHeader));
+    const choice = checkedChoice(vendor, r, event, options);
+    const scheme = schemeFor(vendor, choice);
     if (scheme) {
       out.scheme = {
         kind: scheme.kind,
@@ -308,9 +309,7 @@ function detail(entry: Entry, store: Store, options: InspectorOptions): DetailRe
         ],
       };
     }
-    // The scheme the request was checked with: --auth, or the mode the record says it carried.
-    const auth = options.auth ?? (r.signature?.mode ? { mode: r.signature.mode } : undefined);
-    const note = curlNote({ vendor, choice: choiceFor(vendor, auth, event, options.signatureHeader), headers: r.headers, nowMs: Date.now(), canSign: out.canSign });
+    const note = curlNote({ vendor, choice, headers: r.headers, nowMs: Date.now(), canSign: out.canSign });
     if (note) out.curlNote = note;
     const due = deadlineFor(vendor, event);
     out.deadline = { ms: due.fact.value, hard: due.hard, provenance: due.fact.provenance, note: due.fact.note };
@@ -327,7 +326,13 @@ function bodyValue(record: StoredRecord): { value?: unknown; text: string } {
   }
 }
 
-function diffRoute(params: URLSearchParams, store: Store, res: ServerResponse, send: (res: ServerResponse, s: number, b: unknown) => void, fail: (res: ServerResponse, s: number, e: string) => void): void {
+/** The scheme a request was checked with: --auth, or the mode its record says it carried (vendors with several). */
+function checkedChoice(vendor: VendorDefinition, r: StoredRecord, event: ReturnType<typeof findEvent>, options: InspectorOptions) {
+  const auth = options.auth ?? (r.signature?.mode ? { mode: r.signature.mode } : undefined);
+  return choiceFor(vendor, auth, event, options.signatureHeader);
+}
+
+function diffRoute(params: URLSearchParams, options: InspectorOptions, store: Store, res: ServerResponse, send: (res: ServerResponse, s: number, b: unknown) => void, fail: (res: ServerResponse, s: number, e: string) => void): void {
   const a = store.get(Number(params.get('a')));
   if (!a) return fail(res, 404, `no request ${params.get('a') ?? '(give ?a=<seq>)'}`);
   const aRecord = recordOf(a);
@@ -357,7 +362,7 @@ function diffRoute(params: URLSearchParams, store: Store, res: ServerResponse, s
     bSide = { label: `#${b.seq}`, seq: b.seq };
   }
   const bothJson = left.value !== undefined && right.value !== undefined;
-  const perDeliveryHeaders = vendor ? schemeHeaderNames(vendor, { event }) : [];
+  const perDeliveryHeaders = vendor ? schemeHeaderNames(vendor, checkedChoice(vendor, aRecord, event, options)) : [];
   const bodyDiff = bothJson ? diffJson(left.value, right.value, { fresh }) : [];
   const out: DiffResponse = {
     a: { label: `#${a.seq}`, seq: a.seq },

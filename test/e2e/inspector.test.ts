@@ -370,4 +370,19 @@ describe('copy-as-curl and the vendor\'s timestamp window (API)', () => {
     expect(plain.curl).toContain('x-relyable-signature');
     expect(plain.curlNote).toBeUndefined();
   });
+  it('shows the scheme of the mode a request carried (Vapi HMAC), in the detail and the diff', async () => {
+    const body = compact(fixture('vapi', 'status-update'));
+    const headers = { 'x-signature': 'a'.repeat(64), 'x-timestamp': String(Date.now()) };
+    await post('/api/vapi-hmac', body, headers);
+    await post('/api/vapi-hmac', body, { ...headers, 'x-signature': 'b'.repeat(64) });
+    const detail = (await newest('/api/vapi-hmac')) as unknown as { row: { seq: number }; record: { signature: { mode?: string } }; scheme: { facts: { name: string; value: string }[] } };
+    expect(detail.record.signature.mode).toBe('hmac');
+    const header = detail.scheme.facts.find((f) => f.name === 'header')!.value;
+    expect(header).toContain('x-signature');
+    expect(header).not.toContain('x-vapi-secret');
+    // The two differ only in the signature: the mode's header is per delivery.
+    const seq = detail.row.seq;
+    const diff = (await (await request(`${ui}api/diff?a=${seq - 1}&b=${seq}`)).body.json()) as { headers: { path: string; perDelivery: boolean }[] };
+    expect(diff.headers.find((h) => h.path === 'x-signature')).toMatchObject({ perDelivery: true });
+  });
 });
