@@ -40,8 +40,8 @@ export interface Inspector {
 }
 
 /**
- * A stream writes at most once per this many ms: a row that finds the stream idle goes out on the
- * next turn of the event loop; rows that come faster wait for the rest of the gap and go out
+ * A stream writes at most once per this many ms: a row that finds the stream idle goes out a
+ * millisecond later; rows that come faster wait for the rest of the gap and go out
  * together (at 200 requests/s a row waits 15 ms at most; the page's budget is 100 ms).
  */
 const STREAM_GAP_MS = 15;
@@ -211,7 +211,7 @@ function stream(req: IncomingMessage, res: ServerResponse, params: URLSearchPara
   res.write(': hookscope inspector\n\n');
   streams.add(res);
   let pending: Row[] = [];
-  let timer: { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout } | undefined;
+  let timer: NodeJS.Timeout | undefined;
   let blocked = false;
   let overflow = false;
   let wrote = 0;
@@ -238,13 +238,8 @@ function stream(req: IncomingMessage, res: ServerResponse, params: URLSearchPara
   };
   const schedule = () => {
     if (timer || blocked || pending.length === 0) return;
-    const wait = wrote + gap - performance.now();
-    timer = wait <= 0 ? { immediate: setImmediate(flush) } : { timeout: setTimeout(flush, wait) };
-  };
-  const cancel = () => {
-    if (timer && 'immediate' in timer) clearImmediate(timer.immediate);
-    else if (timer) clearTimeout(timer.timeout);
-    timer = undefined;
+    // An idle stream's wait is 0: node runs the timer a millisecond later.
+    timer = setTimeout(flush, Math.max(0, wrote + gap - performance.now()));
   };
   const queue = (entries: readonly Entry[]) => {
     if (overflow) return;
@@ -271,7 +266,7 @@ function stream(req: IncomingMessage, res: ServerResponse, params: URLSearchPara
   req.on('close', () => {
     unsubscribe();
     clearInterval(ping);
-    cancel();
+    clearTimeout(timer);
     streams.delete(res);
   });
 }
