@@ -167,16 +167,7 @@ export function presented(placement: Placement, headers: HeaderBag, names: reado
     return { signatures: [prefix ? value.slice(prefix.length) : value], timestamp: timestamp?.trim(), id: id?.trim(), header };
   }
   if (placement.kind === 'pairs') {
-    let timestamp: string | undefined;
-    const signatures: string[] = [];
-    for (const item of value.split(',')) {
-      const eq = item.indexOf('=');
-      if (eq < 0) continue;
-      const k = item.slice(0, eq).trim();
-      const v = item.slice(eq + 1).trim();
-      if (k === placement.timestampKey && timestamp === undefined) timestamp = v;
-      else if (k === placement.signatureKey) signatures.push(v);
-    }
+    const { timestamp, signatures } = readPairs(value, placement);
     if (timestamp === undefined || signatures.length === 0) {
       return { malformed: `expected ${header}: ${placement.timestampKey}=<timestamp>,${placement.signatureKey}=<signature>, got ${JSON.stringify(preview(value))}` };
     }
@@ -195,6 +186,21 @@ export function presented(placement: Placement, headers: HeaderBag, names: reado
   return { signatures, timestamp: timestamp.trim(), id: id.trim(), header };
 }
 
+/** The first timestamp and every signature of a `t=…,v1=…` header. */
+function readPairs(value: string, placement: Extract<Placement, { kind: 'pairs' }>): { timestamp?: string; signatures: string[] } {
+  let timestamp: string | undefined;
+  const signatures: string[] = [];
+  for (const item of value.split(',')) {
+    const eq = item.indexOf('=');
+    if (eq < 0) continue;
+    const k = item.slice(0, eq).trim();
+    const v = item.slice(eq + 1).trim();
+    if (k === placement.timestampKey && timestamp === undefined) timestamp = v;
+    else if (k === placement.signatureKey) signatures.push(v);
+  }
+  return { timestamp, signatures };
+}
+
 /**
  * The timestamp a request carries where `placement` puts it, as epoch ms; only the timestamp is
  * read (a request whose signature is malformed still says when it was signed).
@@ -203,17 +209,16 @@ export function signedAtOf(placement: Placement, headers: HeaderBag, names: read
   let text: string | undefined;
   if (placement.kind === 'pairs') {
     const value = names.map((n) => headerValue(headers, n)).find((v) => v !== undefined);
-    for (const item of value?.split(',') ?? []) {
-      const eq = item.indexOf('=');
-      if (eq > 0 && item.slice(0, eq).trim() === placement.timestampKey) {
-        text = item.slice(eq + 1).trim();
-        break;
-      }
-    }
+    text = value === undefined ? undefined : readPairs(value, placement).timestamp;
   } else if (placement.timestampHeader) {
     text = headerValue(headers, placement.timestampHeader)?.trim();
   }
-  if (text === undefined || !/^\d{1,16}$/.test(text)) return undefined;
+  return text === undefined ? undefined : timestampMs(text, tolerance);
+}
+
+/** A timestamp's text as epoch ms in the scheme's unit; undefined when it is not a whole number. */
+function timestampMs(text: string, tolerance: Tolerance): number | undefined {
+  if (!/^\d{1,16}$/.test(text)) return undefined;
   return tolerance.unit === 's' ? Number(text) * 1000 : Number(text);
 }
 
@@ -221,8 +226,8 @@ const preview = (s: string) => (s.length > 60 ? `${s.slice(0, 59)}…` : s);
 
 /** Check a timestamp against the window; a verdict when it fails. */
 export function checkWindow(text: string, tolerance: Tolerance, nowMs: number): SignatureVerdict | undefined {
-  if (!/^\d{1,16}$/.test(text)) return { valid: false, reason: 'malformed', detail: `the timestamp ${JSON.stringify(preview(text))} is not a whole number of ${tolerance.unit === 's' ? 'seconds' : 'milliseconds'}` };
-  const ms = tolerance.unit === 's' ? Number(text) * 1000 : Number(text);
+  const ms = timestampMs(text, tolerance);
+  if (ms === undefined) return { valid: false, reason: 'malformed', detail: `the timestamp ${JSON.stringify(preview(text))} is not a whole number of ${tolerance.unit === 's' ? 'seconds' : 'milliseconds'}` };
   const age = nowMs - ms;
   if (age > tolerance.pastMs) return { valid: false, reason: 'expired', detail: `the timestamp is ${duration(age)} old; the vendor's window is ${duration(tolerance.pastMs)}`, ageMs: age, windowMs: tolerance.pastMs };
   if (tolerance.futureMs !== undefined && -age > tolerance.futureMs) {
