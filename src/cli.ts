@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<void> {
     } finally {
       stop.dispose();
     }
-  });
+  }, argv);
   try {
     await program.parseAsync(argv);
   } catch (err) {

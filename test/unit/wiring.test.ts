@@ -102,4 +102,31 @@ describe('wiring', () => {
   it.each([[['validate', '--format', 'xml', 'a.json']], [['completion', 'powershell']], [['schema', 'relyable']], [['nope']], [['send', 'relyable', 'x', '--timeout', '1.5']], [['send', 'relyable', 'x', '--timeout', '0']], [['send', 'relyable']], [['listen', '--port', '70000']], [['listen', '--status', '99']], [['listen', '--max-body', '10 parsecs']], [['listen', '--concurrency', '0']], [['replay']], [['replay', 'a.json', '--speed', '0']], [['replay', 'a.json', '--max-attempts', 'x']], [['validate', 'a.json', '--json', '--format', 'junit']]])('rejects %j', async (args) => {
     await expect(parse(args)).rejects.toThrow();
   });
+
+  describe('given the command line, only the command it names is defined (start-up)', () => {
+    const noop = async () => {};
+    const optionsOf = (argv: string[]) => Object.fromEntries(buildProgram(noop, ['node', 'hookscope', ...argv]).commands.map((c) => [c.name(), c.options.length]));
+    const all = optionsOf(['completion', 'bash']);
+
+    it('completion, and a program built without a command line, define every command', () => {
+      expect(Object.values(all).filter((n) => n > 0)).toHaveLength(6); // completion has no options of its own
+      expect(Object.fromEntries(buildProgram(noop).commands.map((c) => [c.name(), c.options.length]))).toEqual(all);
+    });
+
+    it.each([
+      [['send', 'relyable', 'x'], 'send'],
+      [['--no-color', 'listen', '--demo'], 'listen'],
+      [['help', 'replay'], 'replay'],
+      [['validate', '--help'], 'validate'],
+    ])('%j defines %s', (argv, name) => {
+      expect(optionsOf(argv)).toEqual(Object.fromEntries(Object.keys(all).map((c) => [c, c === name ? all[c] : 0])));
+    });
+
+    it.each([[['--help']], [['--version']], [['nope']], [[]]])('%j defines none, and the command list still shows each usage', (argv) => {
+      expect(Object.values(optionsOf(argv)).every((n) => n === 0)).toBe(true);
+      const program = buildProgram(noop, ['node', 'hookscope', ...argv]);
+      expect(program.helpInformation()).toMatch(/^ {2}send \[options\] <vendor> <event> /m);
+      expect(program.helpInformation()).toMatch(/^ {2}listen \[options\] /m);
+    });
+  });
 });
