@@ -19,6 +19,7 @@ import { refusal } from './guard.js';
 import { replay, type ReplayContext } from './replay.js';
 import { isEmptyFilter, matches, parseFilter, recordOf, type Entry, type StoredRecord } from './rows.js';
 import { Store } from './store.js';
+import { StreamPace } from './pace.js';
 export { Store } from './store.js';
 import type { DetailResponse, DiffResponse, FactView, ListResponse, ReplayRequest, ReplayResponse, Row } from './types.js';
 
@@ -40,21 +41,10 @@ export interface Inspector {
 }
 
 /**
- * A stream writes at most once per this many ms: a row that finds the stream idle goes out a
- * millisecond later; rows that come faster wait for the rest of the gap and go out
- * together (at 200 requests/s a row waits 15 ms at most; the page's budget is 100 ms).
+ * A stream that falls this far behind (a page that stopped reading) is told to reload its list
+ * instead. Above a flood's second of rows at listen's top speed (~7,000 req/s here).
  */
-const STREAM_GAP_MS = 15;
-/**
- * More than this many rows a second, over a whole second, is a flood (faster than anyone reads):
- * the stream then writes five times a second, which spares the browser most of its rendering,
- * and so the CPU, while listen is busiest. A burst at webhook rates is no flood: the rate is taken
- * over the last second, not one message.
- */
-const FLOOD_ROWS_PER_S = 1000;
-const FLOOD_GAP_MS = 200;
-/** A stream that falls this far behind (a page that stopped reading) is told to reload its list instead. */
-const STREAM_BACKLOG = 5000;
+const STREAM_BACKLOG = 20_000;
 const MAX_JSON_BODY = 12 * 1024 * 1024;
 
 const ASSETS: Record<string, { file: string; type: string }> = {
@@ -214,36 +204,25 @@ function stream(req: IncomingMessage, res: ServerResponse, params: URLSearchPara
   let timer: NodeJS.Timeout | undefined;
   let blocked = false;
   let overflow = false;
-  let wrote = 0;
-  let gap = STREAM_GAP_MS;
-  /** Rows written since `second` began; at each second's end they decide the gap for the next. */
-  let second = 0;
-  let rowsThisSecond = 0;
+  const pace = new StreamPace();
   const flush = () => {
     timer = undefined;
     if (blocked || pending.length === 0) return;
     const rows = pending;
     pending = [];
-    wrote = performance.now();
-    const elapsed = wrote - second;
-    if (elapsed >= 1000) {
-      // A window that ran long was a quiet one: no flood.
-      const flood = elapsed < 2000 && rowsThisSecond > (FLOOD_ROWS_PER_S * elapsed) / 1000;
-      gap = flood ? FLOOD_GAP_MS : STREAM_GAP_MS;
-      second = wrote;
-      rowsThisSecond = 0;
-    }
-    rowsThisSecond += rows.length;
+    pace.wrote(performance.now());
     if (!res.write(`event: rows\ndata: ${JSON.stringify(rows)}\n\n`)) blocked = true;
   };
   const schedule = () => {
     if (timer || blocked || pending.length === 0) return;
     // An idle stream's wait is 0: node runs the timer a millisecond later.
-    timer = setTimeout(flush, Math.max(0, wrote + gap - performance.now()));
+    timer = setTimeout(flush, pace.wait(performance.now()));
   };
   const queue = (entries: readonly Entry[]) => {
     if (overflow) return;
+    const before = pending.length;
     for (const e of entries) if (pass(e)) pending.push(e.row);
+    pace.arrive(pending.length - before);
     if (pending.length > STREAM_BACKLOG) {
       overflow = true;
       pending = [];

@@ -15,6 +15,7 @@ import { refusal } from '../../src/inspector/guard.js';
 import { openerFor } from '../../src/inspector/open.js';
 import { matches, parseFilter, recordOf, rowOf, statusMatches, type Entry, type StoredRecord } from '../../src/inspector/rows.js';
 import { Store } from '../../src/inspector/store.js';
+import { FLOOD_GAP_MS, FLOOD_WINDOW_MS, STREAM_GAP_MS, StreamPace } from '../../src/inspector/pace.js';
 import type { Choice } from '../../src/signing/signature.js';
 import { findVendor } from '../../src/vendors/index.js';
 import { ROOT } from '../helpers/cli.js';
@@ -302,5 +303,51 @@ describe('the page', () => {
     console.log(`dist/inspector/app.js: ${js.length} bytes, ${size} gzipped`);
     expect(size).toBeGreaterThan(1000);
     expect(size).toBeLessThan(150 * 1024);
+  });
+});
+
+describe('StreamPace (how often a stream writes)', () => {
+  /** Rows arriving at `perSecond` for `ms`, the stream writing whenever its pace allows; the gaps it wrote at. */
+  function play(pace: StreamPace, perSecond: number, ms: number, start = 0): number[] {
+    const gaps: number[] = [];
+    let due = start;
+    for (let t = start; t < start + ms; t++) {
+      if ((t * perSecond) % 1000 < perSecond) pace.arrive(Math.max(1, Math.floor(perSecond / 1000)));
+      if (t >= due) {
+        pace.wrote(t);
+        gaps.push(pace.gap);
+        due = t + pace.wait(t);
+      }
+    }
+    return gaps;
+  }
+
+  it('keeps webhook rates and bursts quick: 200 rows/s, or 30 rows in 100 ms after a pause', () => {
+    const pace = new StreamPace();
+    expect(new Set(play(pace, 200, 5000))).toEqual(new Set([STREAM_GAP_MS]));
+    pace.arrive(30);
+    expect(play(pace, 300, 100, 10_000).every((g) => g === STREAM_GAP_MS)).toBe(true);
+  });
+
+  it('calls a flood within a quarter of a second, keeps it while it lasts, and ends it after', () => {
+    const pace = new StreamPace();
+    const flood = play(pace, 3000, 10_000);
+    const called = flood.indexOf(FLOOD_GAP_MS);
+    expect(called).toBeGreaterThan(0);
+    expect(flood.slice(0, called).every((g) => g === STREAM_GAP_MS)).toBe(true);
+    expect(called * STREAM_GAP_MS).toBeLessThanOrEqual(FLOOD_WINDOW_MS + STREAM_GAP_MS);
+    // Every write after is a flood's, though each spans a whole window (arrivals decide, not writes).
+    expect(flood.slice(called).every((g) => g === FLOOD_GAP_MS)).toBe(true);
+    expect(flood.length).toBeLessThan(called + 12);
+    // Back to webhook rates: the next write ends it.
+    expect(play(pace, 100, 3000, 10_000).slice(1).every((g) => g === STREAM_GAP_MS)).toBe(true);
+  });
+
+  it('waits the rest of the gap, and nothing when idle', () => {
+    const pace = new StreamPace();
+    expect(pace.wait(0)).toBe(0);
+    pace.wrote(100);
+    expect(pace.wait(105)).toBe(STREAM_GAP_MS - 5);
+    expect(pace.wait(500)).toBe(0);
   });
 });
