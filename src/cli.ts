@@ -16,7 +16,7 @@ export async function main(argv: string[]): Promise<void> {
   const program = buildProgram(async (call, prog) => {
     const stop = onStopSignals();
     try {
-      const [command, { isColorEnabled }] = await Promise.all([call.load(), import('./ui/terminal.js')]);
+      const [command, { isColorEnabled }] = await Promise.all([call.load(), import('./ui/color.js')]);
       const color = prog.opts<{ color?: boolean }>().color !== false && isColorEnabled(process.stdout, process.env);
       const code = await command.run(call.options, { stdout: process.stdout, stderr: process.stderr, env: process.env, color, signal: stop.signal });
       process.exitCode = stop.exitCode ?? code;

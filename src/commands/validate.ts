@@ -23,7 +23,7 @@ export async function run(options: ValidateCliOptions, io: CommandIO): Promise<E
   const { validateRenderer } = await import('../reporters/index.js');
   const { format: asked, quiet, ...rest } = options;
   const format = asked ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'pretty');
-  const renderer = validateRenderer(format, { color: io.color, quiet });
+  const renderer = await validateRenderer(format, { color: io.color, quiet });
   const out = batched(io.stdout);
   // junit's head carries the final counts: its entries wait in a spool (a temporary file once
   // large) until the end. The other formats write each entry as it is checked.

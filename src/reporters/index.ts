@@ -1,10 +1,7 @@
-// Choosing a validate reporter by format name.
+// Choosing a validate reporter by format name. Each format's module is loaded only when it is
+// chosen: the pretty one needs chalk, whose loading makes Node build process.stdin, and the
+// machine formats (json, junit, github) colour nothing (issue #12: validate's start-up).
 import type { ValidateReport } from '../commands/validate.js';
-import { makeChalk } from '../ui/terminal.js';
-import { githubRenderer } from './github.js';
-import { jsonRenderer } from './json.js';
-import { junitRenderer } from './junit.js';
-import { prettyRenderer } from './pretty.js';
 import { renderWhole, type ValidateRenderer } from './validate-common.js';
 
 export type { ValidateRenderer } from './validate-common.js';
@@ -12,20 +9,22 @@ export type { ValidateRenderer } from './validate-common.js';
 type Format = 'pretty' | 'json' | 'junit' | 'github';
 
 /** A renderer for entries as they are checked (validate's run streams through it). */
-export function validateRenderer(format: Format, opts: { color: boolean; quiet?: boolean }): ValidateRenderer {
+export async function validateRenderer(format: Format, opts: { color: boolean; quiet?: boolean }): Promise<ValidateRenderer> {
   switch (format) {
     case 'json':
-      return jsonRenderer();
+      return (await import('./json.js')).jsonRenderer();
     case 'junit':
-      return junitRenderer();
+      return (await import('./junit.js')).junitRenderer();
     case 'github':
-      return githubRenderer();
-    case 'pretty':
+      return (await import('./github.js')).githubRenderer();
+    case 'pretty': {
+      const [{ prettyRenderer }, { makeChalk }] = await Promise.all([import('./pretty.js'), import('../ui/terminal.js')]);
       return prettyRenderer({ chalk: makeChalk(opts.color), quiet: opts.quiet });
+    }
   }
 }
 
 /** A whole report, its entries held, at once. */
-export function renderValidate(report: ValidateReport, format: Format, opts: { color: boolean; quiet?: boolean }): string {
-  return renderWhole(validateRenderer(format, opts), report);
+export async function renderValidate(report: ValidateReport, format: Format, opts: { color: boolean; quiet?: boolean }): Promise<string> {
+  return renderWhole(await validateRenderer(format, opts), report);
 }

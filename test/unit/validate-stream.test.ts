@@ -73,7 +73,7 @@ describe('a logged 413: the body was not recorded', () => {
     expect(report.entries[1]!.issues[0]!.message).toBe('body not recorded: too large (20000000 bytes, over the 10485760-byte limit of listen --max-body, answered 413)');
     expect(report.summary).toMatchObject({ payloads: 2, valid: 1, invalid: 0, notRecorded: 1, warnings: 1 });
     expect(report.exitCode).toBe(0);
-    expect(renderValidate(report, 'pretty', { color: false })).toContain('1 file (2 payloads), 1 valid, 0 invalid, 1 not recorded, 1 warning');
+    expect(await renderValidate(report, 'pretty', { color: false })).toContain('1 file (2 payloads), 1 valid, 0 invalid, 1 not recorded, 1 warning');
   });
 
   it('is an error under --strict', async () => {
@@ -98,11 +98,11 @@ describe('entries as they are checked', () => {
 
   it.each(['pretty', 'json', 'junit', 'github'] as const)('%s: head + each entry + tail is the whole report', async (format) => {
     const whole = await validate({ paths: inputs() });
-    const renderer = validateRenderer(format, { color: false });
+    const renderer = await validateRenderer(format, { color: false });
     const parts: string[] = [];
     const streamed = await validate({ paths: inputs(), onEntry: (e) => parts.push(renderer.entry(e)) });
     const text = `${renderer.head(streamed)}${parts.join('')}${renderer.tail(streamed)}`;
-    expect(text).toBe(renderValidate(whole, format, { color: false }));
+    expect(text).toBe(await renderValidate(whole, format, { color: false }));
     if (format === 'json') expect(JSON.parse(text)).toMatchObject({ version: 1, summary: whole.summary, interrupted: false, results: whole.entries.map((e) => ({ source: e.source })) });
   });
 });
@@ -126,10 +126,10 @@ describe('stopped (Ctrl-C)', () => {
     expect(seen).toBeGreaterThanOrEqual(10);
     expect(seen).toBeLessThan(50);
     const said = 'interrupted (Ctrl-C): stopped before the end; the summary covers what was checked until then';
-    expect(renderValidate(report, 'pretty', { color: false })).toContain(`${seen} valid, 0 invalid, 0 warnings\n${said}\n`);
-    expect(renderValidate(report, 'github', { color: false })).toContain(said);
-    expect(renderValidate(report, 'junit', { color: false })).toContain(`<system-err>${said}</system-err>`);
-    expect(JSON.parse(renderValidate(report, 'json', { color: false })).interrupted).toBe(true);
+    expect(await renderValidate(report, 'pretty', { color: false })).toContain(`${seen} valid, 0 invalid, 0 warnings\n${said}\n`);
+    expect(await renderValidate(report, 'github', { color: false })).toContain(said);
+    expect(await renderValidate(report, 'junit', { color: false })).toContain(`<system-err>${said}</system-err>`);
+    expect(JSON.parse(await renderValidate(report, 'json', { color: false })).interrupted).toBe(true);
   });
 
   it('an input that never ends (stdin from a terminal) is let go at once', async () => {
