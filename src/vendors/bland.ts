@@ -249,6 +249,8 @@ export const bland: VendorDefinition = {
   docsUrl: 'https://docs.bland.ai',
   secretEnv: ['BLAND_WEBHOOK_SECRET'],
   events,
+  // Every event has a string call_id, but batch.status (batch_id).
+  matchKeys: ['call_id', 'batch_id'],
   detect(body, headers) {
     if (!isObject(body)) return { match: false, resemblance: 0, reason: 'not a JSON object' };
     const result = detectBody(body);

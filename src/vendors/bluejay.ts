@@ -289,6 +289,8 @@ export const bluejay: VendorDefinition = {
   docsUrl: 'https://docs.getbluejay.ai',
   secretEnv: ['BLUEJAY_WEBHOOK_SECRET'],
   events,
+  // `type` names the event; without it, the spec default needs DEFAULT_KEYS.
+  matchKeys: ['type', ...DEFAULT_KEYS],
   detect,
   signing: null,
   signingNote:

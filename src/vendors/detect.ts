@@ -82,6 +82,7 @@ function matches(asked: readonly VendorDefinition[], body: unknown, headers: Hea
   for (let i = 0; i < asked.length; i++) {
     const vendor = asked[i]!;
     if (ordered && (vendor.fallback === true) !== fallbacks) continue;
+    if (vendor.matchKeys !== undefined && !hasSomeKey(body, vendor.matchKeys)) continue;
     const result = vendor.detect(body, headers);
     if (!result.match) continue;
     const event = findEvent(vendor, result.event);
@@ -93,6 +94,13 @@ function matches(asked: readonly VendorDefinition[], body: unknown, headers: Hea
   if (more) return { ok: false, why: 'ambiguous', candidates: more };
   if (first) return { ok: true, vendor: first.vendor, event: first.event, part: first.part, reason: first.reason };
   return undefined;
+}
+
+/** Whether the body is an object with one of the keys (a vendor whose `matchKeys` it lacks cannot match it). */
+function hasSomeKey(body: unknown, keys: readonly string[]): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  for (let i = 0; i < keys.length; i++) if (keys[i]! in body) return true;
+  return false;
 }
 
 const nearMiss = (vendor: VendorDefinition, result: DetectResult & { match: false }): NearMiss => ({ vendor: vendor.id, resemblance: result.resemblance, reason: result.reason });

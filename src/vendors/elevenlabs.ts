@@ -191,6 +191,8 @@ export const elevenlabs: VendorDefinition = {
   docsUrl: 'https://elevenlabs.io/docs/eleven-agents/workflows/post-call-webhooks',
   secretEnv: ['ELEVENLABS_WEBHOOK_SECRET'],
   events,
+  // `type` names the event or the reply; a conversation-initiation request has three of INITIATION_KEYS.
+  matchKeys: ['type', ...INITIATION_KEYS],
   detect(body, headers) {
     if (!isObject(body)) return { match: false, resemblance: 0, reason: 'not a JSON object' };
     return detectBody(body, headers?.[SIGNATURE_HEADER] !== undefined);

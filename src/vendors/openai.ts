@@ -130,6 +130,7 @@ export const openai: VendorDefinition = {
   docsUrl: 'https://developers.openai.com/api/docs/guides/realtime-sip',
   secretEnv: ['OPENAI_WEBHOOK_SECRET'],
   events,
+  matchKeys: ['type'],
   detect,
   signing: standardWebhooksScheme({
     key: 'whsec-or-utf8',

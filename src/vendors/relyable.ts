@@ -120,6 +120,7 @@ export const relyable: VendorDefinition = {
   docsUrl: 'https://help-center.relyable.ai',
   secretEnv: ['RELYABLE_WEBHOOK_SECRET'],
   events,
+  matchKeys: ['event'],
   detect(body, headers) {
     if (!isObject(body)) return { match: false, resemblance: 0, reason: 'not a JSON object' };
     const hasEnvelope = typeof body.event === 'string' && isObject(body.data);

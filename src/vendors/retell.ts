@@ -217,6 +217,8 @@ export const retell: VendorDefinition = {
   // client reads the same key from RETELL_API_KEY.
   secretEnv: ['RETELL_API_KEY'],
   events,
+  // {event, call}, {event: call_inbound, call_inbound}, or a reply {call_inbound}.
+  matchKeys: ['event', 'call', 'call_inbound'],
   detect(body, headers) {
     if (!isObject(body)) return { match: false, resemblance: 0, reason: 'not a JSON object' };
     return detectBody(body, headers?.[HEADER] !== undefined);

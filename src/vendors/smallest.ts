@@ -209,6 +209,8 @@ export const smallest: VendorDefinition = {
   docsUrl: 'https://atoms-docs.smallest.ai',
   secretEnv: ['SMALLEST_WEBHOOK_SECRET', 'ATOMS_WEBHOOK_SECRET'],
   events,
+  // metadata.eventType (Atoms envelope), or a legacy `event`.
+  matchKeys: ['metadata', 'event'],
   detect(body) {
     if (!isObject(body)) return { match: false, resemblance: 0, reason: 'not a JSON object' };
     const { metadata, event } = body;

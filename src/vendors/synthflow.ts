@@ -261,6 +261,8 @@ export const synthflow: VendorDefinition = {
   docsUrl: 'https://docs.synthflow.ai',
   secretEnv: ['SYNTHFLOW_WEBHOOK_SECRET'],
   events,
+  // {event: call_inbound, call_inbound}, a reply {call_inbound}, or a post-call body's `call`.
+  matchKeys: ['event', 'call_inbound', 'call'],
   detect(body, headers) {
     if (!isObject(body)) return { match: false, resemblance: 0, reason: 'not a JSON object' };
     const result = detectBody(body, headers?.['x-retell-signature'] !== undefined);

@@ -220,6 +220,8 @@ export const twilio: VendorDefinition = {
   docsUrl: 'https://www.twilio.com/docs/usage/webhooks/voice-webhooks',
   secretEnv: ['TWILIO_AUTH_TOKEN'],
   events,
+  // Every request but a recording callback has CallSid; that one has RecordingSid.
+  matchKeys: ['CallSid', 'RecordingSid'],
   detect(body, headers) {
     if (!isObject(body)) return { match: false, resemblance: 0, reason: 'not an object of parameters' };
     const result = detectBody(body);

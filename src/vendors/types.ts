@@ -224,6 +224,14 @@ export interface VendorDefinition {
   /** Decide from a parsed body (and headers, lower-cased, when known) whether it is ours. */
   detect(body: unknown, headers?: Record<string, string | undefined>): DetectResult;
   /**
+   * Top-level keys of which every body `detect` matches has at least one (its envelope's
+   * discriminators: `event`, `type`, `message`, …), headers or not. Detection looks for the match
+   * only among the vendors whose keys a body has, instead of running every vendor's detect on every
+   * body (issue #12); a miss is still explained by all of them. Absent: the vendor is always asked.
+   * test/unit/vendors/match-keys.test.ts holds each list to its detect.
+   */
+  matchKeys?: readonly string[];
+  /**
    * A vendor recognised by its request headers, not by its body (Standard Webhooks: any JSON
    * object). Detection asks it only when no other vendor recognises the body (a match, or one of
    * its unknown events), so another vendor's body with the same headers (OpenAI's) stays that

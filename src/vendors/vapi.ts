@@ -239,6 +239,8 @@ export const vapi: VendorDefinition = {
   docsUrl: 'https://docs.vapi.ai/server-url/events',
   secretEnv: ['VAPI_WEBHOOK_SECRET', 'VAPI_SECRET'],
   events,
+  // The {message} envelope, or a reply (detectReply): bare or in a messageResponse wrapper.
+  matchKeys: ['message', 'messageResponse', 'results', 'documents', 'destination', ...REPLY_KEYS],
   detect,
   signing: vapiAuthModes.secret!.create({}),
   authModes: vapiAuthModes,
