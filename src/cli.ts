@@ -4,6 +4,7 @@
 import { CommanderError } from 'commander';
 import { ExitCode, UserError, type ExitCodeValue } from './errors.js';
 import { buildProgram } from './cli/program.js';
+import { isColorEnabled } from './ui/color.js';
 
 export async function main(argv: string[]): Promise<void> {
   // A reader that goes away (`hookscope validate … | head`) is not an error: stop quietly.
@@ -16,7 +17,7 @@ export async function main(argv: string[]): Promise<void> {
   const program = buildProgram(async (call, prog) => {
     const stop = onStopSignals();
     try {
-      const [command, { isColorEnabled }] = await Promise.all([call.load(), import('./ui/color.js')]);
+      const command = await call.load();
       const color = prog.opts<{ color?: boolean }>().color !== false && isColorEnabled(process.stdout, process.env);
       const code = await command.run(call.options, { stdout: process.stdout, stderr: process.stderr, env: process.env, color, signal: stop.signal });
       process.exitCode = stop.exitCode ?? code;

@@ -10,6 +10,7 @@ import { scanJson } from '../json/scan.js';
 import type { CommandIO } from '../cli/io.js';
 import { ExitCode, type ExitCodeValue } from '../errors.js';
 import type { Issue } from '../schema/issues.js';
+import { validateRenderer } from '../reporters/index.js';
 
 export type ValidateFormat = 'pretty' | 'json' | 'junit' | 'github';
 
@@ -20,7 +21,6 @@ export interface ValidateCliOptions extends Omit<ValidateCommandOptions, 'stdin'
 }
 
 export async function run(options: ValidateCliOptions, io: CommandIO): Promise<ExitCodeValue> {
-  const { validateRenderer } = await import('../reporters/index.js');
   const { format: asked, quiet, ...rest } = options;
   const format = asked ?? (io.env.GITHUB_ACTIONS === 'true' ? 'github' : 'pretty');
   const renderer = await validateRenderer(format, { color: io.color, quiet });

@@ -1,7 +1,10 @@
-// Choosing a validate reporter by format name. Each format's module is loaded only when it is
-// chosen: the pretty one needs chalk, whose loading makes Node build process.stdin, and the
-// machine formats (json, junit, github) colour nothing (issue #12: validate's start-up).
+// Choosing a validate reporter by format name. The pretty one is loaded only when it is chosen: it
+// needs chalk, whose loading makes Node build process.stdin, and the machine formats (json, junit,
+// github, small and part of validate's own chunk) colour nothing (issue #12: validate's start-up).
 import type { ValidateReport } from '../commands/validate.js';
+import { githubRenderer } from './github.js';
+import { jsonRenderer } from './json.js';
+import { junitRenderer } from './junit.js';
 import { renderWhole, type ValidateRenderer } from './validate-common.js';
 
 export type { ValidateRenderer } from './validate-common.js';
@@ -12,11 +15,11 @@ type Format = 'pretty' | 'json' | 'junit' | 'github';
 export async function validateRenderer(format: Format, opts: { color: boolean; quiet?: boolean }): Promise<ValidateRenderer> {
   switch (format) {
     case 'json':
-      return (await import('./json.js')).jsonRenderer();
+      return jsonRenderer();
     case 'junit':
-      return (await import('./junit.js')).junitRenderer();
+      return junitRenderer();
     case 'github':
-      return (await import('./github.js')).githubRenderer();
+      return githubRenderer();
     case 'pretty': {
       const [{ prettyRenderer }, { makeChalk }] = await Promise.all([import('./pretty.js'), import('../ui/terminal.js')]);
       return prettyRenderer({ chalk: makeChalk(opts.color), quiet: opts.quiet });
