@@ -4,33 +4,48 @@
 import { CommanderError } from 'commander';
 import { ExitCode, UserError, type ExitCodeValue } from './errors.js';
 import { buildProgram } from './cli/program.js';
-import { isColorEnabled } from './ui/color.js';
 
-export async function main(argv: string[]): Promise<void> {
-  // A reader that goes away (`hookscope validate … | head`) is not an error: stop quietly.
-  for (const stream of [process.stdout, process.stderr]) {
+const guarded = new WeakSet<NodeJS.WriteStream>();
+
+/**
+ * The stream, with a handler for its reader going away (`hookscope validate … | head` is not an
+ * error: stop quietly) attached on first use. Node makes process.stdout and process.stderr when
+ * first asked for, and a pipe's costs start-up time (~2 ms for stderr on Node 26) that --help,
+ * which writes only to stdout, need not pay. Every write of this process goes through these two.
+ */
+function guard(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  if (!guarded.has(stream)) {
+    guarded.add(stream);
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EPIPE') throw err;
       process.exit(process.exitCode ?? ExitCode.ok);
     });
   }
+  return stream;
+}
+const stdout = () => guard(process.stdout);
+const stderr = () => guard(process.stderr);
+
+export async function main(argv: string[]): Promise<void> {
   const program = buildProgram(async (call, prog) => {
     const stop = onStopSignals();
     try {
-      const command = await call.load();
-      const color = prog.opts<{ color?: boolean }>().color !== false && isColorEnabled(process.stdout, process.env);
-      const code = await command.run(call.options, { stdout: process.stdout, stderr: process.stderr, env: process.env, color, signal: stop.signal });
+      // The colour decision loads with the command, not before: --help and --version need neither.
+      const [command, { isColorEnabled }] = await Promise.all([call.load(), import('./ui/color.js')]);
+      const color = prog.opts<{ color?: boolean }>().color !== false && isColorEnabled(stdout(), process.env);
+      const code = await command.run(call.options, { stdout: stdout(), stderr: stderr(), env: process.env, color, signal: stop.signal });
       process.exitCode = stop.exitCode ?? code;
       if (stop.exitCode !== undefined) {
         // Stopped, and what was done is printed: leave now, even if something the command
         // started cannot be cancelled (opening a FIFO that has no writer yet).
-        await new Promise<void>((resolve) => process.stdout.write('', () => process.stderr.write('', () => resolve())));
+        await new Promise<void>((resolve) => stdout().write('', () => stderr().write('', () => resolve())));
         process.exit(stop.exitCode);
       }
     } finally {
       stop.dispose();
     }
   }, argv);
+  for (const cmd of [program, ...program.commands]) cmd.configureOutput({ writeOut: (text) => stdout().write(text), writeErr: (text) => stderr().write(text) });
   try {
     await program.parseAsync(argv);
   } catch (err) {
@@ -40,13 +55,13 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (err instanceof UserError) {
-      process.stderr.write(`hookscope: ${err.message}\n${err.hint ? `  ${err.hint}\n` : ''}`);
+      stderr().write(`hookscope: ${err.message}\n${err.hint ? `  ${err.hint}\n` : ''}`);
       process.exitCode = err.exitCode;
       return;
     }
     const debug = argv.includes('--debug');
-    process.stderr.write(`hookscope: unexpected error: ${(err as Error)?.message ?? String(err)}\nThis is a bug in hookscope; please report it${debug ? '' : ' (run with --debug for the stack trace)'}.\n`);
-    if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    stderr().write(`hookscope: unexpected error: ${(err as Error)?.message ?? String(err)}\nThis is a bug in hookscope; please report it${debug ? '' : ' (run with --debug for the stack trace)'}.\n`);
+    if (debug && err instanceof Error && err.stack) stderr().write(`${err.stack}\n`);
     process.exitCode = ExitCode.usage;
   }
 }

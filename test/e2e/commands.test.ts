@@ -1,10 +1,10 @@
 // The smaller commands through the built binary: help, version, vendors, schema, completion.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli } from '../helpers/cli.js';
+import { BIN, ROOT, runCli } from '../helpers/cli.js';
 
 const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -27,6 +27,29 @@ describe('help and version', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown command 'valdate'");
     expect(r.stderr).toContain('validate');
+  });
+});
+
+describe('a reader that goes away', () => {
+  /** Run hookscope with one of its output pipes closed before it writes: the write fails with EPIPE. */
+  const withClosed = (args: string[], closed: 'stdout' | 'stderr') =>
+    new Promise<{ code: number | null; other: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      child[closed].destroy();
+      let other = '';
+      child[closed === 'stdout' ? 'stderr' : 'stdout'].setEncoding('utf8').on('data', (d: string) => (other += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, other }));
+    });
+
+  // Without a handler, the failed write is an uncaught error: exit 1 and a stack trace.
+  it.each([[['--help']], [['vendors']], [['validate', 'fixtures']]])('%j with stdout closed ends quietly (exit 0)', async (args) => {
+    expect(await withClosed(args, 'stdout')).toEqual({ code: 0, other: '' });
+  });
+  it.each([[['nope']], [['validate', 'no-such-file.json']]])('%j with stderr closed keeps its exit code (2)', async (args) => {
+    const r = await withClosed(args, 'stderr');
+    expect(r.code).toBe(2);
+    expect(r.other).not.toMatch(/\bat .*\.js:\d+/);
   });
 });
 
