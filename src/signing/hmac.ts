@@ -151,11 +151,16 @@ export interface Presented {
   header: string;
 }
 
+/** The first of the scheme's header names the request carries, and its value. */
+function firstPresent(headers: HeaderBag, names: readonly string[]): readonly [string, string] | undefined {
+  return names.map((n) => [n, headerValue(headers, n)] as const).find((pair): pair is readonly [string, string] => pair[1] !== undefined);
+}
+
 export function presented(placement: Placement, headers: HeaderBag, names: readonly string[]): Presented | { missing: string } | { malformed: string } {
-  const found = names.map((n) => [n, headerValue(headers, n)] as const).find(([, v]) => v !== undefined);
+  const found = firstPresent(headers, names);
   if (!found) return { missing: `no ${names[0]} header` };
   const [header, raw] = found;
-  const value = raw!.trim();
+  const value = raw.trim();
   if (placement.kind === 'single') {
     const timestamp = placement.timestampHeader ? headerValue(headers, placement.timestampHeader) : undefined;
     if (placement.timestampHeader && timestamp === undefined) return { missing: `no ${placement.timestampHeader} header` };
@@ -208,8 +213,8 @@ function readPairs(value: string, placement: Extract<Placement, { kind: 'pairs' 
 export function signedAtOf(placement: Placement, headers: HeaderBag, names: readonly string[], tolerance: Tolerance): number | undefined {
   let text: string | undefined;
   if (placement.kind === 'pairs') {
-    const value = names.map((n) => headerValue(headers, n)).find((v) => v !== undefined);
-    text = value === undefined ? undefined : readPairs(value, placement).timestamp;
+    const found = firstPresent(headers, names);
+    text = found === undefined ? undefined : readPairs(found[1], placement).timestamp;
   } else if (placement.timestampHeader) {
     text = headerValue(headers, placement.timestampHeader)?.trim();
   }
