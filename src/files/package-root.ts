@@ -1,13 +1,14 @@
 // The package's own root (where package.json and fixtures/ live), found from this module's
 // URL. Walking up instead of a fixed '../..' keeps it right both from src/ (tests) and from
 // the bundled dist/ chunks, which sit at a different depth.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 // It is on `hookscope --help`'s path (the version), so node:fs comes from
 // process.getBuiltinModule: an ES import of 'node:fs' builds the module's named exports, which
 // reads `fs.promises` and so loads fs/promises, streams and readline (~30 of Node's internal
 // modules, ~3 ms of start-up) that --help never uses.
 const { existsSync, readFileSync } = process.getBuiltinModule('node:fs');
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 let cached: string | undefined;
 
