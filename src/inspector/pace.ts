@@ -1,48 +1,62 @@
-// How often an inspector stream (GET /api/stream) writes: as soon as it is idle, at most every
-// STREAM_GAP_MS; once a second in a flood. Pure (the clock is passed in), so it is unit-tested.
+// How an inspector stream (GET /api/stream) paces itself: how often it writes, and when it sends a
+// count of rows instead of the rows (a flood). Pure (the clock is passed in), so it is unit-tested.
 
 /**
  * A stream writes at most once per this many ms: a row that finds the stream idle goes out a
- * millisecond later; rows that come faster wait for the rest of the gap and go out
- * together (at 200 requests/s a row waits 15 ms at most; the page's budget is 100 ms).
+ * millisecond later; rows that come faster wait for the rest of the gap and go out together (at
+ * 200 requests/s a row waits 15 ms at most; the page's budget is 100 ms).
  */
 export const STREAM_GAP_MS = 15;
 /**
- * More than this many rows a second, over at least a quarter of a second, is a flood (faster than
- * anyone reads): the stream then writes once a second. Each write costs the page a render of
- * ~30-40 ms in headless Chromium, whatever the rows in it, so this spares the browser most of its
- * CPU while listen is busiest. A burst at webhook rates is no flood: a call's events within 100 ms
- * are tens of rows, not 250.
+ * More than FLOOD_ROWS rows within the last FLOOD_WINDOW_MS (1,000 a second) is a flood: faster
+ * than anyone reads a list. A burst at webhook rates is none: a call's events within 100 ms are
+ * tens of rows.
  */
-export const FLOOD_ROWS_PER_S = 1000;
+export const FLOOD_ROWS = 250;
 export const FLOOD_WINDOW_MS = 250;
+/**
+ * In a flood a stream writes once a second, and only how many rows came (`event: held`): the page
+ * holds its list still and fetches them (GET /api/requests?after=…) when it shows them, after the
+ * flood or when asked. Rows sent as they come would cost the browser a render of every visible row
+ * (every one is new) at 40-70 ms of CPU, and parsing each row from the event stream, taken from
+ * listen while it is busiest; a count costs nothing.
+ */
 export const FLOOD_GAP_MS = 1000;
+/** A stream never keeps more rows than this waiting (a page that stopped reading): past it they are counted, not kept. */
+export const HELD_MAX = 1000;
 
 export class StreamPace {
-  /** The wait between two writes. */
-  gap = STREAM_GAP_MS;
-  /**
-   * Rows that arrived since `windowStart`; at the first write at least FLOOD_WINDOW_MS later
-   * their rate decides the gap. Arrivals, not writes: in a flood one write spans a window.
-   */
-  private windowStart = Number.NEGATIVE_INFINITY;
-  private arrived = 0;
+  /** Whether the last write found a flood. */
+  flood = false;
+  /** Rows by arrival time (ms), the last FLOOD_WINDOW_MS of them, and their sum. */
+  private arrivals: { at: number; rows: number }[] = [];
+  private recent = 0;
   /** When the last write was. */
   private last = Number.NEGATIVE_INFINITY;
 
-  arrive(rows: number): void {
-    this.arrived += rows;
+  /** `rows` rows came at `now` (ms, any monotonic clock). */
+  arrive(now: number, rows: number): void {
+    if (rows === 0) return;
+    this.forget(now);
+    this.arrivals.push({ at: now, rows });
+    this.recent += rows;
   }
 
-  /** A write at `now` (ms, any monotonic clock). */
-  wrote(now: number): void {
+  private forget(now: number): void {
+    while (this.arrivals.length && this.arrivals[0]!.at <= now - FLOOD_WINDOW_MS) this.recent -= this.arrivals.shift()!.rows;
+  }
+
+  /** A write at `now`: whether it is in a flood (send the count, not the rows). */
+  wrote(now: number): boolean {
     this.last = now;
-    const elapsed = now - this.windowStart;
-    if (elapsed >= FLOOD_WINDOW_MS) {
-      this.gap = this.arrived > (FLOOD_ROWS_PER_S * elapsed) / 1000 ? FLOOD_GAP_MS : STREAM_GAP_MS;
-      this.windowStart = now;
-      this.arrived = 0;
-    }
+    this.forget(now);
+    this.flood = this.recent > FLOOD_ROWS;
+    return this.flood;
+  }
+
+  /** The wait between two writes. */
+  get gap(): number {
+    return this.flood ? FLOOD_GAP_MS : STREAM_GAP_MS;
   }
 
   /** How long from `now` until the next write may go out. */
@@ -50,3 +64,6 @@ export class StreamPace {
     return Math.max(0, this.last + this.gap - now);
   }
 }
+
+/** The page shows the rows a flood held this long after the last `held` (a flood's stream writes once a second). */
+export const HOLD_END_MS = 1500;

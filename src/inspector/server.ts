@@ -19,7 +19,7 @@ import { refusal } from './guard.js';
 import { replay, type ReplayContext } from './replay.js';
 import { isEmptyFilter, matches, parseFilter, recordOf, type Entry, type StoredRecord } from './rows.js';
 import { Store } from './store.js';
-import { StreamPace } from './pace.js';
+import { HELD_MAX, StreamPace } from './pace.js';
 export { Store } from './store.js';
 import type { DetailResponse, DiffResponse, FactView, ListResponse, ReplayRequest, ReplayResponse, Row } from './types.js';
 
@@ -40,11 +40,6 @@ export interface Inspector {
   close(): Promise<void>;
 }
 
-/**
- * A stream that falls this far behind (a page that stopped reading) is told to reload its list
- * instead. Above a flood's second of rows at listen's top speed (~7,000 req/s here).
- */
-const STREAM_BACKLOG = 20_000;
 const MAX_JSON_BODY = 12 * 1024 * 1024;
 
 const ASSETS: Record<string, { file: string; type: string }> = {
@@ -86,7 +81,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       if (path === '/api/info') return send(res, 200, { listen: options.listenUrl, forwardTo: options.forwardTo?.toString(), log: options.logPath, secrets: [...options.secrets.keys()] });
       if (path === '/api/requests') {
         const filter = parseFilter(url.searchParams);
-        const page = { before: count(url.searchParams.get('before')), limit: count(url.searchParams.get('limit')) };
+        const page = { after: count(url.searchParams.get('after')), before: count(url.searchParams.get('before')), limit: count(url.searchParams.get('limit')) };
         const { rows, more } = store.rows(isEmptyFilter(filter) ? () => true : (e) => matches(e, filter), page);
         return send(res, 200, { rows, last: store.last, dropped: store.dropped, ...(page.limit === undefined ? {} : { more }) } satisfies ListResponse);
       }
@@ -192,7 +187,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** Rows after `after` that pass the filter, then each new one as it comes, in batches. */
+/**
+ * Rows after `after` that pass the filter, then each new one as it comes, in batches; in a flood,
+ * or past HELD_MAX rows waiting, only how many there were (`held`), which the page fetches from
+ * GET /api/requests when it shows them (src/inspector/pace.ts).
+ */
 function stream(req: IncomingMessage, res: ServerResponse, params: URLSearchParams, store: Store, streams: Set<ServerResponse>): void {
   const filter = parseFilter(params);
   const all = isEmptyFilter(filter);
@@ -201,41 +200,46 @@ function stream(req: IncomingMessage, res: ServerResponse, params: URLSearchPara
   res.write(': hookscope inspector\n\n');
   streams.add(res);
   let pending: Row[] = [];
+  /** Rows counted, not sent: how many, and the last one's seq. */
+  const held = { count: 0, last: 0 };
   let timer: NodeJS.Timeout | undefined;
   let blocked = false;
-  let overflow = false;
   const pace = new StreamPace();
+  const hold = () => {
+    held.count += pending.length;
+    held.last = pending[pending.length - 1]!.seq;
+    pending = [];
+  };
   const flush = () => {
     timer = undefined;
-    if (blocked || pending.length === 0) return;
-    const rows = pending;
-    pending = [];
-    pace.wrote(performance.now());
-    if (!res.write(`event: rows\ndata: ${JSON.stringify(rows)}\n\n`)) blocked = true;
+    if (blocked || (pending.length === 0 && held.count === 0)) return;
+    if (pace.wrote(performance.now()) && pending.length) hold();
+    let text = '';
+    if (held.count) {
+      text += `event: held\ndata: {"count":${held.count},"last":${held.last}}\n\n`;
+      held.count = 0;
+    }
+    if (pending.length) {
+      text += `event: rows\ndata: ${JSON.stringify(pending)}\n\n`;
+      pending = [];
+    }
+    if (!res.write(text)) blocked = true;
   };
   const schedule = () => {
-    if (timer || blocked || pending.length === 0) return;
+    if (timer || blocked || (pending.length === 0 && held.count === 0)) return;
     // An idle stream's wait is 0: node runs the timer a millisecond later.
     timer = setTimeout(flush, pace.wait(performance.now()));
   };
   const queue = (entries: readonly Entry[]) => {
-    if (overflow) return;
     const before = pending.length;
     for (const e of entries) if (pass(e)) pending.push(e.row);
-    pace.arrive(pending.length - before);
-    if (pending.length > STREAM_BACKLOG) {
-      overflow = true;
-      pending = [];
-      if (!blocked) res.end('event: reset\ndata: {}\n\n');
-    } else schedule();
+    pace.arrive(performance.now(), pending.length - before);
+    // A page that stopped reading, or a flood: what waits stays bounded.
+    if (pending.length > HELD_MAX) hold();
+    schedule();
   };
   res.on('drain', () => {
     blocked = false;
-    if (overflow) {
-      // The page missed rows: it reloads its list (GET /api/requests) and reconnects after it.
-      res.end('event: reset\ndata: {}\n\n');
-      return;
-    }
     schedule();
   });
   const after = Number(params.get('after'));

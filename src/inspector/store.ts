@@ -141,17 +141,20 @@ export class Store {
   }
 
   /**
-   * The rows that pass `filter`, oldest first: all of them, or the newest `limit` with a seq below
-   * `before` (and whether older ones that pass were left out).
+   * The rows that pass `filter`, oldest first: all of them, or those with a seq above `after` and
+   * below `before`; with `limit`, the newest `limit` of them (and whether older ones that pass were
+   * left out).
    */
-  rows(filter: (e: Entry) => boolean, page: { before?: number; limit?: number } = {}): { rows: Row[]; more: boolean } {
-    const end = page.before === undefined ? this.entries.length : this.head + Math.max(0, Math.min(this.size, page.before - this.first));
+  rows(filter: (e: Entry) => boolean, page: { after?: number; before?: number; limit?: number } = {}): { rows: Row[]; more: boolean } {
+    const index = (seq: number) => this.head + Math.max(0, Math.min(this.size, seq - this.first));
+    const end = page.before === undefined ? this.entries.length : index(page.before);
+    const start = page.after === undefined ? this.head : index(page.after + 1);
     const limit = page.limit ?? Infinity;
     const out: Row[] = [];
     let i = end - 1;
-    for (; i >= this.head && out.length < limit; i--) if (filter(this.entries[i]!)) out.push(this.entries[i]!.row);
+    for (; i >= start && out.length < limit; i--) if (filter(this.entries[i]!)) out.push(this.entries[i]!.row);
     let more = false;
-    for (; i >= this.head && !more; i--) more = filter(this.entries[i]!);
+    for (; i >= start && !more; i--) more = filter(this.entries[i]!);
     return { rows: out.reverse(), more };
   }
 }

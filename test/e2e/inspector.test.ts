@@ -59,6 +59,30 @@ function raw(method: string, path: string, headers: Record<string, string>, body
   });
 }
 
+/**
+ * Requests to `base` over 32 connections at once, as fast as listen takes them (a flood: thousands
+ * a second), in bursts of `burst` until `enough()` says so (at most `bursts` of them); how many were sent.
+ */
+async function flood(base: string, enough: () => boolean | Promise<boolean>, { burst = 600, bursts = 15 } = {}): Promise<number> {
+  const body = compact(fixture('relyable', 'test_run.completed'));
+  let sent = 0;
+  for (let b = 0; b < bursts && !(await enough()); b++) {
+    let left = burst;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (left > 0) {
+          left--;
+          const res = await request(`${base}/hooks/relyable`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+          await res.body.text();
+          expect(res.statusCode).toBe(200);
+          sent++;
+        }
+      }),
+    );
+  }
+  return sent;
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hookscope-inspector-'));
   app = await startServer((_req, res) => {
@@ -96,6 +120,61 @@ describe('listen --ui: the banner and the API', () => {
     expect(list.rows[0]!.path).toBe('/earlier');
   });
 });
+
+describe('the stream in a flood (API)', () => {
+  it('sends how many rows came instead of the rows, and the list API gives them between two seqs', async () => {
+    const own = await startListen(['--ui', '--ui-port', '0', '--no-log']);
+    try {
+      const base = /inspector: (http:\/\/127\.0\.0\.1:\d+)\//.exec(own.stderr())![1]!;
+      const events: { event: string; data: string }[] = [];
+      const stream = await request(`${base}/api/stream?after=0`);
+      let text = '';
+      stream.body.setEncoding('utf8').on('data', (chunk: string) => {
+        text += chunk;
+        for (let end = text.indexOf('\n\n'); end !== -1; end = text.indexOf('\n\n')) {
+          const message = text.slice(0, end);
+          text = text.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(message)?.[1];
+          if (event) events.push({ event, data: /^data: (.*)$/m.exec(message)![1]! });
+        }
+      });
+      const sent = await flood(own.url, () => events.some((e) => e.event === 'held'));
+      // Every request is in the stream once, as a row or counted in a `held`, in order.
+      await waitUntil(() => {
+        const counted = events.reduce((n, e) => n + (e.event === 'held' ? (JSON.parse(e.data) as { count: number }).count : (JSON.parse(e.data) as unknown[]).length), 0);
+        return counted === sent;
+      });
+      stream.body.destroy();
+      const held = events.filter((e) => e.event === 'held').map((e) => JSON.parse(e.data) as { count: number; last: number });
+      expect(held.length).toBeGreaterThan(0);
+      let lastSeen = 0;
+      for (const e of events) {
+        if (e.event === 'held') {
+          const h = JSON.parse(e.data) as { count: number; last: number };
+          // What the page asks for when it shows them: the rows after its last, up to the count's last.
+          const got = (await (await request(`${base}/api/requests?after=${lastSeen}&before=${h.last + 1}`)).body.json()) as { rows: { seq: number }[] };
+          expect(got.rows.map((r) => r.seq)).toEqual(Array.from({ length: h.count }, (_, i) => lastSeen + 1 + i));
+          lastSeen = h.last;
+        } else {
+          const rows = JSON.parse(e.data) as { seq: number }[];
+          expect(rows[0]!.seq).toBe(lastSeen + 1);
+          lastSeen = rows[rows.length - 1]!.seq;
+        }
+      }
+      expect(lastSeen).toBe(sent);
+    } finally {
+      await own.stop();
+    }
+  }, 60_000);
+});
+
+async function waitUntil(ok: () => boolean, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > until) throw new Error(`not so after ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 describe('DNS rebinding and CSRF: foreign Host and Origin are refused', () => {
   it.each([
@@ -325,6 +404,31 @@ describe.skipIf(!runBrowser)('the page in headless Chromium', () => {
       await long.stop();
     }
   });
+
+  it('holds the list still in a flood, then shows every request in order', async () => {
+    const own = await startListen(['--ui', '--ui-port', '0', '--no-log']);
+    try {
+      const ownUi = /inspector: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(own.stderr())![1]!;
+      const other = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+      await other.goto(ownUi);
+      await other.waitForSelector('body[data-ready]');
+      const held = other.locator('[data-testid=held]');
+      const sent = await flood(own.url, () => held.isVisible());
+      await expect(held.textContent()).resolves.toMatch(/^\d+ more requests came faster than a list can be read/);
+      await other.screenshot({ path: artifact('inspector-flood-held.png') });
+      // The flood is over: the held rows are fetched and the list shows every request, newest on top.
+      await held.waitFor({ state: 'detached', timeout: 10_000 });
+      await other.waitForFunction(`Number(document.querySelector('[data-testid=list]')?.getAttribute('data-rows')) === ${sent}`, undefined, { timeout: 10_000 });
+      await expect(other.locator('.row').first().getAttribute('data-seq')).resolves.toBe(String(sent));
+      // In order, none twice: the rows on screen are consecutive seqs down from the newest.
+      const seqs = (await other.locator('.row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-seq'))))).sort((a, b) => b - a);
+      expect(seqs.length).toBeGreaterThan(10);
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => sent - i));
+      await other.close();
+    } finally {
+      await own.stop();
+    }
+  }, 60_000);
 
   it('refuses a cross-origin page\'s requests (CSRF from a real browser)', async () => {
     const evil = await browser.newPage();

@@ -15,7 +15,7 @@ import { refusal } from '../../src/inspector/guard.js';
 import { openerFor } from '../../src/inspector/open.js';
 import { matches, parseFilter, recordOf, rowOf, statusMatches, type Entry, type StoredRecord } from '../../src/inspector/rows.js';
 import { Store } from '../../src/inspector/store.js';
-import { FLOOD_GAP_MS, FLOOD_WINDOW_MS, STREAM_GAP_MS, StreamPace } from '../../src/inspector/pace.js';
+import { FLOOD_GAP_MS, FLOOD_ROWS, FLOOD_WINDOW_MS, STREAM_GAP_MS, StreamPace } from '../../src/inspector/pace.js';
 import type { Choice } from '../../src/signing/signature.js';
 import { findVendor } from '../../src/vendors/index.js';
 import { ROOT } from '../helpers/cli.js';
@@ -272,6 +272,12 @@ describe('Store', () => {
     expect(seqs(store.rows(even, { before: 8, limit: 3 }))).toEqual([[2, 4, 6], false]);
     expect(seqs(store.rows(even, { before: 1 }))).toEqual([[], false]);
     expect(seqs(store.rows(even, { before: 99, limit: 10 }))).toEqual([[2, 4, 6, 8, 10], false]);
+    // Between two seqs (what a flood held back: after the page's last row, up to the stream's count).
+    expect(seqs(store.rows(() => true, { after: 3, before: 7 }))).toEqual([[4, 5, 6], false]);
+    expect(seqs(store.rows(even, { after: 3, before: 9 }))).toEqual([[4, 6, 8], false]);
+    expect(seqs(store.rows(even, { after: 3, before: 9, limit: 2 }))).toEqual([[6, 8], true]);
+    expect(seqs(store.rows(() => true, { after: 10 }))).toEqual([[], false]);
+    expect(seqs(store.rows(() => true, { after: 0, before: 3 }))).toEqual([[1, 2], false]);
   });
   it('loads a log: its records as lines and rows, other lines passed over', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'hookscope-store-')), 'log.ndjson');
@@ -306,41 +312,50 @@ describe('the page', () => {
   });
 });
 
-describe('StreamPace (how often a stream writes)', () => {
-  /** Rows arriving at `perSecond` for `ms`, the stream writing whenever its pace allows; the gaps it wrote at. */
-  function play(pace: StreamPace, perSecond: number, ms: number, start = 0): number[] {
-    const gaps: number[] = [];
+describe('StreamPace (how often a stream writes, and when it sends a count instead of rows)', () => {
+  /** Rows arriving at `perSecond` for `ms`, the stream writing whenever its pace allows; whether each write was in a flood. */
+  function play(pace: StreamPace, perSecond: number, ms: number, start = 0): boolean[] {
+    const floods: boolean[] = [];
     let due = start;
     for (let t = start; t < start + ms; t++) {
-      if ((t * perSecond) % 1000 < perSecond) pace.arrive(Math.max(1, Math.floor(perSecond / 1000)));
+      pace.arrive(t, Math.floor(((t + 1) * perSecond) / 1000) - Math.floor((t * perSecond) / 1000));
       if (t >= due) {
-        pace.wrote(t);
-        gaps.push(pace.gap);
+        floods.push(pace.wrote(t));
+        expect(pace.gap).toBe(floods.at(-1) ? FLOOD_GAP_MS : STREAM_GAP_MS);
         due = t + pace.wait(t);
       }
     }
-    return gaps;
+    return floods;
   }
 
-  it('keeps webhook rates and bursts quick: 200 rows/s, or 30 rows in 100 ms after a pause', () => {
+  it('keeps webhook rates and bursts as rows, quick: 200 rows/s, or 30 rows at once after a pause', () => {
     const pace = new StreamPace();
-    expect(new Set(play(pace, 200, 5000))).toEqual(new Set([STREAM_GAP_MS]));
-    pace.arrive(30);
-    expect(play(pace, 300, 100, 10_000).every((g) => g === STREAM_GAP_MS)).toBe(true);
+    const steady = play(pace, 200, 5000);
+    expect(steady.length).toBeGreaterThan(250);
+    expect(steady.every((f) => !f)).toBe(true);
+    pace.arrive(10_000, 30);
+    expect(play(pace, 300, 100, 10_000).every((f) => !f)).toBe(true);
   });
 
   it('calls a flood within a quarter of a second, keeps it while it lasts, and ends it after', () => {
     const pace = new StreamPace();
     const flood = play(pace, 3000, 10_000);
-    const called = flood.indexOf(FLOOD_GAP_MS);
+    const called = flood.indexOf(true);
     expect(called).toBeGreaterThan(0);
-    expect(flood.slice(0, called).every((g) => g === STREAM_GAP_MS)).toBe(true);
-    expect(called * STREAM_GAP_MS).toBeLessThanOrEqual(FLOOD_WINDOW_MS + STREAM_GAP_MS);
-    // Every write after is a flood's, though each spans a whole window (arrivals decide, not writes).
-    expect(flood.slice(called).every((g) => g === FLOOD_GAP_MS)).toBe(true);
+    // Rows are 15 ms apart until then: at 3,000 a second, FLOOD_ROWS came within FLOOD_WINDOW_MS.
+    expect(called * STREAM_GAP_MS).toBeLessThanOrEqual(FLOOD_WINDOW_MS);
+    expect((3000 * FLOOD_WINDOW_MS) / 1000).toBeGreaterThan(FLOOD_ROWS);
+    // Then once a second, every write a flood's, however long it lasts.
+    expect(flood.slice(called).every((f) => f)).toBe(true);
     expect(flood.length).toBeLessThan(called + 12);
     // Back to webhook rates: the next write ends it.
-    expect(play(pace, 100, 3000, 10_000).slice(1).every((g) => g === STREAM_GAP_MS)).toBe(true);
+    expect(play(pace, 100, 3000, 10_000).slice(1).every((f) => !f)).toBe(true);
+  });
+
+  it('is no flood at 1,000 rows a second, and one just above', () => {
+    const at = (perSecond: number) => play(new StreamPace(), perSecond, 3000).includes(true);
+    expect(at(900)).toBe(false);
+    expect(at(1500)).toBe(true);
   });
 
   it('waits the rest of the gap, and nothing when idle', () => {

@@ -17,11 +17,13 @@ export function filterQuery(filter: Filter): string {
 export const FIRST_PAGE = 300;
 
 /**
- * Rows that pass the filter: the newest `limit` (below seq `before`), or all. The page's first
- * call (no filter, FIRST_PAGE) is exactly the URL index.html preloads.
+ * Rows that pass the filter: all, or those between seqs `after` and `before`, or the newest
+ * `limit` of them. The page's first call (no filter, FIRST_PAGE) is exactly the URL index.html
+ * preloads.
  */
-export const listRequests = (filter: Filter, page: { before?: number; limit?: number } = {}) => {
+export const listRequests = (filter: Filter, page: { after?: number; before?: number; limit?: number } = {}) => {
   const params = new URLSearchParams(filterQuery(filter));
+  if (page.after !== undefined) params.set('after', String(page.after));
   if (page.before !== undefined) params.set('before', String(page.before));
   if (page.limit !== undefined) params.set('limit', String(page.limit));
   const q = params.toString();

@@ -2,6 +2,7 @@
 // from the /api/stream server-sent events), the detail pane, and the diff and calls views.
 import { render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { HOLD_END_MS } from '../pace.js';
 import { filterQuery, FIRST_PAGE, listRequests } from './api.js';
 import { Detail } from './detail.js';
 import { RequestList } from './list.js';
@@ -28,6 +29,9 @@ function App() {
   const [diff, setDiff] = useState<{ a?: number; b?: number | 'fixture' }>({});
   const [mark, setMark] = useState<number | undefined>();
   const [status, setStatus] = useState('connecting…');
+  /** Rows a flood held back (the stream counted them; the list holds still), and how to show them now. */
+  const [held, setHeld] = useState(0);
+  const showHeld = useRef(() => {});
 
   const learn = (list: readonly Row[]) => {
     for (const r of list) {
@@ -40,6 +44,7 @@ function App() {
   useEffect(() => {
     let source: EventSource | undefined;
     let stopped = false;
+    let stopHold = () => {};
     const load = async () => {
       const list = await (first && isEmpty(applied) ? first : listRequests(applied, { limit: FIRST_PAGE }));
       first = undefined;
@@ -71,8 +76,7 @@ function App() {
       source = new EventSource(`/api/stream?after=${list.last}${q ? `&${q}` : ''}`);
       // Rows are added as they come; the page re-renders at most once per frame, however fast they come.
       let frame = 0;
-      source.addEventListener('rows', (e) => {
-        const more = JSON.parse((e as MessageEvent<string>).data) as Row[];
+      const append = (more: readonly Row[]) => {
         learn(more);
         for (const r of more) rows.current.push(r);
         frame ||= requestAnimationFrame(() => {
@@ -80,10 +84,46 @@ function App() {
           setVersion((v) => v + 1);
           setStatus(`${rows.current.length} request(s) · live`);
         });
+      };
+      // In a flood the stream sends only how many rows came (src/inspector/pace.ts): the list holds
+      // still, and the rows are fetched when the flood is over (HOLD_END_MS after the last count,
+      // or rows again), or when the user asks. Appends wait for a fetch under way (`turn`), so the
+      // list stays in order.
+      let newest = list.last;
+      let missing: { after: number; last: number; count: number } | undefined;
+      let holdEnd: ReturnType<typeof setTimeout> | undefined;
+      let turn = Promise.resolve();
+      const release = () => {
+        clearTimeout(holdEnd);
+        const m = missing;
+        if (!m) return;
+        missing = undefined;
+        turn = turn
+          .then(async () => {
+            const got = await listRequests(applied, { after: m.after, before: m.last + 1 });
+            if (stopped) return;
+            append(got.rows);
+            if (!missing) setHeld(0);
+          })
+          .catch((err: Error) => setStatus(`could not load the held requests: ${err.message}`));
+      };
+      showHeld.current = release;
+      stopHold = () => clearTimeout(holdEnd);
+      source.addEventListener('held', (e) => {
+        const h = JSON.parse((e as MessageEvent<string>).data) as { count: number; last: number };
+        missing = { after: missing?.after ?? newest, last: h.last, count: (missing?.count ?? 0) + h.count };
+        newest = h.last;
+        setHeld(missing.count);
+        clearTimeout(holdEnd);
+        holdEnd = setTimeout(release, HOLD_END_MS);
       });
-      source.addEventListener('reset', () => {
-        source?.close();
-        void load();
+      source.addEventListener('rows', (e) => {
+        const more = JSON.parse((e as MessageEvent<string>).data) as Row[];
+        if (more.length) newest = more[more.length - 1]!.seq;
+        if (missing) release();
+        turn = turn.then(() => {
+          if (!stopped) append(more);
+        });
       });
       source.onerror = () => setStatus('disconnected from listen (is it still running?)');
       source.onopen = () => setStatus(`${rows.current.length} request(s) · live`);
@@ -92,6 +132,8 @@ function App() {
     load().catch((e: Error) => setStatus(`could not load: ${e.message}`));
     return () => {
       stopped = true;
+      stopHold();
+      setHeld(0);
       source?.close();
     };
   }, [applied]);
@@ -173,7 +215,18 @@ function App() {
           <DiffView a={diff.a} b={diff.b} onPick={openDiff} />
         )}
       </main>
-      <footer data-testid="status">{status}</footer>
+      <footer>
+        <span data-testid="status">{status}</span>
+        {/* In the footer, not above the list: the list keeps its place and size while it holds. */}
+        {held > 0 ? (
+          <span class="held" data-testid="held">
+            {held} more requests came faster than a list can be read: the list holds still until they slow down.{' '}
+            <button data-testid="show-held" onClick={() => showHeld.current()}>
+              show them
+            </button>
+          </span>
+        ) : null}
+      </footer>
     </div>
   );
 }
