@@ -17,7 +17,7 @@ export function verdictClass(state: string): string {
 
 interface RowProps {
   row: Row;
-  /** Its index, oldest first: it places the row from the bottom of the list, so a new row at the top leaves the others' places as they are. */
+  /** Its index, oldest first: it places the row, above the bottom of the list, where it stays while new rows come on top. */
   k: number;
   selected: boolean;
   onSelect(seq: number): void;
@@ -33,7 +33,7 @@ class RowView extends Component<RowProps> {
     return (
       <div
         class={`row${selected ? ' selected' : ''}${row.replayOf !== undefined ? ' replay' : ''}`}
-        style={{ bottom: `${k * ROW_HEIGHT}px` }}
+        style={{ top: `${-(k + 1) * ROW_HEIGHT}px` }}
         data-seq={row.seq}
         onClick={() => onSelect(row.seq)}
       >
@@ -76,8 +76,13 @@ export function RequestList(props: { rows: readonly Row[]; version: number; sele
   }
   return (
     <div class="list" ref={box} data-testid="list" data-rows={n} onScroll={(e) => setScroll({ top: (e.currentTarget as HTMLDivElement).scrollTop, height: (e.currentTarget as HTMLDivElement).clientHeight })}>
+      {/* The rows hang from the bottom of the list (.rows is moved there by a transform), each at
+          a place that never changes: a new row on top lays out and paints only itself, and the
+          rows already painted are moved, not painted again. */}
       <div class="list-inner" style={{ height: `${n * ROW_HEIGHT}px` }}>
-        {visible}
+        <div class="rows" style={{ transform: `translateY(${n * ROW_HEIGHT}px)` }}>
+          {visible}
+        </div>
       </div>
       {n === 0 ? <div class="empty">Waiting for requests… (point your vendor or <code>hookscope send</code> at listen's URL)</div> : null}
     </div>
