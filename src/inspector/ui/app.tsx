@@ -1,7 +1,7 @@
 // The inspector page: a filter bar, the live list (history from GET /api/requests, then new rows
 // from the /api/stream server-sent events), the detail pane, and the diff and calls views.
 import { render } from 'preact';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { HOLD_END_MS } from '../pace.js';
 import { filterQuery, FIRST_PAGE, listRequests } from './api.js';
 import { Detail } from './detail.js';
@@ -40,6 +40,17 @@ function App() {
     }
   };
 
+  // Marks (`inspector-ready`, `inspector-history`, and data-ready/data-history on the body) made
+  // once the list with those rows is in the DOM: after the render that shows them.
+  const marks = useRef<('ready' | 'history')[]>([]);
+  useLayoutEffect(() => {
+    for (const m of marks.current.splice(0)) {
+      if (document.body.dataset[m]) continue;
+      document.body.dataset[m] = '1';
+      performance.mark(`inspector-${m}`);
+    }
+  }, [version]);
+
   // History, then the stream from where it ends; again whenever the filter changes.
   useEffect(() => {
     let source: EventSource | undefined;
@@ -51,26 +62,20 @@ function App() {
       if (stopped) return;
       rows.current = list.rows;
       learn(list.rows);
+      marks.current.push('ready');
       setVersion((v) => v + 1);
       const dropped = list.dropped ? `; ${list.dropped} older dropped from memory` : '';
       setStatus(`${list.rows.length} request(s)${list.more ? ' · loading older…' : dropped}`);
-      if (!document.body.dataset.ready) {
-        document.body.dataset.ready = '1';
-        performance.mark('inspector-ready');
-      }
       const older = async () => {
         if (list.more && list.rows.length) {
           const rest = await listRequests(applied, { before: list.rows[0]!.seq });
           if (stopped) return;
           learn(rest.rows);
           rows.current = rest.rows.concat(rows.current);
-          setVersion((v) => v + 1);
           setStatus(`${rows.current.length} request(s)${source?.readyState === EventSource.OPEN ? ' · live' : ''}${dropped}`);
         }
-        if (!document.body.dataset.history) {
-          document.body.dataset.history = '1';
-          performance.mark('inspector-history');
-        }
+        marks.current.push('history');
+        setVersion((v) => v + 1);
       };
       const q = filterQuery(applied);
       source = new EventSource(`/api/stream?after=${list.last}${q ? `&${q}` : ''}`);
