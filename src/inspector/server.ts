@@ -21,7 +21,7 @@ import { isEmptyFilter, matches, parseFilter, recordOf, type Entry, type StoredR
 import { Store } from './store.js';
 import { HELD_MAX, StreamPace } from './pace.js';
 export { Store } from './store.js';
-import type { DetailResponse, DiffResponse, FactView, ListResponse, ReplayRequest, ReplayResponse, Row } from './types.js';
+import { FIRST_PAGE, type DetailResponse, type DiffResponse, type FactView, type ListResponse, type ReplayRequest, type ReplayResponse, type Row } from './types.js';
 
 export interface InspectorOptions extends ReplayContext {
   port: number;
@@ -77,6 +77,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     const path = url.pathname;
     if (req.method === 'GET' || req.method === 'HEAD') {
       const asset = ASSETS[path];
+      if (asset?.file === 'index.html') return serveAsset(res, asset, assetCache, (html) => withFirstPage(html, store));
       if (asset) return serveAsset(res, asset, assetCache);
       if (path === '/api/info') return send(res, 200, { listen: options.listenUrl, forwardTo: options.forwardTo?.toString(), log: options.logPath, secrets: [...options.secrets.keys()] });
       if (path === '/api/requests') {
@@ -155,7 +156,19 @@ function count(value: string | null): number | undefined {
   return Number(value);
 }
 
-function serveAsset(res: ServerResponse, asset: { file: string; type: string }, cache: Map<string, Buffer>): void {
+/**
+ * The page with its first rows in it: GET /api/requests?limit=FIRST_PAGE's answer as a JSON data
+ * block (not run as a script, so the CSP allows it), in place of the template's marker. `<` is
+ * escaped, so no text in a row (paths, call ids and summaries come from the requests) can end it.
+ */
+function withFirstPage(html: Buffer, store: Store): Buffer {
+  const { rows, more } = store.rows(() => true, { limit: FIRST_PAGE });
+  const list: ListResponse = { rows, last: store.last, dropped: store.dropped, more };
+  const json = JSON.stringify(list).replace(/</g, '\\u003c');
+  return Buffer.from(html.toString('utf8').replace('<!-- first page -->', () => `<script type="application/json" id="first-page">${json}</script>`));
+}
+
+function serveAsset(res: ServerResponse, asset: { file: string; type: string }, cache: Map<string, Buffer>, fill?: (bytes: Buffer) => Buffer): void {
   let bytes = cache.get(asset.file);
   if (!bytes) {
     try {
@@ -167,6 +180,7 @@ function serveAsset(res: ServerResponse, asset: { file: string; type: string }, 
     }
     cache.set(asset.file, bytes);
   }
+  if (fill) bytes = fill(bytes);
   res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': asset.type, 'content-length': bytes.length });
   res.end(bytes);
 }

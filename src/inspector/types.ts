@@ -44,6 +44,12 @@ export interface Filter {
 
 export const FILTER_KEYS = ['vendor', 'event', 'sig', 'schema', 'status', 'call', 'q'] as const;
 
+/**
+ * The newest rows a page starts with (a screenful and more): index.html carries them, the older
+ * ones come after in one request.
+ */
+export const FIRST_PAGE = 300;
+
 export interface ListResponse {
   rows: Row[];
   /** Highest seq the store holds (the stream continues after it). */

@@ -119,6 +119,28 @@ describe('listen --ui: the banner and the API', () => {
     const list = (await (await request(`${ui}api/requests`)).body.json()) as { rows: { path: string }[] };
     expect(list.rows[0]!.path).toBe('/earlier');
   });
+  it('carries the newest rows in the page itself, where no text from a request can end the data block', async () => {
+    const hostile = '</script><script>alert(1)</script><!--';
+    const own = await startListen(['--ui', '--ui-port', '0', '--no-log']);
+    try {
+      const base = /inspector: (http:\/\/127\.0\.0\.1:\d+)\//.exec(own.stderr())![1]!;
+      const body = JSON.parse(fixture('relyable', 'test_run.completed')) as { data: Record<string, unknown> };
+      body.data.call_id = hostile;
+      const res = await request(`${own.url}/hooks/relyable`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      await res.body.text();
+      const html = await (await request(`${base}/`)).body.text();
+      // One data block, one module script: the hostile text added no element.
+      expect(html.match(/<script\b/g)).toHaveLength(2);
+      const block = /<script type="application\/json" id="first-page">([^<]*)<\/script>/.exec(html);
+      expect(block).not.toBeNull();
+      const first = JSON.parse(block![1]!) as { rows: { callId?: string }[]; last: number; more: boolean };
+      const api = (await (await request(`${base}/api/requests?limit=300`)).body.json()) as unknown;
+      expect(first).toEqual(api);
+      expect(first.rows.at(-1)!.callId).toBe(hostile);
+    } finally {
+      await own.stop();
+    }
+  });
 });
 
 describe('the stream in a flood (API)', () => {

@@ -13,14 +13,8 @@ export function filterQuery(filter: Filter): string {
   return params.toString();
 }
 
-/** The newest rows the page asks for first (a screenful and more); the older ones come after. */
-export const FIRST_PAGE = 300;
 
-/**
- * Rows that pass the filter: all, or those between seqs `after` and `before`, or the newest
- * `limit` of them. The page's first call (no filter, FIRST_PAGE) is exactly the URL index.html
- * preloads.
- */
+/** Rows that pass the filter: all, or those between seqs `after` and `before`, or the newest `limit` of them. */
 export const listRequests = (filter: Filter, page: { after?: number; before?: number; limit?: number } = {}) => {
   const params = new URLSearchParams(filterQuery(filter));
   if (page.after !== undefined) params.set('after', String(page.after));

@@ -3,23 +3,24 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { HOLD_END_MS } from '../pace.js';
-import { filterQuery, FIRST_PAGE, listRequests } from './api.js';
+import { filterQuery, listRequests } from './api.js';
 import { Detail } from './detail.js';
 import { RequestList } from './list.js';
 import { CallsView, DiffView } from './views.js';
-import type { Filter, ListResponse, Row } from '../types.js';
+import { FIRST_PAGE, type Filter, type ListResponse, type Row } from '../types.js';
 
 const SIG = ['valid', 'invalid', 'unsigned', 'no-secret', 'not-checked'];
 const SCHEMA = ['valid', 'invalid', 'drift', 'not-json', 'undetected', 'probe'];
 
-// The newest rows are asked for as soon as the script runs, before the first render (index.html
-// also preloads them, so they are usually on their way before this script is): the page is
-// usable once they are on screen, and the older ones follow in a second request.
-let first: Promise<ListResponse> | undefined = listRequests({}, { limit: FIRST_PAGE });
+// The newest rows come in index.html itself (GET /api/requests?limit=FIRST_PAGE's answer, in a
+// JSON data block the server fills in), so the first render shows them: no request to wait for,
+// and no empty frame before them. The older ones follow in a second request.
+const embedded = document.getElementById('first-page')?.textContent;
+let first: ListResponse | undefined = embedded ? (JSON.parse(embedded) as ListResponse) : undefined;
 const isEmpty = (f: Filter) => filterQuery(f) === '';
 
 function App() {
-  const rows = useRef<Row[]>([]);
+  const rows = useRef<Row[]>(first?.rows ?? []);
   const known = useRef({ vendors: new Set<string>(), events: new Set<string>() });
   const [version, setVersion] = useState(0);
   const [filter, setFilter] = useState<Filter>({});
@@ -42,7 +43,7 @@ function App() {
 
   // Marks (`inspector-ready`, `inspector-history`, and data-ready/data-history on the body) made
   // once the list with those rows is in the DOM: after the render that shows them.
-  const marks = useRef<('ready' | 'history')[]>([]);
+  const marks = useRef<('ready' | 'history')[]>(first ? ['ready'] : []);
   useLayoutEffect(() => {
     for (const m of marks.current.splice(0)) {
       if (document.body.dataset[m]) continue;
@@ -57,7 +58,7 @@ function App() {
     let stopped = false;
     let stopHold = () => {};
     const load = async () => {
-      const list = await (first && isEmpty(applied) ? first : listRequests(applied, { limit: FIRST_PAGE }));
+      const list = first && isEmpty(applied) ? first : await listRequests(applied, { limit: FIRST_PAGE });
       first = undefined;
       if (stopped) return;
       rows.current = list.rows;
