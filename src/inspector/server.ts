@@ -21,7 +21,7 @@ import { isEmptyFilter, matches, parseFilter, recordOf, type Entry, type StoredR
 import { Store } from './store.js';
 import { HELD_MAX, StreamPace } from './pace.js';
 export { Store } from './store.js';
-import { FIRST_PAGE, type DetailResponse, type DiffResponse, type FactView, type ListResponse, type ReplayRequest, type ReplayResponse, type Row } from './types.js';
+import { FIRST_PAGE, type DetailResponse, type DiffResponse, type FactView, type Filter, type ListResponse, type ReplayRequest, type ReplayResponse, type Row } from './types.js';
 
 export interface InspectorOptions extends ReplayContext {
   port: number;
@@ -81,10 +81,8 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       if (asset) return serveAsset(res, asset, assetCache);
       if (path === '/api/info') return send(res, 200, { listen: options.listenUrl, forwardTo: options.forwardTo?.toString(), log: options.logPath, secrets: [...options.secrets.keys()] });
       if (path === '/api/requests') {
-        const filter = parseFilter(url.searchParams);
         const page = { after: count(url.searchParams.get('after')), before: count(url.searchParams.get('before')), limit: count(url.searchParams.get('limit')) };
-        const { rows, more } = store.rows(isEmptyFilter(filter) ? () => true : (e) => matches(e, filter), page);
-        return send(res, 200, { rows, last: store.last, dropped: store.dropped, ...(page.limit === undefined ? {} : { more }) } satisfies ListResponse);
+        return send(res, 200, listAnswer(store, parseFilter(url.searchParams), page));
       }
       const one = /^\/api\/requests\/(\d+)$/.exec(path);
       if (one) {
@@ -150,6 +148,12 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   };
 }
 
+/** GET /api/requests's answer: the rows that pass `filter`, within `page` (Store.rows). */
+function listAnswer(store: Store, filter: Filter, page: { after?: number; before?: number; limit?: number }): ListResponse {
+  const { rows, more } = store.rows(isEmptyFilter(filter) ? () => true : (e) => matches(e, filter), page);
+  return { rows, last: store.last, dropped: store.dropped, ...(page.limit === undefined ? {} : { more }) };
+}
+
 /** A non-negative integer query parameter, or undefined. */
 function count(value: string | null): number | undefined {
   if (value === null || !/^\d{1,15}$/.test(value)) return undefined;
@@ -162,9 +166,7 @@ function count(value: string | null): number | undefined {
  * escaped, so no text in a row (paths, call ids and summaries come from the requests) can end it.
  */
 function withFirstPage(html: Buffer, store: Store): Buffer {
-  const { rows, more } = store.rows(() => true, { limit: FIRST_PAGE });
-  const list: ListResponse = { rows, last: store.last, dropped: store.dropped, more };
-  const json = JSON.stringify(list).replace(/</g, '\\u003c');
+  const json = JSON.stringify(listAnswer(store, {}, { limit: FIRST_PAGE })).replace(/</g, '\\u003c');
   return Buffer.from(html.toString('utf8').replace('<!-- first page -->', () => `<script type="application/json" id="first-page">${json}</script>`));
 }
 
@@ -219,6 +221,7 @@ function stream(req: IncomingMessage, res: ServerResponse, params: URLSearchPara
   let timer: NodeJS.Timeout | undefined;
   let blocked = false;
   const pace = new StreamPace();
+  const waiting = () => pending.length > 0 || held.count > 0;
   const hold = () => {
     held.count += pending.length;
     held.last = pending[pending.length - 1]!.seq;
@@ -226,7 +229,7 @@ function stream(req: IncomingMessage, res: ServerResponse, params: URLSearchPara
   };
   const flush = () => {
     timer = undefined;
-    if (blocked || (pending.length === 0 && held.count === 0)) return;
+    if (blocked || !waiting()) return;
     if (pace.wrote(performance.now()) && pending.length) hold();
     let text = '';
     if (held.count) {
@@ -240,7 +243,7 @@ function stream(req: IncomingMessage, res: ServerResponse, params: URLSearchPara
     if (!res.write(text)) blocked = true;
   };
   const schedule = () => {
-    if (timer || blocked || (pending.length === 0 && held.count === 0)) return;
+    if (timer || blocked || !waiting()) return;
     // An idle stream's wait is 0: node runs the timer a millisecond later.
     timer = setTimeout(flush, pace.wait(performance.now()));
   };

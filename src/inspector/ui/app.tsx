@@ -56,7 +56,8 @@ function App() {
   useEffect(() => {
     let source: EventSource | undefined;
     let stopped = false;
-    let stopHold = () => {};
+    /** When a flood's held rows are shown by themselves (see `release` below). */
+    let holdEnd: ReturnType<typeof setTimeout> | undefined;
     const load = async () => {
       const list = first && isEmpty(applied) ? first : await listRequests(applied, { limit: FIRST_PAGE });
       first = undefined;
@@ -97,7 +98,6 @@ function App() {
       // list stays in order.
       let newest = list.last;
       let missing: { after: number; last: number; count: number } | undefined;
-      let holdEnd: ReturnType<typeof setTimeout> | undefined;
       let turn = Promise.resolve();
       const release = () => {
         clearTimeout(holdEnd);
@@ -114,7 +114,6 @@ function App() {
           .catch((err: Error) => setStatus(`could not load the held requests: ${err.message}`));
       };
       showHeld.current = release;
-      stopHold = () => clearTimeout(holdEnd);
       source.addEventListener('held', (e) => {
         const h = JSON.parse((e as MessageEvent<string>).data) as { count: number; last: number };
         missing = { after: missing?.after ?? newest, last: h.last, count: (missing?.count ?? 0) + h.count };
@@ -138,7 +137,7 @@ function App() {
     load().catch((e: Error) => setStatus(`could not load: ${e.message}`));
     return () => {
       stopped = true;
-      stopHold();
+      clearTimeout(holdEnd);
       setHeld(0);
       source?.close();
     };
