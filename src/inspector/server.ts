@@ -231,13 +231,15 @@ function stream(req: IncomingMessage, res: ServerResponse, params: URLSearchPara
     timer = undefined;
     if (blocked || !waiting()) return;
     if (pace.wrote(performance.now()) && pending.length) hold();
+    // Each event's id is the last seq it covers: a browser that lost the connection reconnects by
+    // itself with it as Last-Event-ID, and the stream goes on from there (see below).
     let text = '';
     if (held.count) {
-      text += `event: held\ndata: {"count":${held.count},"last":${held.last}}\n\n`;
+      text += `event: held\nid: ${held.last}\ndata: {"count":${held.count},"last":${held.last}}\n\n`;
       held.count = 0;
     }
     if (pending.length) {
-      text += `event: rows\ndata: ${JSON.stringify(pending)}\n\n`;
+      text += `event: rows\nid: ${pending[pending.length - 1]!.seq}\ndata: ${JSON.stringify(pending)}\n\n`;
       pending = [];
     }
     if (!res.write(text)) blocked = true;
@@ -259,7 +261,10 @@ function stream(req: IncomingMessage, res: ServerResponse, params: URLSearchPara
     blocked = false;
     schedule();
   });
-  const after = Number(params.get('after'));
+  // An EventSource reconnecting sends the URL it was opened with and the id of the last event it
+  // had: that id, not the URL's `after`, is where the page's list ends.
+  const resumed = req.headers['last-event-id'];
+  const after = Number(typeof resumed === 'string' && /^\d+$/.test(resumed) ? resumed : params.get('after'));
   if (Number.isInteger(after) && after >= 0) queue(store.after(after));
   const unsubscribe = store.subscribe(queue);
   const ping = setInterval(() => res.write(': ping\n\n'), 15_000);

@@ -83,6 +83,23 @@ async function flood(base: string, enough: () => boolean | Promise<boolean>, { b
   return sent;
 }
 
+/** Open the inspector's event stream; its events (name, id, data) collect in `events` as they come. */
+async function openStream(url: string, headers: Record<string, string> = {}) {
+  const events: { event: string; id?: string; data: string }[] = [];
+  const stream = await request(url, { headers });
+  let text = '';
+  stream.body.setEncoding('utf8').on('data', (chunk: string) => {
+    text += chunk;
+    for (let end = text.indexOf('\n\n'); end !== -1; end = text.indexOf('\n\n')) {
+      const message = text.slice(0, end);
+      text = text.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(message)?.[1];
+      if (event) events.push({ event, id: /^id: (.*)$/m.exec(message)?.[1], data: /^data: (.*)$/m.exec(message)![1]! });
+    }
+  });
+  return { events, close: () => stream.body.destroy() };
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hookscope-inspector-'));
   app = await startServer((_req, res) => {
@@ -143,30 +160,50 @@ describe('listen --ui: the banner and the API', () => {
   });
 });
 
+describe('the stream (API)', () => {
+  it('gives each event the last seq it carries as its id, and goes on after a Last-Event-ID, not the URL\'s after', async () => {
+    const own = await startListen(['--ui', '--ui-port', '0', '--no-log']);
+    try {
+      const base = /inspector: (http:\/\/127\.0\.0\.1:\d+)\//.exec(own.stderr())![1]!;
+      const body = compact(fixture('relyable', 'test_run.completed'));
+      for (let i = 0; i < 3; i++) {
+        const res = await request(`${own.url}/hooks/relyable`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+        await res.body.text();
+      }
+      const seqs = (rows: string) => (JSON.parse(rows) as { seq: number }[]).map((r) => r.seq);
+      const first = await openStream(`${base}/api/stream?after=0`);
+      await waitUntil(() => first.events.length > 0);
+      first.close();
+      expect(first.events[0]).toMatchObject({ event: 'rows', id: '3' });
+      expect(seqs(first.events[0]!.data)).toEqual([1, 2, 3]);
+      // What an EventSource sends when it reconnects by itself: its URL as opened, and the last id it had.
+      const resumed = await openStream(`${base}/api/stream?after=0`, { 'last-event-id': '2' });
+      await waitUntil(() => resumed.events.length > 0);
+      const res = await request(`${own.url}/hooks/relyable`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      await res.body.text();
+      await waitUntil(() => resumed.events.flatMap((e) => seqs(e.data)).length >= 2);
+      resumed.close();
+      expect(resumed.events.flatMap((e) => seqs(e.data))).toEqual([3, 4]);
+      expect(resumed.events.at(-1)!.id).toBe('4');
+    } finally {
+      await own.stop();
+    }
+  });
+});
+
 describe('the stream in a flood (API)', () => {
   it('sends how many rows came instead of the rows, and the list API gives them between two seqs', async () => {
     const own = await startListen(['--ui', '--ui-port', '0', '--no-log']);
     try {
       const base = /inspector: (http:\/\/127\.0\.0\.1:\d+)\//.exec(own.stderr())![1]!;
-      const events: { event: string; data: string }[] = [];
-      const stream = await request(`${base}/api/stream?after=0`);
-      let text = '';
-      stream.body.setEncoding('utf8').on('data', (chunk: string) => {
-        text += chunk;
-        for (let end = text.indexOf('\n\n'); end !== -1; end = text.indexOf('\n\n')) {
-          const message = text.slice(0, end);
-          text = text.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(message)?.[1];
-          if (event) events.push({ event, data: /^data: (.*)$/m.exec(message)![1]! });
-        }
-      });
+      const { events, close } = await openStream(`${base}/api/stream?after=0`);
       const sent = await flood(own.url, () => events.some((e) => e.event === 'held'));
       // Every request is in the stream once, as a row or counted in a `held`, in order.
       await waitUntil(() => {
         const counted = events.reduce((n, e) => n + (e.event === 'held' ? (JSON.parse(e.data) as { count: number }).count : (JSON.parse(e.data) as unknown[]).length), 0);
         return counted === sent;
       });
-      stream.body.destroy();
+      close();
       const held = events.filter((e) => e.event === 'held').map((e) => JSON.parse(e.data) as { count: number; last: number });
       expect(held.length).toBeGreaterThan(0);
       let lastSeen = 0;
