@@ -35,10 +35,24 @@ let listen: RunningListener;
 let ui: string;
 let port: number;
 
-async function post(path: string, body: string, headers: Record<string, string> = {}) {
-  const res = await request(`${listen.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+/** POST a JSON body to a listen (the shared one unless `to` says otherwise); its status. */
+async function post(path: string, body: string, headers: Record<string, string> = {}, to = listen.url) {
+  const res = await request(`${to}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
   await res.body.text();
   return res.statusCode;
+}
+
+/** The inspector's URL (ending in /) from a listen's banner. */
+const inspectorUrl = (l: RunningListener) => /inspector: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(l.stderr())![1]!;
+
+/** A listen of the test's own, with --ui and `args`, handed to `use` (its URL, its inspector's) and stopped after. */
+async function withOwnListen(args: string[], use: (own: { url: string; ui: string }) => Promise<void>): Promise<void> {
+  const own = await startListen(['--ui', '--ui-port', '0', ...args]);
+  try {
+    await use({ url: own.url, ui: inspectorUrl(own) });
+  } finally {
+    await own.stop();
+  }
 }
 
 /** A raw request to the inspector with the Host/Origin given (undici would not send a foreign Host). */
@@ -72,9 +86,7 @@ async function flood(base: string, enough: () => boolean | Promise<boolean>, { b
       Array.from({ length: 32 }, async () => {
         while (left > 0) {
           left--;
-          const res = await request(`${base}/hooks/relyable`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-          await res.body.text();
-          expect(res.statusCode).toBe(200);
+          expect(await post('/hooks/relyable', body, {}, base)).toBe(200);
           sent++;
         }
       }),
@@ -115,7 +127,7 @@ beforeAll(async () => {
   const earlier = { kind: 'hookscope.request', version: 1, id: 1, time: '2026-01-01T00:00:00.000Z', method: 'POST', path: '/earlier', headers: { 'content-type': 'application/json' }, body: '{"hello":"from before"}', bodyEncoding: 'utf8', bodyBytes: 23, signature: { state: 'not-checked', reason: 'vendor unknown' }, schema: { state: 'undetected', issues: [] }, response: { status: 200, by: 'listener' } };
   writeFileSync(join(dir, 'log.ndjson'), `${JSON.stringify(earlier)}\n`);
   listen = await startListen(['--ui', '--ui-port', '0', '--log', join(dir, 'log.ndjson'), '--secret', `relyable=${SECRET}`, '--forward-to', app.url]);
-  ui = /inspector: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(listen.stderr())![1]!;
+  ui = inspectorUrl(listen);
   port = Number(new URL(ui).port);
 });
 
@@ -138,65 +150,50 @@ describe('listen --ui: the banner and the API', () => {
   });
   it('carries the newest rows in the page itself, where no text from a request can end the data block', async () => {
     const hostile = '</script><script>alert(1)</script><!--';
-    const own = await startListen(['--ui', '--ui-port', '0', '--no-log']);
-    try {
-      const base = /inspector: (http:\/\/127\.0\.0\.1:\d+)\//.exec(own.stderr())![1]!;
+    await withOwnListen(['--no-log'], async (own) => {
       const body = JSON.parse(fixture('relyable', 'test_run.completed')) as { data: Record<string, unknown> };
       body.data.call_id = hostile;
-      const res = await request(`${own.url}/hooks/relyable`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-      await res.body.text();
-      const html = await (await request(`${base}/`)).body.text();
+      await post('/hooks/relyable', JSON.stringify(body), {}, own.url);
+      const html = await (await request(own.ui)).body.text();
       // One data block, one module script: the hostile text added no element.
       expect(html.match(/<script\b/g)).toHaveLength(2);
       const block = /<script type="application\/json" id="first-page">([^<]*)<\/script>/.exec(html);
       expect(block).not.toBeNull();
       const first = JSON.parse(block![1]!) as { rows: { callId?: string }[]; last: number; more: boolean };
-      const api = (await (await request(`${base}/api/requests?limit=300`)).body.json()) as unknown;
+      const api = (await (await request(`${own.ui}api/requests?limit=300`)).body.json()) as unknown;
       expect(first).toEqual(api);
       expect(first.rows.at(-1)!.callId).toBe(hostile);
-    } finally {
-      await own.stop();
-    }
+    });
   });
 });
 
 describe('the stream (API)', () => {
   it('gives each event the last seq it carries as its id, and goes on after a Last-Event-ID, not the URL\'s after', async () => {
-    const own = await startListen(['--ui', '--ui-port', '0', '--no-log']);
-    try {
-      const base = /inspector: (http:\/\/127\.0\.0\.1:\d+)\//.exec(own.stderr())![1]!;
+    await withOwnListen(['--no-log'], async (own) => {
       const body = compact(fixture('relyable', 'test_run.completed'));
-      for (let i = 0; i < 3; i++) {
-        const res = await request(`${own.url}/hooks/relyable`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-        await res.body.text();
-      }
+      for (let i = 0; i < 3; i++) await post('/hooks/relyable', body, {}, own.url);
       const seqs = (rows: string) => (JSON.parse(rows) as { seq: number }[]).map((r) => r.seq);
-      const first = await openStream(`${base}/api/stream?after=0`);
+      const first = await openStream(`${own.ui}api/stream?after=0`);
       await waitUntil(() => first.events.length > 0);
       first.close();
       expect(first.events[0]).toMatchObject({ event: 'rows', id: '3' });
       expect(seqs(first.events[0]!.data)).toEqual([1, 2, 3]);
       // What an EventSource sends when it reconnects by itself: its URL as opened, and the last id it had.
-      const resumed = await openStream(`${base}/api/stream?after=0`, { 'last-event-id': '2' });
+      const resumed = await openStream(`${own.ui}api/stream?after=0`, { 'last-event-id': '2' });
       await waitUntil(() => resumed.events.length > 0);
-      const res = await request(`${own.url}/hooks/relyable`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-      await res.body.text();
+      await post('/hooks/relyable', body, {}, own.url);
       await waitUntil(() => resumed.events.flatMap((e) => seqs(e.data)).length >= 2);
       resumed.close();
       expect(resumed.events.flatMap((e) => seqs(e.data))).toEqual([3, 4]);
       expect(resumed.events.at(-1)!.id).toBe('4');
-    } finally {
-      await own.stop();
-    }
+    });
   });
 });
 
 describe('the stream in a flood (API)', () => {
   it('sends how many rows came instead of the rows, and the list API gives them between two seqs', async () => {
-    const own = await startListen(['--ui', '--ui-port', '0', '--no-log']);
-    try {
-      const base = /inspector: (http:\/\/127\.0\.0\.1:\d+)\//.exec(own.stderr())![1]!;
-      const { events, close } = await openStream(`${base}/api/stream?after=0`);
+    await withOwnListen(['--no-log'], async (own) => {
+      const { events, close } = await openStream(`${own.ui}api/stream?after=0`);
       const sent = await flood(own.url, () => events.some((e) => e.event === 'held'));
       // Every request is in the stream once, as a row or counted in a `held`, in order.
       await waitUntil(() => {
@@ -211,7 +208,7 @@ describe('the stream in a flood (API)', () => {
         if (e.event === 'held') {
           const h = JSON.parse(e.data) as { count: number; last: number };
           // What the page asks for when it shows them: the rows after its last, up to the count's last.
-          const got = (await (await request(`${base}/api/requests?after=${lastSeen}&before=${h.last + 1}`)).body.json()) as { rows: { seq: number }[] };
+          const got = (await (await request(`${own.ui}api/requests?after=${lastSeen}&before=${h.last + 1}`)).body.json()) as { rows: { seq: number }[] };
           expect(got.rows.map((r) => r.seq)).toEqual(Array.from({ length: h.count }, (_, i) => lastSeen + 1 + i));
           lastSeen = h.last;
         } else {
@@ -221,9 +218,7 @@ describe('the stream in a flood (API)', () => {
         }
       }
       expect(lastSeen).toBe(sent);
-    } finally {
-      await own.stop();
-    }
+    });
   }, 60_000);
 });
 
@@ -444,13 +439,11 @@ describe.skipIf(!runBrowser)('the page in headless Chromium', () => {
     const lines = Array.from({ length: 350 }, (_, i) => JSON.stringify({ ...base, id: i + 1, path: `/old/${i + 1}` }));
     const log = join(dir, 'long.ndjson');
     writeFileSync(log, `${lines.join('\n')}\n`);
-    const long = await startListen(['--ui', '--ui-port', '0', '--log', log]);
-    try {
-      const longUi = /inspector: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(long.stderr())![1]!;
-      const first = (await (await request(`${longUi}api/requests?limit=300`)).body.json()) as { rows: { seq: number }[]; more: boolean };
+    await withOwnListen(['--log', log], async (long) => {
+      const first = (await (await request(`${long.ui}api/requests?limit=300`)).body.json()) as { rows: { seq: number }[]; more: boolean };
       expect([first.rows.length, first.rows[0]!.seq, first.more]).toEqual([300, 51, true]);
       const other = await browser.newPage();
-      await other.goto(longUi);
+      await other.goto(long.ui);
       await other.waitForSelector('body[data-ready]');
       await other.waitForSelector('body[data-history]');
       expect(Number(await other.locator('[data-testid=list]').getAttribute('data-rows'))).toBe(350);
@@ -459,17 +452,13 @@ describe.skipIf(!runBrowser)('the page in headless Chromium', () => {
       await other.locator('[data-testid=list]').evaluate((el) => (el.scrollTop = el.scrollHeight));
       await other.locator('.c-path', { hasText: /^\/old\/1$/ }).waitFor({ timeout: 5_000 });
       await other.close();
-    } finally {
-      await long.stop();
-    }
+    });
   });
 
   it('holds the list still in a flood, then shows every request in order', async () => {
-    const own = await startListen(['--ui', '--ui-port', '0', '--no-log']);
-    try {
-      const ownUi = /inspector: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(own.stderr())![1]!;
+    await withOwnListen(['--no-log'], async (own) => {
       const other = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-      await other.goto(ownUi);
+      await other.goto(own.ui);
       await other.waitForSelector('body[data-ready]');
       const held = other.locator('[data-testid=held]');
       const sent = await flood(own.url, () => held.isVisible());
@@ -484,9 +473,7 @@ describe.skipIf(!runBrowser)('the page in headless Chromium', () => {
       expect(seqs.length).toBeGreaterThan(10);
       expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => sent - i));
       await other.close();
-    } finally {
-      await own.stop();
-    }
+    });
   }, 60_000);
 
   it('refuses a cross-origin page\'s requests (CSRF from a real browser)', async () => {
