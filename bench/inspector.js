@@ -165,8 +165,9 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--head
   await stop(listen);
   // The log starts empty, so a row's seq is its request's place in arrival order: the first
   // `warm` are the warm-up's.
-  const lat = Object.entries(seen).filter(([seq]) => Number(seq) > warm).map(([, ms]) => ms);
-  const warmLat = Object.entries(seen).filter(([seq]) => Number(seq) <= warm).map(([, ms]) => ms);
+  const lat = [];
+  const warmLat = [];
+  for (const [seq, ms] of Object.entries(seen)) (Number(seq) > warm ? lat : warmLat).push(ms);
   const onScreen = lat.length + warmLat.length;
   if (onScreen < total) console.log(`note: ${total - onScreen} rows were never on screen when a frame was sampled; the page's list holds ${held} of ${total}`);
   if (!(held >= total)) console.log(`LOST: the page's list holds ${held} rows of the ${total} requests answered`);
