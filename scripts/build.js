@@ -1,29 +1,39 @@
-// Build dist/: the CLI (dist/cli.js, run by bin/hookscope.js) and the library entry
-// (dist/index.js) as ES modules, with what they share in dist/chunks/, plus the .d.ts files (tsc).
-// Commands and heavy modules stay behind lazy import()s, so each becomes a chunk loaded only by
-// the command that needs it: `hookscope --help` loads commander and the command registrations.
+// Build dist/: the CLI's entry (dist/cli/main.js, run by bin/hookscope.js), the commands
+// (dist/commands/<verb>.js, each loaded by the CLI's import() when it runs), the library entry
+// (dist/index.js) and what they share in dist/chunks/, all ES modules, plus the .d.ts files (tsc).
+// Two esbuild passes, because start-up pays ~2 ms for every module it loads (bench/startup):
+// 1. the commands, the library and the modules they import lazily, split into shared chunks;
+// 2. the CLI's entry alone, unsplit: commander, the command registrations and the little they
+//    import (errors, the package's version) inside one file, its command import()s left as they
+//    are written (src/cli/ and dist/cli/ sit alike beside commands/ and ui/). Shared with pass 1 it
+//    would import three chunks at start-up (esbuild's helpers, errors, the package root).
+//    The copy of src/errors.ts inside it is why the CLI tells a UserError by name (isUserError).
 // Why bundle at all: loading zod as ~100 files costs ~80 ms per run; bundled it is one chunk.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-rmSync('dist', { recursive: true, force: true });
-await build({
-  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
-  outdir: 'dist',
-  chunkNames: 'chunks/[name]-[hash]',
+const node = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
+  outdir: 'dist',
+  outbase: 'src',
   legalComments: 'none',
   logLevel: 'warning',
   // CommonJS dependencies (commander, undici) call require() for Node built-ins; an ES module
   // has no require of its own, so each output file gets one from node:module.
   banner: { js: "import { createRequire as __hookscopeRequire } from 'node:module'; const require = __hookscopeRequire(import.meta.url);" },
-});
+};
+const commands = readdirSync('src/commands').filter((f) => f.endsWith('.ts')).map((f) => `src/commands/${f}`);
+// What src/cli/ loads with import(): every command, and the colour decision.
+const lazy = ['../commands/*', '../ui/color.js'];
+
+rmSync('dist', { recursive: true, force: true });
+await build({ ...node, entryPoints: ['src/index.ts', 'src/ui/color.ts', ...commands], splitting: true, chunkNames: 'chunks/[name]-[hash]' });
+await build({ ...node, entryPoints: ['src/cli/main.ts'], external: lazy });
 
 // The inspector's page (listen --ui): Preact, bundled and minified for the browser into
 // dist/inspector/, served from the package by src/inspector/server.ts; nothing loads from a CDN.

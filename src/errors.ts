@@ -1,7 +1,7 @@
 // The few error classes hookscope throws, and the exit codes they map to. The CLI's error
-// sink (src/cli.ts) prints them without a stack; anything else is a bug.
+// sink (src/cli/main.ts) prints them without a stack; anything else is a bug.
 
-/** Exit codes, set in one place (src/cli.ts). */
+/** Exit codes, set in one place (src/cli/main.ts). */
 export const ExitCode = {
   ok: 0,
   /** A problem was found: an invalid payload, a rejected delivery. */
@@ -26,6 +26,14 @@ export class UserError extends Error {
     super(message);
     this.name = 'UserError';
   }
+}
+
+/**
+ * Whether `err` is a UserError. Not `instanceof`: the CLI's entry is built on its own with a copy
+ * of this module inside it (scripts/build.js), so a command's UserError comes from the other copy.
+ */
+export function isUserError(err: unknown): err is UserError {
+  return err instanceof Error && err.name === 'UserError';
 }
 
 /** Levenshtein distance, for "did you mean" suggestions. */

@@ -1,6 +1,6 @@
 // What a command's `run` gets from the CLI: where to write, the environment, whether to colour.
 // Commands write data to stdout and chatter to stderr, and return their exit code; only
-// src/cli.ts sets it.
+// src/cli/main.ts sets it.
 import type { ExitCodeValue } from '../errors.js';
 
 export interface OutputStream {

@@ -1,5 +1,5 @@
 // The command registrations: commander parses, and each action hands `invoke` the command's
-// name, its typed options and a loader for its module (src/commands/<verb>.ts). src/cli.ts runs
+// name, its typed options and a loader for its module (src/commands/<verb>.ts). src/cli/main.ts runs
 // it; the wiring test records it. Adding a command: its module, and one registration here: its
 // name, summary and arguments (what the command list shows), and a `define` that adds the rest
 // (description, options, examples, action).

@@ -1,9 +1,11 @@
 // The executable's entry: parse argv, run the command, and be the one error sink. User errors
 // print without a stack; anything else is a bug (stack only under --debug). Exit codes are set
 // here and nowhere else.
+// Built into dist/cli/main.js on its own, with everything it imports statically inside it
+// (scripts/build.js): start-up loads that one file; each command comes with its import().
 import { CommanderError } from 'commander';
-import { ExitCode, UserError, type ExitCodeValue } from './errors.js';
-import { buildProgram } from './cli/program.js';
+import { ExitCode, isUserError, type ExitCodeValue } from '../errors.js';
+import { buildProgram } from './program.js';
 
 const guarded = new WeakSet<NodeJS.WriteStream>();
 
@@ -31,7 +33,7 @@ export async function main(argv: string[]): Promise<void> {
     const stop = onStopSignals();
     try {
       // The colour decision loads with the command, not before: --help and --version need neither.
-      const [command, { isColorEnabled }] = await Promise.all([call.load(), import('./ui/color.js')]);
+      const [command, { isColorEnabled }] = await Promise.all([call.load(), import('../ui/color.js')]);
       const color = prog.opts<{ color?: boolean }>().color !== false && isColorEnabled(stdout(), process.env);
       const code = await command.run(call.options, { stdout: stdout(), stderr: stderr(), env: process.env, color, signal: stop.signal });
       process.exitCode = stop.exitCode ?? code;
@@ -54,7 +56,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
       return;
     }
-    if (err instanceof UserError) {
+    if (isUserError(err)) {
       stderr().write(`hookscope: ${err.message}\n${err.hint ? `  ${err.hint}\n` : ''}`);
       process.exitCode = err.exitCode;
       return;
