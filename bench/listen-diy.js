@@ -3,17 +3,22 @@
 // hex of the raw body in x-relyable-signature, crypto.timingSafeEqual after a length check),
 // appends one NDJSON line per request to a log (fs.createWriteStream), prints one line per request
 // on stdout (console.log) and answers 200 {"ok":true}.
-// Usage: node bench/listen-diy.js <log-file> <secret>. Prints `listen-diy: http://127.0.0.1:PORT`
-// on stderr (stdout is the per-request feed). SIGTERM: stop, flush the log, exit 0.
+// With --validate it also checks each body with hookscope's library (`validate()` from
+// dist/index.js: vendor detection and the event's schema) and logs the verdict: the same receiver
+// for a developer who checks schemas too, so bench/listen.js can show what the checks cost alone.
+// Usage: node bench/listen-diy.js <log-file> <secret> [--validate]. Prints
+// `listen-diy: http://127.0.0.1:PORT` on stderr (stdout is the per-request feed). SIGTERM: stop,
+// flush the log, exit 0.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:http';
 
-const [logFile, secret] = process.argv.slice(2);
-if (!logFile || !secret) {
-  console.error('usage: node bench/listen-diy.js <log-file> <secret>');
+const [logFile, secret, flag] = process.argv.slice(2);
+if (!logFile || !secret || (flag !== undefined && flag !== '--validate')) {
+  console.error('usage: node bench/listen-diy.js <log-file> <secret> [--validate]');
   process.exit(2);
 }
+const check = flag ? (await import('../dist/index.js')).validate : undefined;
 const log = createWriteStream(logFile, { flags: 'a' });
 
 function signatureValid(raw, header) {
@@ -37,9 +42,10 @@ const server = createServer((req, res) => {
       return;
     }
     const valid = signatureValid(raw, req.headers['x-relyable-signature']);
+    const schema = check?.(body).valid;
     const time = new Date().toISOString();
-    log.write(`${JSON.stringify({ time, path: req.url, headers: req.headers, body, valid })}\n`);
-    console.log(`${time} ${req.method} ${req.url} ${body.event} ${body.data?.test_run_id} signature ${valid ? 'ok' : 'BAD'}`);
+    log.write(`${JSON.stringify({ time, path: req.url, headers: req.headers, body, valid, schema })}\n`);
+    console.log(`${time} ${req.method} ${req.url} ${body.event} ${body.data?.test_run_id} signature ${valid ? 'ok' : 'BAD'}${check ? ` schema ${schema ? 'ok' : 'BAD'}` : ''}`);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{"ok":true}');
   });

@@ -4,15 +4,19 @@
 //   do-it-yourself  bench/listen-diy.js: what a developer writes in five minutes (node:http,
 //                   JSON.parse, HMAC check with timingSafeEqual, an NDJSON log line through
 //                   fs.createWriteStream, a console.log line to a file, 200 {"ok":true}).
+//   do-it-yourself + validate()
+//                   bench/listen-diy.js --validate: the same receiver that also checks each body
+//                   with hookscope's library (vendor detection and the event's schema): for
+//                   reference, what those checks cost without the rest of listen.
 //   bare            bench/listen-bare.js: node:http answering 200, nothing else.
 // Each server runs in its own process for the whole benchmark; this process is the load
 // generator: autocannon (programmatic API), CONNECTIONS (32) keep-alive connections, pipelining
 // 1, POSTs of signed Relyable test_run.completed bodies (20,000 distinct test_run_ids, so
 // listen's duplicate memory, 10,000 keys, fills and evicts). REQUESTS to each server
 // (BENCH_LISTEN_REQUESTS, default 100,000) after WARMUP (5,000) untimed ones, in PHASES (20)
-// phases per server; the three servers take turns phase by phase, the order rotated each round, so
-// noise on the machine hits all three alike (a round lasts a few seconds: short enough that a burst
-// of other work usually spans all three phases of it).
+// phases per server; the servers take turns phase by phase, the order rotated each round, so
+// noise on the machine hits them alike (a round lasts a few seconds: short enough that a burst
+// of other work usually spans all its phases).
 // Reported per server: req/s = its requests / the summed wall time of its phases (autocannon
 // start to last response); p50/p99 latency over all its requests (autocannon's per-response
 // times merged over the phases; autocannon's own merged histogram, which truncates to whole ms,
@@ -20,7 +24,8 @@
 // Targets: listen req/s >= 1.0x the do-it-yourself receiver's; lost records = 0 (lines in
 // listen's --json output and in its log, each = the 2xx answers autocannon counted; no non-2xx,
 // no errors); RSS flat (listen's peak RSS over the second half of its requests <= 1.25x the peak
-// over the first half). Listen vs bare and do-it-yourself vs bare are printed for reference.
+// over the first half). Listen vs bare, do-it-yourself vs bare, and listen and do-it-yourself vs
+// do-it-yourself + validate() are printed for reference.
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -46,6 +51,8 @@ const files = {
   listenLog: join(dir, 'listen.log.ndjson'),
   diyOut: join(dir, 'diy.stdout.txt'),
   diyLog: join(dir, 'diy.log.ndjson'),
+  checkedOut: join(dir, 'diy-validate.stdout.txt'),
+  checkedLog: join(dir, 'diy-validate.log.ndjson'),
 };
 
 // Bodies: the fixture with a varying test_run_id (same length each), signed as Relyable signs.
@@ -176,13 +183,14 @@ async function phase(t, amount, { measure = true } = {}) {
   t.results.push(result);
 }
 
-// 1. Start the three servers.
+// 1. Start the servers.
 const listen = target(await start('hookscope listen', [
   'bin/hookscope.js', 'listen', '--json', '--port', '0', '--secret', `relyable=${SECRET}`, '--log', files.listenLog,
 ], { stdoutFile: files.listenOut }));
 const diy = target(await start('do-it-yourself', ['bench/listen-diy.js', files.diyLog, SECRET], { stdoutFile: files.diyOut }));
+const checked = target(await start('do-it-yourself + validate()', ['bench/listen-diy.js', files.checkedLog, SECRET, '--validate'], { stdoutFile: files.checkedOut }));
 const bare = target(await start('bare node:http', ['bench/listen-bare.js']));
-const servers = [listen, diy, bare];
+const servers = [listen, diy, checked, bare];
 
 // 2. Sample every server's RSS every 100 ms, tagged with how far its measured requests got.
 const sampler = setInterval(() => {
@@ -209,6 +217,7 @@ for (const t of servers) t.rss.push({ at: t.measured, mib: rssMiB(t.pid) });
 const codes = {
   listen: await stop(listen, 'SIGINT'),
   diy: await stop(diy, 'SIGTERM'),
+  checked: await stop(checked, 'SIGTERM'),
   bare: await stop(bare, 'SIGTERM'),
 };
 if (listen.killed) console.log('  (hookscope listen did not exit within 30 s of SIGINT: killed)');
@@ -235,16 +244,25 @@ for (const line of listenOut) {
 const diyLog = ndjsonLines(files.diyLog);
 const diyValid = diyLog.filter((l) => JSON.parse(l).valid === true).length;
 const diyOutLines = ndjsonLines(files.diyOut).length;
+const checkedLog = ndjsonLines(files.checkedLog);
+const checkedValid = checkedLog.filter((l) => {
+  const r = JSON.parse(l);
+  return r.valid === true && r.schema === true;
+}).length;
+const checkedOutLines = ndjsonLines(files.checkedOut).length;
 const summary = listen.err.text.split('\n').find((l) => l.startsWith('hookscope listen: ') && !l.includes('http://'));
 rmSync(dir, { recursive: true, force: true });
 
-for (const t of [diy, bare]) {
+for (const t of [diy, checked, bare]) {
   if (t.non2xx || t.errors || t.timeouts) {
     fail(`${t.name}: ${t.non2xx} non-2xx, ${t.errors} errors, ${t.timeouts} timeouts: a baseline must answer every request`);
   }
 }
 if (diyValid !== diy.ok2xx || diyOutLines !== diy.ok2xx) {
   fail(`the do-it-yourself receiver logged ${diyLog.length} requests (${diyValid} with a valid signature) and printed ${diyOutLines} lines for ${diy.ok2xx} answered`);
+}
+if (checkedValid !== checked.ok2xx || checkedOutLines !== checked.ok2xx) {
+  fail(`the do-it-yourself + validate() receiver logged ${checkedLog.length} requests (${checkedValid} with a valid signature and schema) and printed ${checkedOutLines} lines for ${checked.ok2xx} answered`);
 }
 if (listenOut.length > 0 && listenValid < listenOut.length) {
   fail(`hookscope listen saw ${listenOut.length - listenValid} of ${listenOut.length} signatures as not valid: the benchmark measured the wrong thing`);
@@ -267,7 +285,7 @@ for (const t of servers) {
   console.log(`  ${pad(t.name, 34)}${lpad(t.rps.toFixed(0), 8)}${lpad(`${t.p50.toFixed(2)} ms`, 10)}${lpad(`${t.p99.toFixed(2)} ms`, 10)}` +
     `   ${lpad(`${t.hist.p50}/${t.hist.p99} ms`, 17)}${lpad(`${t.peakRss.toFixed(0)} MiB`, 12)}`);
 }
-for (const t of servers) console.log(`  req/s by phase, ${pad(`${t.name}:`, 18)} ${t.phaseRps.map((x) => x.toFixed(0)).join(' ')}`);
+for (const t of servers) console.log(`  req/s by phase, ${pad(`${t.name}:`, 30)} ${t.phaseRps.map((x) => x.toFixed(0)).join(' ')}`);
 const marks = Array.from({ length: 10 }, (_, i) => ((i + 1) * REQUESTS) / 10);
 const rssAt = (at) => Math.max(...listen.rss.filter((s) => s.at <= at && s.at > at - REQUESTS / 10).map((s) => s.mib).filter(Number.isFinite));
 console.log(`  listen RSS (MiB), peak per tenth of its requests: ${marks.map((m) => `${m / 1000}k ${rssAt(m).toFixed(0)}`).join(', ')}`);
@@ -291,6 +309,8 @@ verdict('listen RSS flat, peak over the second half vs the first half', growth, 
 const perRound = listen.phaseRps.map((x, k) => x / diy.phaseRps[k]);
 console.log(`  (info) listen vs do-it-yourself req/s round by round: median ${median(perRound).toFixed(2)}×, ` +
   `range ${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)}×`);
+console.log(`  (info) with hookscope's checks in the do-it-yourself receiver: listen vs it ${(listen.rps / checked.rps).toFixed(2)}×; ` +
+  `it vs do-it-yourself ${(checked.rps / diy.rps).toFixed(2)}× (what detection and the schema check cost alone)`);
 console.log(`  (info) listen vs bare req/s: ${(listen.rps / bare.rps).toFixed(2)}×; do-it-yourself vs bare: ${(diy.rps / bare.rps).toFixed(2)}×; ` +
   `p99: listen ${listen.p99.toFixed(2)} ms, do-it-yourself ${diy.p99.toFixed(2)} ms, bare ${bare.p99.toFixed(2)} ms`);
 console.log(`  (files: ${relative(ROOT, dir)}/ removed)`);

@@ -6,13 +6,16 @@
 // rounds (they also write Node's compile cache, which bin/hookscope.js turns on where Node has it,
 // 22.1 and later; kept in bench/.work/startup/compile-cache for this run only) then RUNS timed rounds
 // (BENCH_STARTUP_RUNS, default 40). Reports median and p90 of each; on Node 26 also --help with the
-// compile cache off (NODE_DISABLE_COMPILE_CACHE=1), for reference.
+// compile cache off (NODE_DISABLE_COMPILE_CACHE=1), for reference. Also for reference, on each
+// Node: `--help` of commander alone (bench/startup-commander.js, bundled here into one ES module
+// as scripts/build.js bundles the CLI), the share of the start-up that any commander-based CLI pays.
 // Targets (median against the same Node's median `node -e 0`): --help and --version on Node 26
 // (compile cache) <= 1.5x; --help and --version on Node 20 (no compile cache) <= 1.7x. (Run on
 // another Node, this machine's Node gets 1.5x if it has the compile cache, else 1.7x.)
 // If Node 26 cannot be had (scripts/node26.sh fails, e.g. no network), its part is skipped with
 // the reason and the Node 20 part still runs.
 import { spawnSync } from 'node:child_process';
+import { build } from 'esbuild';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
@@ -26,6 +29,19 @@ mkdirSync(cacheDir, { recursive: true });
 const env = { ...BENCH_ENV, NODE_COMPILE_CACHE: cacheDir }; // BENCH_ENV: without NODE_EXTRA_CA_CERTS
 delete env.NODE_DISABLE_COMPILE_CACHE;
 const envNoCache = { ...env, NODE_DISABLE_COMPILE_CACHE: '1' };
+
+// The commander-alone reference, bundled the way scripts/build.js bundles dist/cli.js.
+const commanderOnly = join(WORK, 'startup', 'commander-only.js');
+await build({
+  entryPoints: [join(ROOT, 'bench/startup-commander.js')],
+  outfile: commanderOnly,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  banner: { js: "import { createRequire as __require_ } from 'node:module'; const require = __require_(import.meta.url);" },
+});
 
 // The Nodes: this one, and Node 26 if scripts/node26.sh can provide it.
 const nodes = [{ key: `Node ${process.versions.node.split('.')[0]}`, bin: NODE, version: process.version }];
@@ -52,6 +68,7 @@ for (const n of nodes) {
     { name: 'node -e 0', args: ['-e', '0'], env },
     { name: 'hookscope --help', args: ['bin/hookscope.js', '--help'], env },
     { name: 'hookscope --version', args: ['bin/hookscope.js', '--version'], env },
+    { name: 'commander alone, --help', args: [commanderOnly, '--help'], env, info: true },
   ];
   if (n.compileCache) n.cases.push({ name: '--help, compile cache off', args: ['bin/hookscope.js', '--help'], env: envNoCache, info: true });
   for (const c of n.cases) cases.push(Object.assign(c, { node: n, times: [] }));
@@ -61,6 +78,8 @@ for (const n of nodes) {
   const version = runNodeWith(n.bin, n.cases[2].args, { env });
   if (help.status !== 0 || !help.stdout.includes('Usage: hookscope')) abort(`--help on ${n.version} exited ${help.status}\n${help.stderr}`);
   if (version.status !== 0 || !/^\d+\.\d+\.\d+/.test(version.stdout)) abort(`--version on ${n.version} exited ${version.status}: ${version.stdout}${version.stderr}`);
+  const reference = runNodeWith(n.bin, [commanderOnly, '--help'], { env });
+  if (reference.status !== 0 || !reference.stdout.includes('Usage: reference')) abort(`commander alone, --help, on ${n.version} exited ${reference.status}\n${reference.stderr}`);
   n.hookscope = version.stdout.trim();
 }
 
@@ -96,4 +115,10 @@ for (const n of nodes) {
     const ratio = c.median / base;
     verdict(`${c.name.replace('hookscope ', '')} on ${what} vs node -e 0`, ratio, `≤ ${n.target}×`, ratio <= n.target);
   }
+}
+for (const n of nodes) {
+  const [base, help] = n.cases;
+  const alone = n.cases.find((c) => c.name.startsWith('commander alone'));
+  console.log(`  (info) ${n.key}: commander alone, --help, ${(alone.median / base.median).toFixed(2)}× node -e 0; ` +
+    `hookscope --help ${(help.median / alone.median).toFixed(2)}× it (${ms(help.median - alone.median)} more)`);
 }

@@ -3,13 +3,16 @@
 //   ajv-cli 5 — the JSON Schemas exported by `hookscope schema`, one ajv-cli process per event
 //               directory (it takes one schema), run sequentially; its time is the sum.
 //   floor     — bench/validate-floor.js: readFileSync + JSON.parse per file, one process.
+// For reference, the floor with hookscope's library check added (bench/validate-floor.js
+// --validate: `validate()` on each parsed body), which shows what detection and the schema check
+// cost alone, apart from the CLI around them.
 // The same three again on the largest event directory alone (the one with the most files, ~1/N of
 // the set; the most bytes among equals): one ajv-cli process there, so that comparison is not mostly ajv-cli's start-up paid
 // once per event.
 // Targets: on the full set, hookscope throughput >= 2x ajv-cli's and hookscope wall time <= 2x the
 // floor's; on the largest directory alone, hookscope wall time <= 2x the floor's.
 // Informational: hookscope vs ajv-cli on the largest directory alone; hookscope --format pretty vs
-// --format json (reporter cost).
+// --format json (reporter cost); the floor + validate() vs the floor, and hookscope vs it.
 // Each is run RUNS times (BENCH_RUNS, default 5; the single-directory ones 3x RUNS), interleaved,
 // after one untimed checking run; the median wall time is reported, with every run's time so the
 // noise is visible.
@@ -68,12 +71,14 @@ const ajvCli = (ev) => [
   '-c', 'ajv-formats', '-s', ev.schema, '-d', `${ev.dir}/*.json`,
 ];
 const floor = ['bench/validate-floor.js', PAYLOADS];
+const library = ['bench/validate-floor.js', PAYLOADS, '--validate'];
 // The largest single-event directory: the most files, then (the counts are even) the most bytes.
 const big = events.reduce((a, b) => (b.count > a.count || (b.count === a.count && b.bytes > a.bytes) ? b : a));
 const one = {
   json: ['bin/hookscope.js', 'validate', big.dir, '--format', 'json'],
   ajv: ajvCli(big),
   floor: ['bench/validate-floor.js', big.dir],
+  library: ['bench/validate-floor.js', big.dir, '--validate'],
 };
 
 // 3. Check once (this also warms the page cache): every tool must see every file as valid.
@@ -105,6 +110,10 @@ const floorCheck = runNode(floor);
 if (floorCheck.status !== 0 || !floorCheck.stdout.startsWith(`${TOTAL} files`)) {
   abort(`validate-floor.js: ${floorCheck.stdout}${floorCheck.stderr}`);
 }
+for (const [args, count] of [[library, TOTAL], [one.library, big.count]]) {
+  const r = runNode(args);
+  if (r.status !== 0 || !r.stdout.startsWith(`${count} files parsed, ${count} valid`)) abort(`validate-floor.js --validate: ${r.stdout}${r.stderr}`);
+}
 // The largest directory alone (ajv-cli was checked on it above, with every directory).
 const oneCheck = runNode(one.json);
 let oneSummary;
@@ -122,15 +131,17 @@ if (oneFloorCheck.status !== 0 || !oneFloorCheck.stdout.startsWith(`${big.count}
 }
 
 // 4. Timed runs, interleaved so that drift (thermal, page cache, other load) hits all alike.
-const t = { json: [], pretty: [], ajv: [], floor: [], oneJson: [], oneAjv: [], oneFloor: [] };
+const t = { json: [], pretty: [], ajv: [], floor: [], library: [], oneJson: [], oneAjv: [], oneFloor: [], oneLibrary: [] };
 for (let run = 0; run < RUNS; run++) {
   t.json.push(timeNode(hookscope('json')));
   t.ajv.push(events.reduce((sum, ev) => sum + timeNode(ajvCli(ev)), 0));
   t.floor.push(timeNode(floor));
+  t.library.push(timeNode(library));
   t.pretty.push(timeNode(hookscope('pretty')));
   // The single-directory runs are short (a few hundred ms), so noise weighs more: 3 of each per round.
   for (let i = 0; i < 3; i++) {
     t.oneFloor.push(timeNode(one.floor));
+    t.oneLibrary.push(timeNode(one.library));
     t.oneAjv.push(timeNode(one.ajv));
     t.oneJson.push(timeNode(one.json));
   }
@@ -151,11 +162,13 @@ row('hookscope --format json', 'json');
 row('hookscope --format pretty', 'pretty');
 row(`ajv-cli (${events.length} processes, summed)`, 'ajv');
 row('floor (readFileSync + JSON.parse)', 'floor');
+row('floor + validate() (library)', 'library');
 const tie = events.every((e) => e.count === big.count) ? `; every directory has ${big.count} files, this one the most bytes` : '';
 console.log(`  largest event directory alone: ${relative(PAYLOADS, big.dir)}, ${big.count} files, ${(big.bytes / 1e6).toFixed(1)} MB${tie}`);
 row('  hookscope --format json', 'oneJson', big.count);
 row('  ajv-cli (1 process)', 'oneAjv', big.count);
 row('  floor', 'oneFloor', big.count);
+row('  floor + validate() (library)', 'oneLibrary', big.count);
 const fast = m.ajv / m.json;
 const slow = m.json / m.floor;
 verdict('hookscope vs ajv-cli throughput', fast, '≥ 2×', fast >= 2);
@@ -163,5 +176,8 @@ verdict('hookscope time vs floor', slow, '≤ 2×', slow <= 2);
 const oneSlow = m.oneJson / m.oneFloor;
 verdict(`hookscope time vs floor, largest directory alone (${big.count} files)`, oneSlow, '≤ 2×', oneSlow <= 2);
 console.log(`  (info) largest directory alone, hookscope vs ajv-cli throughput: ${(m.oneAjv / m.oneJson).toFixed(2)}×`);
+console.log(`  (info) the checks alone, floor + validate() vs floor: ${(m.library / m.floor).toFixed(2)}× full set, ` +
+  `${(m.oneLibrary / m.oneFloor).toFixed(2)}× largest directory; hookscope vs floor + validate(): ` +
+  `${(m.json / m.library).toFixed(2)}× / ${(m.oneJson / m.oneLibrary).toFixed(2)}×`);
 console.log(`  (info) reporter cost, pretty vs json time: ${(m.pretty / m.json).toFixed(2)}×; ` +
   `ajv-cli per process: ${ms(m.ajv / events.length)}`);
