@@ -26,6 +26,8 @@ const node = {
   // CommonJS dependencies (commander, undici) call require() for Node built-ins; an ES module
   // has no require of its own, so each output file gets one from node:module.
   banner: { js: "import { createRequire as __hookscopeRequire } from 'node:module'; const require = __hookscopeRequire(import.meta.url);" },
+  // `hookscope --version` (and the User-Agent) without reading package.json at run time.
+  define: { HOOKSCOPE_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 };
 const commands = readdirSync('src/commands').filter((f) => f.endsWith('.ts')).map((f) => `src/commands/${f}`);
 // What src/cli/ loads with import(): every command, and the colour decision.
