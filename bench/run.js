@@ -1,4 +1,4 @@
-// Benchmark runner (`npm run bench`): builds dist/ if dist/cli.js is missing, then runs each
+// Benchmark runner (`npm run bench`): builds dist/ if dist/cli/main.js is missing, then runs each
 // benchmark script in sequence as a child process, passing its output through, and ends with a
 // summary of the targets. `node bench/run.js startup` runs a subset.
 // Targets are goals reported to humans, not CI gates: a missed target prints MISSED and the exit
@@ -17,8 +17,8 @@ if (unknown.length) {
 }
 const selected = wanted.length ? BENCHES.filter((n) => wanted.includes(n)) : BENCHES;
 
-if (!existsSync(join(ROOT, 'dist/cli.js'))) {
-  console.log('dist/cli.js is missing: running npm run build');
+if (!existsSync(join(ROOT, 'dist/cli/main.js'))) {
+  console.log('dist/cli/main.js is missing: running npm run build');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const build = spawnSync(npm, ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) {

@@ -30,7 +30,7 @@ const env = { ...BENCH_ENV, NODE_COMPILE_CACHE: cacheDir }; // BENCH_ENV: withou
 delete env.NODE_DISABLE_COMPILE_CACHE;
 const envNoCache = { ...env, NODE_DISABLE_COMPILE_CACHE: '1' };
 
-// The commander-alone reference, bundled the way scripts/build.js bundles dist/cli.js.
+// The commander-alone reference, bundled the way scripts/build.js bundles dist/cli/main.js.
 const commanderOnly = join(WORK, 'startup', 'commander-only.js');
 await build({
   entryPoints: [join(ROOT, 'bench/startup-commander.js')],
