@@ -15,10 +15,11 @@
 // If Node 26 cannot be had (scripts/node26.sh fails, e.g. no network), its part is skipped with
 // the reason and the Node 20 part still runs.
 import { spawnSync } from 'node:child_process';
-import { build } from 'esbuild';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
+import { build } from 'esbuild';
+import { nodeBundle } from '../scripts/esbuild-node.js';
 import { abort, BENCH_ENV, lpad, median, ms, NODE, pad, percentile, ROOT, runNodeWith, timeNodeWith, verdict, WORK } from './lib.js';
 
 const WARMUP = 5;
@@ -30,18 +31,9 @@ const env = { ...BENCH_ENV, NODE_COMPILE_CACHE: cacheDir }; // BENCH_ENV: withou
 delete env.NODE_DISABLE_COMPILE_CACHE;
 const envNoCache = { ...env, NODE_DISABLE_COMPILE_CACHE: '1' };
 
-// The commander-alone reference, bundled the way scripts/build.js bundles dist/cli/main.js.
+// The commander-alone reference, bundled with scripts/build.js's options for dist/cli/main.js.
 const commanderOnly = join(WORK, 'startup', 'commander-only.js');
-await build({
-  entryPoints: [join(ROOT, 'bench/startup-commander.js')],
-  outfile: commanderOnly,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-  banner: { js: "import { createRequire as __require_ } from 'node:module'; const require = __require_(import.meta.url);" },
-});
+await build({ ...nodeBundle, entryPoints: [join(ROOT, 'bench/startup-commander.js')], outfile: commanderOnly });
 
 // The Nodes: this one, and Node 26 if scripts/node26.sh can provide it.
 const nodes = [{ key: `Node ${process.versions.node.split('.')[0]}`, bin: NODE, version: process.version }];

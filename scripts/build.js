@@ -13,19 +13,12 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { nodeBundle } from './esbuild-node.js';
 
 const node = {
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
+  ...nodeBundle,
   outdir: 'dist',
   outbase: 'src',
-  legalComments: 'none',
-  logLevel: 'warning',
-  // CommonJS dependencies (commander, undici) call require() for Node built-ins; an ES module
-  // has no require of its own, so each output file gets one from node:module.
-  banner: { js: "import { createRequire as __hookscopeRequire } from 'node:module'; const require = __hookscopeRequire(import.meta.url);" },
   // `hookscope --version` (and the User-Agent) without reading package.json at run time.
   define: { HOOKSCOPE_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) },
 };
